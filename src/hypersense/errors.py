@@ -1,0 +1,91 @@
+"""Exceptions raised by hypersense.
+
+Every error derives from :class:`HypersenseError`; specific errors also inherit
+the builtin a caller would naturally catch (``ValueError``, ``KeyError``,
+``RuntimeError``), so ``except ValueError`` keeps working for bad input.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DuplicatedStudyError",
+    "HypersenseError",
+    "InvalidDistributionError",
+    "MissingDependencyError",
+    "ParameterConflictError",
+    "StaleTrialError",
+    "StorageError",
+    "StudyNotFoundError",
+    "TrialPruned",
+]
+
+
+class HypersenseError(Exception):
+    """Root of every error hypersense raises on purpose."""
+
+
+class InvalidDistributionError(HypersenseError, ValueError):
+    """A search-space distribution was given inconsistent bounds, step or choices.
+
+    The message reads "<problem> for parameter '<name>' (got <values>)"; the
+    parameter name is filled in by whoever knows it (``Trial.suggest_*``, a
+    config loader) through :meth:`for_parameter`.
+    """
+
+    def __init__(self, problem: str, got: str, parameter: str | None = None) -> None:
+        self.problem = problem
+        self.got = got
+        self.parameter = parameter
+        where = f" for parameter {parameter!r}" if parameter else ""
+        super().__init__(f"{problem}{where} (got {got})")
+
+    def for_parameter(self, name: str) -> InvalidDistributionError:
+        """Return the same error, naming the parameter ``name``."""
+        return InvalidDistributionError(self.problem, self.got, name)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (InvalidDistributionError, (self.problem, self.got, self.parameter))
+
+
+class ParameterConflictError(HypersenseError, ValueError):
+    """A parameter was suggested again with a different distribution."""
+
+
+class DuplicatedStudyError(HypersenseError, ValueError):
+    """A study with this name already exists in the storage."""
+
+
+class StudyNotFoundError(HypersenseError, KeyError):
+    """No study with this name exists in the storage."""
+
+    def __str__(self) -> str:  # KeyError would quote the message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class StorageError(HypersenseError, RuntimeError):
+    """The storage could not carry out an operation (after retries)."""
+
+
+class StaleTrialError(HypersenseError, RuntimeError):
+    """A write to a trial that is no longer running was rejected.
+
+    Raised when a worker reports on a trial that another worker already marked
+    failed (its heartbeat went stale) or that has already finished. The stored
+    trial is left untouched.
+    """
+
+
+class ConfigError(HypersenseError, ValueError):
+    """A configuration file or field is invalid; the message names file and field."""
+
+
+class MissingDependencyError(HypersenseError, ImportError):
+    """An optional dependency is not installed; the message names the extra."""
+
+
+class TrialPruned(HypersenseError):  # noqa: N818 - the name users know from Optuna
+    """Raised by an objective to stop its trial early after ``should_prune()``.
+
+    The trial is then stored as PRUNED with its last reported value.
+    """

@@ -1,0 +1,65 @@
+"""The loop a worker process runs: receive a trial, run it, send the outcome.
+
+Every ``suggest_*``/``report``/``should_prune`` of the trial is a request on the
+worker's pipe; the coordinator answers it before the objective goes on.
+"""
+
+from __future__ import annotations
+
+import pickle
+import signal
+from multiprocessing.connection import Connection
+from typing import Any
+
+from hypersense.execution.outcome import Objective, run_objective
+from hypersense.space.base import Distribution
+from hypersense.trial.trial import Trial
+
+__all__ = ["PipeBackend", "worker_main"]
+
+
+class PipeBackend:
+    """A TrialBackend that forwards every call over a pipe and waits for the reply."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _call(self, method: str, *args: Any) -> Any:
+        self._conn.send(("call", method, args))
+        ok, payload = self._conn.recv()
+        if not ok:
+            raise payload
+        return payload
+
+    def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
+        return self._call("suggest", number, name, distribution)
+
+    def report(self, number: int, step: int, value: float) -> None:
+        self._call("report", number, step, value)
+
+    def should_prune(self, number: int) -> bool:
+        return bool(self._call("should_prune", number))
+
+    def set_user_attr(self, number: int, key: str, value: Any) -> None:
+        self._call("set_user_attr", number, key, value)
+
+
+def worker_main(conn: Connection, objective: Objective | None) -> None:
+    """Serve trials until told to stop (or until the pipe closes)."""
+    # Ctrl-C is the coordinator's to handle: it fails running trials and stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    backend = PipeBackend(conn)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, task, blob = message
+        if blob is not None:
+            objective = pickle.loads(blob)
+        assert objective is not None
+        trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
+        outcome = run_objective(objective, trial, task, remote=True)
+        conn.send(("done", outcome))

@@ -1,0 +1,41 @@
+"""Running trials one after another in the calling thread."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from hypersense.execution.base import Executor
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
+from hypersense.trial.backend import TrialBackend
+from hypersense.trial.trial import Trial
+
+__all__ = ["InlineExecutor"]
+
+
+class InlineExecutor(Executor):
+    """Runs each trial to its end inside ``submit``; no process, no thread.
+
+    The default for ``n_jobs=1``: objectives need not be picklable, and a
+    debugger or profiler sees them directly.
+    """
+
+    @property
+    def n_workers(self) -> int:
+        return 1
+
+    def submit(
+        self, objective: Objective, task: TrialTask, backend: TrialBackend
+    ) -> Future[TrialOutcome]:
+        trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
+        future: Future[TrialOutcome] = Future()
+        future.set_result(run_objective(objective, trial, task))
+        return future
+
+    def serve(self, timeout_s: float) -> None:
+        return None
+
+    def shutdown(self, *, cancel: bool = False) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return "InlineExecutor()"

@@ -1,0 +1,207 @@
+"""Running trials in worker processes on this machine."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import pickle
+import sys
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from hypersense.execution._process_worker import worker_main
+from hypersense.execution.base import Executor
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask
+from hypersense.trial.backend import TrialBackend
+from hypersense.trial.state import TrialState
+
+__all__ = ["ProcessExecutor"]
+
+_log = logging.getLogger(__name__)
+_START_METHODS = ("fork", "spawn", "forkserver")
+
+
+def _default_start_method() -> str:
+    # fork lets closures and notebook-defined objectives run unpickled; macOS and
+    # Windows lack a safe fork, so they spawn (objectives must then be importable).
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    objective: Objective
+    task: TrialTask | None = None
+    future: Future[TrialOutcome] | None = None
+    backend: TrialBackend | None = None
+    started_at: float = 0.0
+
+
+class ProcessExecutor(Executor):
+    """Runs up to ``n_workers`` trials at once, each in a worker process.
+
+    Processes, not threads: a pure-Python objective scales with the cores. The
+    workers only run the objective; the coordinator answers each of their
+    calls, so the storage may even be in-memory. A worker that dies (killed,
+    out of memory, segfault) fails its trial and is replaced.
+
+    Args:
+        n_workers: Worker processes (>= 1).
+        start_method: ``"fork"`` (default on Linux; any objective works),
+            ``"spawn"`` or ``"forkserver"`` (the objective must be picklable).
+    """
+
+    def __init__(self, n_workers: int, *, start_method: str | None = None) -> None:
+        if not isinstance(n_workers, int) or n_workers < 1:
+            raise ValueError(f"`n_workers` must be an integer >= 1 (got {n_workers!r})")
+        method = start_method or _default_start_method()
+        if method not in _START_METHODS:
+            raise ValueError(f"`start_method` must be one of {list(_START_METHODS)} "
+                             f"(got {start_method!r})")
+        self._n_workers = n_workers
+        self._start_method = start_method
+        self._ctx = multiprocessing.get_context(method)
+        self._method = method
+        self._workers: list[_Worker] = []
+
+    def __repr__(self) -> str:
+        return f"ProcessExecutor({self._n_workers!r}, start_method={self._start_method!r})"
+
+    @property
+    def n_workers(self) -> int:
+        return self._n_workers
+
+    def _check_picklable(self, objective: Objective) -> None:
+        if self._method == "fork":
+            return
+        try:
+            pickle.dumps(objective)
+        except Exception as exc:  # noqa: BLE001
+            raise TypeError(
+                f"with start_method={self._method!r} the objective must be picklable "
+                f"(defined at module level, not a lambda or closure): {exc}"
+            ) from exc
+
+    def _start_worker(self, objective: Objective) -> _Worker:
+        self._check_picklable(objective)
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(target=worker_main, args=(child, objective), daemon=True,
+                                    name=f"hypersense-worker-{len(self._workers)}")
+        process.start()
+        child.close()
+        worker = _Worker(process=process, conn=parent, objective=objective)
+        self._workers.append(worker)
+        return worker
+
+    def prepare(self, objective: Objective) -> None:
+        """Start all workers now (before the coordinator starts any thread)."""
+        while len(self._workers) < self._n_workers:
+            self._start_worker(objective)
+
+    def submit(
+        self, objective: Objective, task: TrialTask, backend: TrialBackend
+    ) -> Future[TrialOutcome]:
+        worker = next((w for w in self._workers if w.task is None), None)
+        if worker is None:
+            if len(self._workers) >= self._n_workers:
+                raise RuntimeError("all workers are busy; wait for a trial to finish")
+            worker = self._start_worker(objective)
+        blob = None
+        if objective is not worker.objective:
+            self._check_picklable(objective)
+            blob = pickle.dumps(objective)
+            worker.objective = objective
+        future: Future[TrialOutcome] = Future()
+        future.set_running_or_notify_cancel()
+        worker.task, worker.future, worker.backend = task, future, backend
+        worker.started_at = time.time()
+        worker.conn.send(("run", task, blob))
+        return future
+
+    def serve(self, timeout_s: float) -> None:
+        busy = [w for w in self._workers if w.task is not None]
+        if not busy:
+            time.sleep(min(timeout_s, 0.01))
+            return
+        by_handle: dict[Any, _Worker] = {}
+        for w in busy:
+            by_handle[w.conn] = w
+            by_handle[w.process.sentinel] = w
+        for handle in wait(list(by_handle), timeout=timeout_s):
+            worker = by_handle[handle]
+            if worker.task is None:
+                continue  # already handled through its other handle
+            if handle is worker.conn:
+                self._receive(worker)
+            elif not worker.conn.poll():
+                self._fail_dead(worker)
+
+    def _receive(self, worker: _Worker) -> None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._fail_dead(worker)
+            return
+        if message[0] == "done":
+            self._resolve(worker, message[1])
+            return
+        _, method, args = message
+        try:
+            reply = (True, getattr(worker.backend, method)(*args))
+        except Exception as exc:  # noqa: BLE001 - sent to the objective, which fails
+            reply = (False, exc)
+        try:
+            worker.conn.send(reply)
+        except (BrokenPipeError, OSError):
+            self._fail_dead(worker)
+
+    def _resolve(self, worker: _Worker, outcome: TrialOutcome) -> None:
+        future = worker.future
+        worker.task = worker.future = worker.backend = None
+        assert future is not None
+        future.set_result(outcome)
+
+    def _fail_dead(self, worker: _Worker) -> None:
+        task = worker.task
+        assert task is not None
+        worker.process.join(timeout=1.0)
+        code = worker.process.exitcode
+        _log.warning("worker process %s died (exit code %s) while running trial %d",
+                     worker.process.pid, code, task.number)
+        self._resolve(worker, TrialOutcome(
+            number=task.number, state=TrialState.FAIL,
+            fail_reason=f"the worker process died (exit code {code}) while running the trial",
+            started_at=worker.started_at, finished_at=time.time(),
+            worker=f"pid:{worker.process.pid}", lost=True,
+        ))
+        worker.conn.close()
+        self._workers.remove(worker)
+
+    def shutdown(self, *, cancel: bool = False) -> None:
+        for w in list(self._workers):
+            if w.task is not None and cancel:
+                w.process.kill()
+                if w.future is not None:
+                    w.future.cancel()
+            else:
+                try:
+                    w.conn.send(("stop",))
+                except (BrokenPipeError, OSError):
+                    pass
+        deadline = time.monotonic() + 5.0
+        for w in self._workers:
+            w.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=1.0)
+            w.conn.close()
+        self._workers.clear()
+
+    def running_numbers(self) -> list[int]:
+        """Numbers of the trials the workers are running now."""
+        return [w.task.number for w in self._workers if w.task is not None]

@@ -1,0 +1,60 @@
+"""The contract every pruner keeps.
+
+A pruner decides *whether a trial goes on* and, for multi-fidelity methods,
+*with which budget*. Lifecycle, driven by the study's coordinator:
+
+1. When a trial starts, ``assign(history, number)`` may give it a budget (e.g.
+   the epochs of its Hyperband bracket, readable as ``trial.budget``) and tags
+   (e.g. ``{"bracket": "2"}``) that are stored on the trial and that samplers
+   can filter on, so a sampler models only the trials of one bracket.
+2. Each time the objective calls ``trial.should_prune()``, the coordinator
+   calls ``decide(history, trial)`` with a fresh history and the trial's
+   current record (its intermediate values so far) and acts on the returned
+   :class:`PruneDecision`.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hypersense.history import StudyHistory
+from hypersense.trial.frozen import FrozenTrial
+
+__all__ = ["PruneDecision", "Pruner", "TrialAssignment"]
+
+
+class PruneDecision(enum.Enum):
+    """What a pruner advises for a running trial."""
+
+    CONTINUE = "continue"
+    PRUNE = "prune"
+
+
+@dataclass(frozen=True)
+class TrialAssignment:
+    """A budget and tags a pruner gives a trial when it starts."""
+
+    budget: float | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class Pruner(ABC):
+    """Stops unpromising trials early from their intermediate values."""
+
+    def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
+        """Budget and tags for trial ``number`` as it starts (none by default)."""
+        return TrialAssignment()
+
+    @abstractmethod
+    def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
+        """Whether the RUNNING ``trial`` should stop now."""
+
+    def __repr__(self) -> str:
+        sig = inspect.signature(type(self).__init__)
+        parts = [f"{n}={getattr(self, '_' + n)!r}" for n in sig.parameters
+                 if n != "self" and hasattr(self, "_" + n)]
+        return f"{type(self).__name__}({', '.join(parts)})"

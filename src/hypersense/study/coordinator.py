@@ -1,0 +1,301 @@
+"""The coordinator: serves running trials with the sampler, pruner and storage.
+
+It is the one place where a trial's calls meet the plugins: the ``Trial``
+handles of this process (and the proxies of worker processes) call its
+``suggest``/``report``/``should_prune``/``set_user_attr``; ``Study.ask`` and
+``Study.tell`` call ``start_trial`` and ``finish_trial``.
+"""
+
+from __future__ import annotations
+
+import logging
+import numbers
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypersense.direction import StudyDirection
+from hypersense.errors import StaleTrialError
+from hypersense.history import StudyHistory
+from hypersense.pruners.base import PruneDecision, Pruner
+from hypersense.samplers.base import Sampler, SamplingContext
+from hypersense.space.base import Distribution
+from hypersense.space.numeric import FloatDistribution, IntDistribution
+from hypersense.space.search_space import SearchSpace
+from hypersense.storage.base import Storage
+from hypersense.study.cache import TrialCache
+from hypersense.study.heartbeat import Heartbeat
+from hypersense.trial.frozen import FrozenTrial, SystemAttr
+from hypersense.trial.state import TrialState
+
+__all__ = ["RetryPolicy", "TrialCoordinator"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Heartbeats, stale-trial detection and retries of a study (per process).
+
+    Attributes:
+        heartbeat_interval_s: How often running trials stamp their heartbeat
+            (None: never, and no stale detection).
+        grace_period_s: A RUNNING trial whose heartbeat is older is failed by
+            the next process that looks (default: 4 heartbeat intervals).
+        max_retries: How many times a trial failed by a stale heartbeat, a dead
+            worker or an interruption is re-queued with the same parameters.
+    """
+
+    heartbeat_interval_s: float | None = 30.0
+    grace_period_s: float | None = None
+    max_retries: int = 0
+
+    @property
+    def grace_s(self) -> float | None:
+        """The effective grace period."""
+        if self.heartbeat_interval_s is None:
+            return None
+        return self.grace_period_s or 4.0 * self.heartbeat_interval_s
+
+
+@dataclass
+class _Running:
+    """What the coordinator keeps about one of its running trials."""
+
+    trial_id: int
+    number: int
+    context: SamplingContext
+    history: StudyHistory
+    relative_space: SearchSpace
+    relative: dict[str, Any]
+    started_at: float | None
+    system_attrs: dict[str, Any]
+    user_attrs: dict[str, Any] = field(default_factory=dict)
+    distributions: dict[str, Distribution] = field(default_factory=dict)
+    intermediate: dict[int, float] = field(default_factory=dict)
+
+    def frozen(self) -> FrozenTrial:
+        return FrozenTrial(
+            number=self.number, trial_id=self.trial_id, state=TrialState.RUNNING,
+            params=self.context.params, distributions=self.distributions,
+            intermediate_values=self.intermediate, user_attrs=self.user_attrs,
+            system_attrs=self.system_attrs, started_at=self.started_at,
+        )
+
+
+def _coerce(value: Any, distribution: Distribution) -> Any:
+    """Plain Python types (no numpy scalars); ints for int ranges, floats for float ones."""
+    if isinstance(distribution, FloatDistribution) and isinstance(value, numbers.Real) \
+            and not isinstance(value, bool):
+        return float(value)
+    if isinstance(distribution, IntDistribution) and isinstance(value, numbers.Real) \
+            and not isinstance(value, bool) and float(value).is_integer():
+        return int(value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+class TrialCoordinator:
+    """Starts, serves and finishes the trials of one study in this process."""
+
+    def __init__(
+        self, storage: Storage, study_id: int, directions: tuple[StudyDirection, ...],
+        sampler: Sampler, pruner: Pruner, policy: RetryPolicy,
+    ) -> None:
+        self._storage = storage
+        self._study_id = study_id
+        self._directions = directions
+        self.sampler = sampler
+        self.pruner = pruner
+        self._policy = policy
+        self._cache = TrialCache(storage, study_id)
+        self._running: dict[int, _Running] = {}
+        self._lock = threading.RLock()
+        self._last_stale_check = 0.0
+        self._heartbeat: Heartbeat | None = None
+        if storage.is_shared and policy.heartbeat_interval_s is not None:
+            self._heartbeat = Heartbeat(storage, policy.heartbeat_interval_s, self._running_ids)
+
+    # ------------------------------------------------------------ bookkeeping
+    def history(self) -> StudyHistory:
+        """A fresh, lazily loaded history of the study."""
+        return StudyHistory(self._directions, self._cache.load)
+
+    def trials(self) -> list[FrozenTrial]:
+        """All trials of the study, as stored now."""
+        return self._cache.load()
+
+    def _running_ids(self) -> list[int]:
+        with self._lock:
+            return [r.trial_id for r in self._running.values()]
+
+    def running_numbers(self) -> list[int]:
+        """Numbers of the trials this process is running."""
+        with self._lock:
+            return list(self._running)
+
+    def _get(self, number: int) -> _Running:
+        try:
+            return self._running[number]
+        except KeyError:
+            raise StaleTrialError(
+                f"trial {number} is not running in this process (finished or never started)"
+            ) from None
+
+    # ------------------------------------------------------------ stale trials
+    def fail_stale_trials(self, *, force: bool = False) -> list[FrozenTrial]:
+        """Fail RUNNING trials whose heartbeat is older than the grace period, and
+        re-queue them when retries are allowed. Runs at most once per interval."""
+        grace = self._policy.grace_s
+        if grace is None or not self._storage.is_shared:
+            return []
+        now = time.time()
+        interval = self._policy.heartbeat_interval_s or 0.0
+        if not force and now - self._last_stale_check < interval:
+            return []
+        self._last_stale_check = now
+        failed = self._storage.fail_stale_trials(self._study_id, cutoff=now - grace, now=now)
+        for trial in failed:
+            _log.warning("trial %d had a stale heartbeat and was marked FAIL", trial.number)
+            self.maybe_retry(trial)
+        return failed
+
+    def maybe_retry(self, trial: FrozenTrial) -> FrozenTrial | None:
+        """Re-queue ``trial`` with its parameters if the retry budget allows it."""
+        n_done = int(trial.system_attrs.get("retry_count", 0))
+        if n_done >= self._policy.max_retries:
+            return None
+        fixed = {**dict(trial.system_attrs.get(SystemAttr.FIXED_PARAMS, {})), **trial.params}
+        retry = self._storage.create_trial(
+            self._study_id, state=TrialState.WAITING,
+            system_attrs={SystemAttr.FIXED_PARAMS: fixed, SystemAttr.RETRY_OF: trial.number,
+                          "retry_count": n_done + 1},
+            user_attrs=dict(trial.user_attrs),
+        )
+        self._storage.set_trial_attrs(trial.trial_id, {SystemAttr.RETRIED_BY: retry.number},
+                                      system=True, require_running=False)
+        return retry
+
+    # ------------------------------------------------------------ trial start
+    def start_trial(self) -> tuple[int, int, float | None, Mapping[str, str]]:
+        """Start the next trial: a queued one if any, else a new one.
+
+        Returns its number, seed, budget and tags.
+        """
+        self.fail_stale_trials()
+        frozen = self._storage.claim_waiting_trial(self._study_id)
+        if frozen is None:
+            frozen = self._storage.create_trial(self._study_id)
+        try:
+            return self._prepare(frozen)
+        except BaseException as exc:
+            self._storage.finish_trial(frozen.trial_id, TrialState.FAIL, now=time.time(),
+                                       fail_reason=f"could not start: {type(exc).__name__}: {exc}")
+            with self._lock:
+                self._running.pop(frozen.number, None)
+            raise
+
+    def _prepare(self, frozen: FrozenTrial) -> tuple[int, int, float | None, Mapping[str, str]]:
+        number = frozen.number
+        history = self.history()
+        assignment = self.pruner.assign(history, number)
+        fixed = dict(frozen.system_attrs.get(SystemAttr.FIXED_PARAMS, {}))
+        context = SamplingContext(number=number, rng=self.sampler.trial_rng(number),
+                                  fixed_params=fixed, tags=dict(assignment.tags))
+        space = self.sampler.infer_relative_space(history, context)
+        relative = {n: v for n, v in self.sampler.sample_relative(history, context, space).items()
+                    if n not in fixed}
+        seed = self.sampler.trial_seed(number)
+        attrs: dict[str, Any] = {SystemAttr.SEED: seed, **context.system_attrs}
+        if assignment.tags:
+            attrs[SystemAttr.TAGS] = dict(assignment.tags)
+        if assignment.budget is not None:
+            attrs[SystemAttr.BUDGET] = float(assignment.budget)
+        running = _Running(
+            trial_id=frozen.trial_id, number=number, context=context, history=history,
+            relative_space=space, relative=relative, started_at=frozen.started_at,
+            system_attrs={**frozen.system_attrs, **attrs}, user_attrs=dict(frozen.user_attrs),
+        )
+        with self._lock:
+            self._running[number] = running
+        self._storage.set_trial_attrs(frozen.trial_id, attrs, system=True)
+        if self._heartbeat is not None:
+            self._heartbeat.ensure_running()
+        return number, seed, assignment.budget, dict(assignment.tags)
+
+    # ------------------------------------------------------ TrialBackend calls
+    def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
+        run = self._get(number)
+        if name in run.distributions:
+            if run.distributions[name] == distribution:
+                return run.context.params[name]
+        ctx = run.context
+        if name in ctx.fixed_params:
+            value = _coerce(ctx.fixed_params[name], distribution)
+            if not distribution.contains(value):
+                raise ValueError(
+                    f"the enqueued value {value!r} of parameter {name!r} is not in "
+                    f"{distribution!r}"
+                )
+        elif name in run.relative and run.relative_space.get(name) == distribution:
+            value = _coerce(run.relative[name], distribution)
+        else:
+            value = _coerce(
+                self.sampler.sample_independent(run.history, ctx, name, distribution),
+                distribution)
+        self._storage.set_trial_param(run.trial_id, name, distribution, value)
+        ctx.params[name] = value
+        run.distributions[name] = distribution
+        return value
+
+    def report(self, number: int, step: int, value: float) -> None:
+        run = self._get(number)
+        self._storage.set_trial_intermediate_value(run.trial_id, step, value)
+        run.intermediate[step] = value
+
+    def should_prune(self, number: int) -> bool:
+        run = self._get(number)
+        decision = self.pruner.decide(self.history(), run.frozen())
+        if not isinstance(decision, PruneDecision):
+            raise TypeError(f"{self.pruner!r}.decide returned {decision!r}, not a PruneDecision")
+        return decision is PruneDecision.PRUNE
+
+    def set_user_attr(self, number: int, key: str, value: Any) -> None:
+        run = self._get(number)
+        self._storage.set_trial_attrs(run.trial_id, {key: value})
+        run.user_attrs[key] = value
+
+    # ------------------------------------------------------------ trial end
+    def finish_trial(
+        self, number: int, state: TrialState, *, values: tuple[float, ...] | None = None,
+        fail_reason: str | None = None, system_attrs: Mapping[str, Any] | None = None,
+        on_finished: Callable[[FrozenTrial], None] | None = None,
+    ) -> FrozenTrial:
+        """Store the end of a running trial and tell the sampler.
+
+        Raises StaleTrialError, storing nothing, if another process already
+        failed the trial (its heartbeat went stale).
+        """
+        run = self._get(number)
+        if state is TrialState.PRUNED and values is None and run.intermediate \
+                and len(self._directions) == 1:
+            values = (run.intermediate[max(run.intermediate)],)
+        try:
+            frozen = self._storage.finish_trial(
+                run.trial_id, state, values=values, fail_reason=fail_reason,
+                system_attrs=system_attrs, now=time.time())
+        finally:
+            with self._lock:
+                self._running.pop(number, None)
+        self.sampler.after_trial(self.history(), frozen)
+        if on_finished is not None:
+            on_finished(frozen)
+        return frozen
+
+    def close(self) -> None:
+        """Stop the heartbeat thread."""
+        if self._heartbeat is not None:
+            self._heartbeat.stop()

@@ -1,0 +1,117 @@
+"""Creating, loading, listing and deleting studies (not the Study's own job)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from hypersense.direction import StudyDirection, parse_direction
+from hypersense.errors import DuplicatedStudyError
+from hypersense.pruners.base import Pruner
+from hypersense.pruners.nop import NopPruner
+from hypersense.samplers.base import Sampler
+from hypersense.samplers.random import RandomSampler
+from hypersense.storage.base import Storage, StudySummary
+from hypersense.storage.url import get_storage
+from hypersense.study.coordinator import RetryPolicy
+from hypersense.study.study import Study
+
+__all__ = ["create_study", "delete_study", "get_all_study_summaries", "load_study"]
+
+
+def _directions(
+    direction: str | StudyDirection | None,
+    directions: Sequence[str | StudyDirection] | None,
+) -> tuple[StudyDirection, ...]:
+    if direction is not None and directions is not None:
+        raise ValueError("give either `direction` or `directions`, not both")
+    if directions is not None:
+        if isinstance(directions, (str, StudyDirection)) or len(directions) == 0:
+            raise ValueError(
+                f"`directions` must be a non-empty list of 'minimize'/'maximize' "
+                f"(got {directions!r})"
+            )
+        return tuple(parse_direction(d) for d in directions)
+    return (parse_direction(direction if direction is not None else "minimize"),)
+
+
+def _policy(heartbeat_interval_s: float | None, grace_period_s: float | None,
+            max_retries: int) -> RetryPolicy:
+    if heartbeat_interval_s is not None and heartbeat_interval_s <= 0:
+        raise ValueError(f"`heartbeat_interval_s` must be > 0 or None "
+                         f"(got {heartbeat_interval_s!r})")
+    if grace_period_s is not None and grace_period_s <= 0:
+        raise ValueError(f"`grace_period_s` must be > 0 or None (got {grace_period_s!r})")
+    if not isinstance(max_retries, int) or max_retries < 0:
+        raise ValueError(f"`max_retries` must be an integer >= 0 (got {max_retries!r})")
+    return RetryPolicy(heartbeat_interval_s, grace_period_s, max_retries)
+
+
+def create_study(
+    study_name: str | None = None, storage: str | Storage | None = None, *,
+    direction: str | StudyDirection | None = None,
+    directions: Sequence[str | StudyDirection] | None = None,
+    sampler: Sampler | None = None, pruner: Pruner | None = None,
+    load_if_exists: bool = False, heartbeat_interval_s: float | None = 30.0,
+    grace_period_s: float | None = None, max_retries: int = 0,
+) -> Study:
+    """Create a study (or load it with ``load_if_exists``).
+
+    Args:
+        study_name: Unique name in the storage; a random one if None.
+        storage: None (in memory), a URL (``sqlite:///hypersense.db``,
+            ``postgresql://user@host/db``) or a Storage.
+        direction: ``"minimize"`` (default) or ``"maximize"``.
+        directions: One direction per objective, for multi-objective studies.
+        sampler: Proposes parameters (default: random search).
+        pruner: Stops bad trials early (default: never).
+        load_if_exists: Load the study if the name is taken instead of raising
+            DuplicatedStudyError; the stored directions must match.
+        heartbeat_interval_s: How often running trials of this process stamp
+            their heartbeat in a shared storage (None: never).
+        grace_period_s: After how long without a heartbeat a RUNNING trial is
+            failed by another process (default: 4 heartbeat intervals).
+        max_retries: How often a trial failed by a stale heartbeat, a dead
+            worker or an interruption is re-queued with the same parameters.
+    """
+    dirs = _directions(direction, directions)
+    policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
+    store = get_storage(storage)
+    name = study_name if study_name is not None else f"study-{uuid.uuid4().hex[:12]}"
+    try:
+        record = store.create_study(name, dirs)
+    except DuplicatedStudyError:
+        if not load_if_exists:
+            raise
+        record = store.get_study(name)
+        if record.directions != dirs and (direction is not None or directions is not None):
+            raise ValueError(
+                f"study {name!r} exists with directions "
+                f"{[d.value for d in record.directions]}, not {[d.value for d in dirs]}"
+            ) from None
+    return Study(record, store, sampler=sampler or RandomSampler(),
+                 pruner=pruner or NopPruner(), policy=policy)
+
+
+def load_study(
+    study_name: str, storage: str | Storage, *, sampler: Sampler | None = None,
+    pruner: Pruner | None = None, heartbeat_interval_s: float | None = 30.0,
+    grace_period_s: float | None = None, max_retries: int = 0,
+) -> Study:
+    """Load an existing study; raises StudyNotFoundError if there is none."""
+    store = get_storage(storage)
+    record = store.get_study(study_name)
+    policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
+    return Study(record, store, sampler=sampler or RandomSampler(),
+                 pruner=pruner or NopPruner(), policy=policy)
+
+
+def delete_study(study_name: str, storage: str | Storage) -> None:
+    """Delete a study and all its trials; raises StudyNotFoundError if there is none."""
+    store = get_storage(storage)
+    store.delete_study(store.get_study(study_name).study_id)
+
+
+def get_all_study_summaries(storage: str | Storage) -> list[StudySummary]:
+    """Every study in the storage, with trial counts per state."""
+    return get_storage(storage).list_studies()

@@ -1,0 +1,168 @@
+"""The optimize loop: start trials, hand them to an executor, store their ends."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from hypersense.errors import StaleTrialError
+from hypersense.execution.base import Executor
+from hypersense.execution.executor_choice import make_executor
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask
+from hypersense.study.coordinator import TrialCoordinator
+from hypersense.trial.frozen import FrozenTrial, SystemAttr
+from hypersense.trial.state import TrialState
+
+if TYPE_CHECKING:
+    from hypersense.study.study import Study, StudyCallback
+
+__all__ = ["run_optimize"]
+
+_log = logging.getLogger(__name__)
+
+
+def _check_limits(n_trials: int | None, timeout: float | None) -> None:
+    if n_trials is not None and (not isinstance(n_trials, int) or isinstance(n_trials, bool)
+                                 or n_trials < 0):
+        raise ValueError(f"`n_trials` must be a non-negative integer or None (got {n_trials!r})")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"`timeout` must be a positive number of seconds or None "
+                         f"(got {timeout!r})")
+
+
+class _Loop:
+    """State of one optimize call."""
+
+    def __init__(self, study: Study, coordinator: TrialCoordinator, objective: Objective,
+                 executor: Executor, *, n_trials: int | None, timeout: float | None,
+                 callbacks: Sequence[StudyCallback],
+                 catch: tuple[type[BaseException], ...]) -> None:
+        self.study = study
+        self.coordinator = coordinator
+        self.objective = objective
+        self.executor = executor
+        self.n_trials = n_trials
+        self.deadline = None if timeout is None else time.monotonic() + timeout
+        self.callbacks = callbacks
+        self.catch = catch
+        self.n_started = 0
+        self.pending: dict[int, TrialTask] = {}  # number -> task, started and not stored
+        self.futures: dict[Future[TrialOutcome], int] = {}
+
+    def can_start(self) -> bool:
+        if self.study.stop_requested:
+            return False
+        if self.n_trials is not None and self.n_started >= self.n_trials:
+            return False
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            return False
+        return not self.coordinator.sampler.is_exhausted(self.coordinator.history())
+
+    def start_one(self) -> None:
+        number, seed, budget, tags = self.coordinator.start_trial()
+        self.n_started += 1
+        task = TrialTask(number=number, seed=seed, n_objectives=len(self.study.directions),
+                         catch=self.catch, budget=budget, tags=tags)
+        self.pending[number] = task
+        future = self.executor.submit(self.objective, task, self.coordinator)
+        self.futures[future] = number
+        if future.done():
+            self.collect(future)
+
+    def collect(self, future: Future[TrialOutcome]) -> None:
+        number = self.futures.pop(future)
+        self.pending.pop(number, None)
+        outcome = future.result()
+        attrs = {SystemAttr.WORKER: outcome.worker}
+        if outcome.environment is not None:
+            attrs[SystemAttr.ENVIRONMENT] = dict(outcome.environment)
+        if outcome.traceback is not None:
+            attrs["traceback"] = outcome.traceback
+        try:
+            frozen = self.coordinator.finish_trial(
+                number, outcome.state, values=outcome.values, fail_reason=outcome.fail_reason,
+                system_attrs=attrs)
+        except StaleTrialError as exc:
+            _log.warning("the late result of trial %d was rejected: %s", number, exc)
+            return
+        if outcome.lost:
+            self.coordinator.maybe_retry(frozen)
+        _log_trial(self.study, frozen)
+        for callback in self.callbacks:
+            callback(self.study, frozen)
+        if outcome.error is not None and not outcome.caught:
+            raise outcome.error
+
+    def run(self) -> None:
+        while True:
+            while len(self.futures) < self.executor.n_workers and self.can_start():
+                self.start_one()
+            if not self.futures:
+                return
+            self.executor.serve(0.05)
+            for future in [f for f in self.futures if f.done()]:
+                self.collect(future)
+
+    def abandon(self, reason: str) -> None:
+        """Fail every started, unfinished trial as interrupted (and re-queue it
+        when retries are allowed)."""
+        for number in list(self.pending):
+            try:
+                frozen = self.coordinator.finish_trial(
+                    number, TrialState.FAIL, fail_reason=reason,
+                    system_attrs={SystemAttr.INTERRUPTED: True})
+            except StaleTrialError:
+                continue
+            except Exception:  # noqa: BLE001 - keep failing the others
+                _log.exception("could not mark trial %d as interrupted", number)
+                continue
+            self.coordinator.maybe_retry(frozen)
+        self.pending.clear()
+
+
+def _log_trial(study: Study, trial: FrozenTrial) -> None:
+    if not _log.isEnabledFor(logging.INFO):
+        return
+    if trial.state is TrialState.COMPLETE and not study.is_multi_objective:
+        best = study.best_trial
+        _log.info("trial %d finished with value %r and parameters %r; best is trial %d "
+                  "with value %r", trial.number, trial.value, dict(trial.params), best.number,
+                  best.value)
+    else:
+        _log.info("trial %d finished as %s%s", trial.number, trial.state.name,
+                  f" ({trial.fail_reason})" if trial.fail_reason else "")
+
+
+def run_optimize(
+    study: Study, coordinator: TrialCoordinator, objective: Objective, *,
+    n_trials: int | None, timeout: float | None, n_jobs: int,
+    callbacks: Sequence[StudyCallback], catch: tuple[type[BaseException], ...],
+    executor: Executor | None,
+) -> None:
+    """Run trials until ``n_trials`` started, ``timeout`` passed, the sampler is
+    exhausted or the study was asked to stop."""
+    _check_limits(n_trials, timeout)
+    for c in catch:
+        if not (isinstance(c, type) and issubclass(c, BaseException)):
+            raise TypeError(f"`catch` must hold exception classes (got {c!r})")
+    owned = executor is None
+    ex = make_executor(n_jobs) if executor is None else executor
+    ex.prepare(objective)
+    loop = _Loop(study, coordinator, objective, ex, n_trials=n_trials, timeout=timeout,
+                 callbacks=callbacks, catch=catch)
+    try:
+        loop.run()
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            reason = "interrupted (KeyboardInterrupt)"
+        else:
+            reason = f"interrupted: the study stopped on {type(exc).__name__}: {exc}"
+        if owned:
+            ex.shutdown(cancel=True)
+        loop.abandon(reason)
+        raise
+    if owned:
+        ex.shutdown()

@@ -1,0 +1,298 @@
+"""The study: a named optimisation with its trials, sampler, pruner and storage."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hypersense.direction import StudyDirection, non_dominated_mask, to_minimization
+from hypersense.errors import StaleTrialError
+from hypersense.execution.executor_choice import ExecutorSpec
+from hypersense.execution.outcome import Objective, check_objective_values
+from hypersense.pruners.base import Pruner
+from hypersense.samplers.base import Sampler
+from hypersense.storage.base import Storage, StudyRecord
+from hypersense.study.coordinator import RetryPolicy, TrialCoordinator
+from hypersense.trial.frozen import FrozenTrial, SystemAttr
+from hypersense.trial.state import TrialState
+from hypersense.trial.trial import Trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Study", "StudyCallback"]
+
+_log = logging.getLogger(__name__)
+
+#: Called after each finished trial of ``optimize`` with the study and the trial.
+StudyCallback = Callable[["Study", FrozenTrial], None]
+
+
+class Study:
+    """A named optimisation: its directions, trials, sampler, pruner and storage.
+
+    Build one with :func:`hypersense.create_study` or
+    :func:`hypersense.load_study`; run it with :meth:`optimize`, or drive it by
+    hand with :meth:`ask` and :meth:`tell`.
+    """
+
+    def __init__(
+        self, record: StudyRecord, storage: Storage, *, sampler: Sampler, pruner: Pruner,
+        policy: RetryPolicy,
+    ) -> None:
+        self._record = record
+        self._storage = storage
+        self._policy = policy
+        self._coordinator = TrialCoordinator(
+            storage, record.study_id, record.directions, sampler, pruner, policy)
+        self._stop_requested = False
+
+    def __repr__(self) -> str:
+        return (f"Study(study_name={self.study_name!r}, directions="
+                f"{[d.value for d in self.directions]}, sampler={self.sampler!r}, "
+                f"pruner={self.pruner!r}, storage={self._storage!r})")
+
+    # -------------------------------------------------------------- identity
+    @property
+    def study_name(self) -> str:
+        """The study's unique name in its storage."""
+        return self._record.name
+
+    @property
+    def storage(self) -> Storage:
+        """Where the study lives."""
+        return self._storage
+
+    @property
+    def directions(self) -> tuple[StudyDirection, ...]:
+        """One direction per objective."""
+        return self._record.directions
+
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of a single-objective study."""
+        if len(self.directions) != 1:
+            raise RuntimeError("this study has several directions; use `directions`")
+        return self.directions[0]
+
+    @property
+    def is_multi_objective(self) -> bool:
+        """Whether the study has several objectives."""
+        return len(self.directions) > 1
+
+    @property
+    def sampler(self) -> Sampler:
+        """The sampler proposing parameters."""
+        return self._coordinator.sampler
+
+    @property
+    def pruner(self) -> Pruner:
+        """The pruner deciding whether trials go on."""
+        return self._coordinator.pruner
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """Heartbeat and retry settings of this process."""
+        return self._policy
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """User attributes of the study (as stored now)."""
+        return dict(self._storage.get_study(self.study_name).user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """System attributes of the study (as stored now)."""
+        return dict(self._storage.get_study(self.study_name).system_attrs)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable attribute on the study."""
+        self._storage.set_study_attr(self._record.study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable system attribute (for hypersense's own tools)."""
+        self._storage.set_study_attr(self._record.study_id, key, value, system=True)
+
+    # ---------------------------------------------------------------- trials
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Every trial, in number order."""
+        return self._coordinator.trials()
+
+    def get_trials(self, states: Iterable[TrialState] | None = None) -> list[FrozenTrial]:
+        """Trials in the given states (all by default), in number order."""
+        trials = self._coordinator.trials()
+        if states is None:
+            return trials
+        wanted = frozenset(states)
+        return [t for t in trials if t.state in wanted]
+
+    def _completed(self) -> list[FrozenTrial]:
+        return [t for t in self._coordinator.trials() if t.is_valid_value()]
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The COMPLETE trial with the best value (the earliest on ties)."""
+        if self.is_multi_objective:
+            raise RuntimeError("a multi-objective study has no single best trial; "
+                               "use `best_trials` (the Pareto front)")
+        completed = self._completed()
+        if not completed:
+            raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
+        losses = to_minimization(np.array([t.values[0] for t in completed]),  # type: ignore[index]
+                                 self.directions)
+        return completed[int(np.argmin(losses))]
+
+    @property
+    def best_value(self) -> float:
+        """The best objective value found so far."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """Parameters of the best trial."""
+        return dict(self.best_trial.params)
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto front: COMPLETE trials no other COMPLETE trial dominates.
+
+        For a single objective, every trial that ties the best value.
+        """
+        completed = self._completed()
+        if not completed:
+            return []
+        losses = to_minimization(np.array([t.values for t in completed]), self.directions)
+        mask = non_dominated_mask(losses)
+        return [t for t, keep in zip(completed, mask) if keep]
+
+    # ------------------------------------------------------------ ask & tell
+    def ask(self) -> Trial:
+        """Start a new trial (or the oldest enqueued one) and return its handle."""
+        number, seed, budget, tags = self._coordinator.start_trial()
+        return Trial(self._coordinator, number, seed=seed, budget=budget, tags=tags)
+
+    def tell(
+        self, trial: Trial | int, values: float | Sequence[float] | None = None, *,
+        state: TrialState | None = None, fail_reason: str | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started with :meth:`ask`.
+
+        Args:
+            trial: The handle or its number.
+            values: The objective value(s); required for COMPLETE. NaN, inf or
+                the wrong count make the trial FAIL, with the reason stored.
+            state: COMPLETE (default when values are given), PRUNED or FAIL.
+            fail_reason: Why the trial failed, stored with it.
+            skip_if_finished: Return the stored trial instead of raising
+                StaleTrialError when it is no longer running.
+        """
+        number = trial.number if isinstance(trial, Trial) else int(trial)
+        if state is None:
+            state = TrialState.COMPLETE if values is not None else TrialState.FAIL
+        vals: tuple[float, ...] | None = None
+        if state is TrialState.COMPLETE:
+            vals, reason = check_objective_values(values, len(self.directions))
+            if vals is None:
+                state, fail_reason = TrialState.FAIL, reason
+        elif values is not None:
+            raw = [values] if isinstance(values, (int, float)) else list(values)
+            vals = tuple(float(v) for v in raw)
+        try:
+            return self._coordinator.finish_trial(number, state, values=vals,
+                                                  fail_reason=fail_reason)
+        except StaleTrialError:
+            if not skip_if_finished:
+                raise
+            return next(t for t in self.trials if t.number == number)
+
+    def enqueue_trial(
+        self, params: Mapping[str, Any], *, user_attrs: Mapping[str, Any] | None = None,
+        skip_if_exists: bool = False,
+    ) -> FrozenTrial | None:
+        """Queue a trial with fixed parameter values; it runs before new proposals.
+
+        Parameters not given are sampled as usual. With ``skip_if_exists``,
+        nothing is queued (and None returned) when a trial with the same values
+        already exists.
+        """
+        fixed = json.loads(json.dumps(dict(params)))
+        if skip_if_exists:
+            for t in self.trials:
+                given = t.system_attrs.get(SystemAttr.FIXED_PARAMS, {})
+                if all(t.params.get(k, given.get(k, _MISSING)) == v for k, v in fixed.items()):
+                    return None
+        return self._storage.create_trial(
+            self._record.study_id, state=TrialState.WAITING,
+            system_attrs={SystemAttr.FIXED_PARAMS: fixed}, user_attrs=user_attrs)
+
+    # -------------------------------------------------------------- optimize
+    def optimize(
+        self, objective: Objective, n_trials: int | None = None, *,
+        timeout: float | None = None, n_jobs: int = 1,
+        callbacks: Sequence[StudyCallback] = (),
+        catch: Iterable[type[Exception]] | type[Exception] = (),
+        executor: ExecutorSpec = None,
+    ) -> None:
+        """Run trials of ``objective`` until a limit is reached.
+
+        Args:
+            objective: ``objective(trial) -> float`` (or a list of floats, one
+                per direction). Raise ``hypersense.TrialPruned`` to stop early.
+            n_trials: How many trials to start in this call (None: no limit).
+            timeout: Seconds after which no new trial starts (running ones end).
+            n_jobs: Worker processes (1: in this thread; -1: one per CPU).
+            callbacks: ``callback(study, trial)`` after each finished trial.
+            catch: Exception types that fail the trial but let the study go on;
+                any other exception is re-raised after its trial is stored.
+            executor: Where trials run, overriding ``n_jobs`` (e.g. a
+                ``DaskExecutor``).
+
+        Stops early when the sampler is exhausted (a finished grid) or
+        :meth:`stop` is called. Ctrl-C fails the running trials as
+        interrupted, keeps every finished one, and re-raises KeyboardInterrupt.
+        """
+        from hypersense.study.optimize import run_optimize
+
+        self._stop_requested = False
+        catch_types = (catch,) if isinstance(catch, type) else tuple(catch)
+        run_optimize(self, self._coordinator, objective, n_trials=n_trials, timeout=timeout,
+                     n_jobs=n_jobs, callbacks=tuple(callbacks), catch=catch_types,
+                     executor=executor)
+
+    def stop(self) -> None:
+        """Ask a running ``optimize`` to start no new trial (call from a callback)."""
+        self._stop_requested = True
+
+    @property
+    def stop_requested(self) -> bool:
+        """Whether :meth:`stop` was called during the current ``optimize``."""
+        return self._stop_requested
+
+    # ------------------------------------------------------------- exporting
+    def trials_dataframe(self, *, attrs: Sequence[str] | None = None) -> pd.DataFrame:
+        """One row per trial: number, state, values, params_*, user_attrs_*, times.
+
+        Needs pandas (``pip install "hypersense[pandas]"``).
+        """
+        from hypersense.study.dataframe import trials_dataframe
+
+        return trials_dataframe(self, attrs=attrs)
+
+    def close(self) -> None:
+        """Stop this process's heartbeat thread (running trials are not touched)."""
+        self._coordinator.close()
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()

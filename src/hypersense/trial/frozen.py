@@ -1,0 +1,135 @@
+"""The read-only record of a trial, as stored and as every plugin sees it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypersense.space.base import Distribution
+from hypersense.trial.frozen_mapping import FrozenMapping
+from hypersense.trial.state import TrialState
+
+__all__ = ["FrozenTrial", "SystemAttr"]
+
+
+class SystemAttr:
+    """Keys of the system attributes hypersense itself stores on a trial."""
+
+    ENVIRONMENT = "environment"  #: the environment manifest (dict)
+    TAGS = "tags"  #: plugin tags, e.g. a Hyperband bracket (dict str -> str)
+    BUDGET = "budget"  #: a budget assigned by a multi-fidelity pruner (float)
+    SEED = "seed"  #: the trial's integer seed for the objective's own RNGs
+    WORKER = "worker"  #: "host:pid" of the process that ran the trial
+    FIXED_PARAMS = "fixed_params"  #: parameters given by enqueue_trial / a retry
+    RETRY_OF = "retry_of"  #: number of the failed trial this one retries
+    RETRIED_BY = "retried_by"  #: number of the trial that retries this one
+    INTERRUPTED = "interrupted"  #: True when Ctrl-C or a stale heartbeat ended it
+    GRID_ID = "grid_id"  #: index of the grid point a GridSampler assigned
+
+
+def _frozen(m: Mapping[Any, Any] | None) -> FrozenMapping[Any, Any]:
+    return m if isinstance(m, FrozenMapping) else FrozenMapping(m)
+
+
+@dataclass(frozen=True, eq=True)
+class FrozenTrial:
+    """An immutable snapshot of one trial.
+
+    Attributes:
+        number: Position of the trial in its study, 0-based, unique, gap-free.
+        trial_id: The storage's key of the trial (unique across studies).
+        state: Where the trial is in its life.
+        values: The objective values (one per direction) once COMPLETE; the last
+            reported value for a PRUNED trial when there is one; else None.
+        params: Parameter name to value, in suggestion order.
+        distributions: Parameter name to the distribution it was drawn from.
+        intermediate_values: Step to reported value (NaN allowed).
+        user_attrs: Attributes the objective set with ``set_user_attr``.
+        system_attrs: Attributes hypersense and its plugins set (see SystemAttr).
+        started_at: Unix time the trial started running, or None if WAITING.
+        completed_at: Unix time the trial finished, or None.
+        heartbeat_at: Unix time of the last heartbeat of a RUNNING trial.
+        fail_reason: Why a FAIL trial failed (exception text, "interrupted", ...).
+    """
+
+    number: int
+    state: TrialState
+    values: tuple[float, ...] | None = None
+    params: Mapping[str, Any] = field(default_factory=FrozenMapping)
+    distributions: Mapping[str, Distribution] = field(default_factory=FrozenMapping)
+    intermediate_values: Mapping[int, float] = field(default_factory=FrozenMapping)
+    user_attrs: Mapping[str, Any] = field(default_factory=FrozenMapping)
+    system_attrs: Mapping[str, Any] = field(default_factory=FrozenMapping)
+    started_at: float | None = None
+    completed_at: float | None = None
+    heartbeat_at: float | None = None
+    fail_reason: str | None = None
+    trial_id: int = -1
+
+    def __post_init__(self) -> None:
+        for name in ("params", "distributions", "intermediate_values",
+                     "user_attrs", "system_attrs"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
+        if self.values is not None:
+            object.__setattr__(self, "values", tuple(float(v) for v in self.values))
+
+    def replace(self, **changes: Any) -> FrozenTrial:
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def value(self) -> float | None:
+        """The single objective value; raises for multi-objective trials."""
+        if self.values is None:
+            return None
+        if len(self.values) != 1:
+            raise RuntimeError(
+                f"trial {self.number} has {len(self.values)} values; use `values` instead"
+            )
+        return self.values[0]
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """Plugin tags (e.g. a Hyperband bracket) samplers can filter on."""
+        return _frozen(self.system_attrs.get(SystemAttr.TAGS, {}))
+
+    @property
+    def budget(self) -> float | None:
+        """The budget a multi-fidelity pruner assigned, if any."""
+        b = self.system_attrs.get(SystemAttr.BUDGET)
+        return None if b is None else float(b)
+
+    @property
+    def duration_s(self) -> float | None:
+        """Wall time from start to completion, in seconds."""
+        if self.started_at is None or self.completed_at is None:
+            return None
+        return self.completed_at - self.started_at
+
+    @property
+    def datetime_start(self) -> _dt.datetime | None:
+        """Start time as a timezone-aware datetime (UTC)."""
+        return _to_datetime(self.started_at)
+
+    @property
+    def datetime_complete(self) -> _dt.datetime | None:
+        """Completion time as a timezone-aware datetime (UTC)."""
+        return _to_datetime(self.completed_at)
+
+    @property
+    def last_step(self) -> int | None:
+        """The largest step reported so far, or None."""
+        return max(self.intermediate_values) if self.intermediate_values else None
+
+    def is_valid_value(self) -> bool:
+        """Whether the trial is COMPLETE with finite values."""
+        return (self.state is TrialState.COMPLETE and self.values is not None
+                and all(math.isfinite(v) for v in self.values))
+
+
+def _to_datetime(t: float | None) -> _dt.datetime | None:
+    return None if t is None else _dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc)

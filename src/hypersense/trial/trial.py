@@ -1,0 +1,240 @@
+"""The define-by-run handle an objective receives."""
+
+from __future__ import annotations
+
+import json
+import logging
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hypersense.errors import InvalidDistributionError, ParameterConflictError
+from hypersense.space.base import Distribution
+from hypersense.space.categorical import CategoricalChoice, CategoricalDistribution
+from hypersense.space.numeric import FloatDistribution, IntDistribution
+from hypersense.trial.backend import TrialBackend
+
+__all__ = ["FixedTrial", "Trial"]
+
+_log = logging.getLogger(__name__)
+
+
+class Trial:
+    """One evaluation of the objective: it draws parameters and reports progress.
+
+    The objective calls ``suggest_*`` to get hyperparameter values (define-by-run:
+    the space may depend on earlier values), optionally ``report`` intermediate
+    scores and ``should_prune`` to stop early, then returns its value(s).
+
+    Users do not build trials; ``Study.ask`` and ``Study.optimize`` do.
+    """
+
+    def __init__(
+        self,
+        backend: TrialBackend,
+        number: int,
+        *,
+        seed: int,
+        budget: float | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        self._backend = backend
+        self._number = number
+        self._seed = seed
+        self._budget = budget
+        self._tags = dict(tags or {})
+        self._params: dict[str, Any] = {}
+        self._distributions: dict[str, Distribution] = {}
+        self._reported_steps: set[int] = set()
+        self._user_attrs: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self._number}, params={self._params!r})"
+
+    @property
+    def number(self) -> int:
+        """Position of this trial in its study (0-based)."""
+        return self._number
+
+    @property
+    def seed(self) -> int:
+        """An integer seed for the objective's own RNGs (torch, numpy, data splits).
+
+        Derived from the sampler's seed and the trial number, so a re-run of the
+        same study gives each trial the same seed whatever worker runs it.
+        """
+        return self._seed
+
+    @property
+    def budget(self) -> float | None:
+        """The training budget (e.g. epochs) a multi-fidelity pruner assigned, if any."""
+        return self._budget
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """Tags a pruner gave this trial (e.g. its Hyperband bracket)."""
+        return dict(self._tags)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The parameters suggested so far (a copy)."""
+        return dict(self._params)
+
+    @property
+    def distributions(self) -> dict[str, Distribution]:
+        """The distributions of the parameters suggested so far (a copy)."""
+        return dict(self._distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """The user attributes set so far by this handle (a copy)."""
+        return dict(self._user_attrs)
+
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None,
+        log: bool = False,
+    ) -> float:
+        """Suggest a float in ``[low, high]``, on a log scale or a ``step`` grid."""
+        return float(self._suggest_new(name, FloatDistribution, low, high, log=log, step=step))
+
+    def suggest_int(
+        self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
+    ) -> int:
+        """Suggest an integer in ``[low, high]``, on a log scale or a ``step`` grid."""
+        return int(self._suggest_new(name, IntDistribution, low, high, log=log, step=step))
+
+    def suggest_categorical(
+        self, name: str, choices: Sequence[CategoricalChoice]
+    ) -> CategoricalChoice:
+        """Suggest one of ``choices`` (str, int, float, bool or None)."""
+        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
+            raise InvalidDistributionError(
+                "`choices` must be a list or tuple of values", f"choices={choices!r}"
+            ).for_parameter(name)
+        return self._suggest_new(name, CategoricalDistribution, tuple(choices))
+
+    def suggest(self, name: str, distribution: Distribution) -> Any:
+        """Suggest a value for ``name`` from a ready-made distribution."""
+        _check_name(name)
+        if not isinstance(distribution, Distribution):
+            raise TypeError(
+                f"parameter {name!r} needs a Distribution, got {type(distribution).__name__}"
+            )
+        known = self._distributions.get(name)
+        if known is not None:
+            if known != distribution:
+                raise ParameterConflictError(
+                    f"parameter {name!r} was already suggested from {known!r} in trial "
+                    f"{self._number}; it cannot be redefined as {distribution!r}"
+                )
+            return self._params[name]
+        value = self._backend.suggest(self._number, name, distribution)
+        self._params[name] = value
+        self._distributions[name] = distribution
+        return value
+
+    def _suggest_new(self, name: str, cls: type[Distribution], *args: Any, **kwargs: Any) -> Any:
+        _check_name(name)
+        try:
+            distribution = cls(*args, **kwargs)
+        except InvalidDistributionError as exc:
+            raise exc.for_parameter(name) from None
+        return self.suggest(name, distribution)
+
+    def report(self, value: float, step: int) -> None:
+        """Report an intermediate score at ``step`` (e.g. the validation loss of an epoch).
+
+        Pruners read these values. A step reported twice keeps its first value.
+        """
+        if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
+            raise ValueError(f"`step` must be a non-negative integer (got step={step!r})")
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            raise TypeError(
+                f"`value` reported at step {step} must be a number (got {value!r})"
+            )
+        step = int(step)
+        if step in self._reported_steps:
+            _log.warning("trial %d already reported step %d; keeping the first value",
+                         self._number, step)
+            return
+        self._reported_steps.add(step)
+        self._backend.report(self._number, step, float(value))
+
+    def should_prune(self) -> bool:
+        """Whether the pruner advises stopping now; then ``raise hypersense.TrialPruned``."""
+        return bool(self._backend.should_prune(self._number))
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable attribute on the trial (curves, counts, notes)."""
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"user attribute keys must be non-empty strings (got {key!r})")
+        try:
+            json.dumps(value, allow_nan=True)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"user attribute {key!r} must be JSON-serialisable (got {type(value).__name__})"
+            ) from exc
+        self._user_attrs[key] = value
+        self._backend.set_user_attr(self._number, key, value)
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"parameter names must be non-empty strings (got {name!r})")
+
+
+class _FixedBackend:
+    """Serves fixed parameter values; reports are kept, never pruned."""
+
+    def __init__(self, params: Mapping[str, Any]) -> None:
+        self.params = dict(params)
+        self.intermediate_values: dict[int, float] = {}
+        self.user_attrs: dict[str, Any] = {}
+
+    def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
+        if name not in self.params:
+            raise KeyError(f"FixedTrial has no value for parameter {name!r}")
+        value = self.params[name]
+        if not distribution.contains(value):
+            raise ValueError(
+                f"fixed value {value!r} for parameter {name!r} is not in {distribution!r}"
+            )
+        if isinstance(distribution, FloatDistribution) and isinstance(value, numbers.Real):
+            return float(value)
+        return value
+
+    def report(self, number: int, step: int, value: float) -> None:
+        self.intermediate_values[step] = value
+
+    def should_prune(self, number: int) -> bool:
+        return False
+
+    def set_user_attr(self, number: int, key: str, value: Any) -> None:
+        self.user_attrs[key] = value
+
+
+class FixedTrial(Trial):
+    """A trial with given parameter values, to run an objective outside a study.
+
+    Useful to re-train a chosen configuration or to test an objective: every
+    ``suggest_*`` returns the given value (checked against the distribution),
+    ``report`` records, ``should_prune`` is always False.
+
+    Args:
+        params: Parameter name to value.
+        number: The trial number the objective sees.
+        seed: The seed the objective sees as ``trial.seed``.
+    """
+
+    def __init__(self, params: Mapping[str, Any], *, number: int = 0, seed: int = 0) -> None:
+        backend = _FixedBackend(params)
+        super().__init__(backend, number, seed=seed)
+        self._fixed_backend = backend
+
+    @property
+    def intermediate_values(self) -> dict[int, float]:
+        """Values reported so far, by step."""
+        return dict(self._fixed_backend.intermediate_values)
+
+    def __repr__(self) -> str:
+        return f"FixedTrial(params={self._fixed_backend.params!r})"
