@@ -165,14 +165,14 @@ class TrialCoordinator:
 
     def maybe_retry(self, trial: FrozenTrial) -> FrozenTrial | None:
         """Re-queue ``trial`` with its parameters if the retry budget allows it."""
-        n_done = int(trial.system_attrs.get("retry_count", 0))
+        n_done = int(trial.system_attrs.get(SystemAttr.RETRY_COUNT, 0))
         if n_done >= self._policy.max_retries:
             return None
         fixed = {**dict(trial.system_attrs.get(SystemAttr.FIXED_PARAMS, {})), **trial.params}
         retry = self._storage.create_trial(
             self._study_id, state=TrialState.WAITING,
             system_attrs={SystemAttr.FIXED_PARAMS: fixed, SystemAttr.RETRY_OF: trial.number,
-                          "retry_count": n_done + 1},
+                          SystemAttr.RETRY_COUNT: n_done + 1},
             user_attrs=dict(trial.user_attrs),
         )
         self._storage.set_trial_attrs(trial.trial_id, {SystemAttr.RETRIED_BY: retry.number},
@@ -206,10 +206,13 @@ class TrialCoordinator:
         context = SamplingContext(number=number, rng=self.sampler.trial_rng(number),
                                   fixed_params=fixed, tags=dict(assignment.tags))
         space = self.sampler.infer_relative_space(history, context)
-        relative = {n: v for n, v in self.sampler.sample_relative(history, context, space).items()
-                    if n not in fixed}
+        proposal = self.sampler.sample_relative(history, context, space)
+        relative = {n: _coerce(v, space[n]) for n, v in proposal.items()
+                    if n in space and n not in fixed}
         seed = self.sampler.trial_seed(number)
         attrs: dict[str, Any] = {SystemAttr.SEED: seed, **context.system_attrs}
+        if relative:
+            attrs[SystemAttr.PROPOSAL] = relative
         if assignment.tags:
             attrs[SystemAttr.TAGS] = dict(assignment.tags)
         if assignment.budget is not None:

@@ -80,7 +80,7 @@ class _Loop:
         if outcome.environment is not None:
             attrs[SystemAttr.ENVIRONMENT] = dict(outcome.environment)
         if outcome.traceback is not None:
-            attrs["traceback"] = outcome.traceback
+            attrs[SystemAttr.TRACEBACK] = outcome.traceback
         try:
             frozen = self.coordinator.finish_trial(
                 number, outcome.state, values=outcome.values, fail_reason=outcome.fail_reason,

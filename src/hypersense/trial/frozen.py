@@ -29,6 +29,9 @@ class SystemAttr:
     RETRIED_BY = "retried_by"  #: number of the trial that retries this one
     INTERRUPTED = "interrupted"  #: True when Ctrl-C or a stale heartbeat ended it
     GRID_ID = "grid_id"  #: index of the grid point a GridSampler assigned
+    PROPOSAL = "proposal"  #: the sampler's joint proposal made when the trial started
+    TRACEBACK = "traceback"  #: the formatted traceback of a failed objective
+    RETRY_COUNT = "retry_count"  #: how many retries led to this trial
 
 
 def _frozen(m: Mapping[Any, Any] | None) -> FrozenMapping[Any, Any]:
@@ -96,6 +99,14 @@ class FrozenTrial:
     def tags(self) -> Mapping[str, str]:
         """Plugin tags (e.g. a Hyperband bracket) samplers can filter on."""
         return _frozen(self.system_attrs.get(SystemAttr.TAGS, {}))
+
+    @property
+    def proposed_params(self) -> Mapping[str, Any]:
+        """Parameters drawn so far, completed by the sampler's joint proposal made
+        when the trial started. For a RUNNING trial this tells a sampler where a
+        pending evaluation will land before its objective has asked for values."""
+        proposal = self.system_attrs.get(SystemAttr.PROPOSAL) or {}
+        return _frozen({**proposal, **self.params})
 
     @property
     def budget(self) -> float | None:
