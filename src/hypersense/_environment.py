@@ -14,8 +14,19 @@ from typing import Any
 __all__ = ["environment_manifest", "worker_name"]
 
 # Packages whose versions change results; others are not worth the bytes.
-_KEY_PACKAGES = ("hypersense", "numpy", "scipy", "scikit-learn", "sqlalchemy", "torch",
-                 "pandas", "dask", "distributed", "cmaes", "salib")
+_KEY_PACKAGES = (
+    "hypersense",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "sqlalchemy",
+    "torch",
+    "pandas",
+    "dask",
+    "distributed",
+    "cmaes",
+    "salib",
+)
 
 
 def _version(package: str) -> str | None:
@@ -29,12 +40,20 @@ def _git_commit(directory: str) -> dict[str, Any] | None:
     """Commit and dirtiness of the git work tree holding ``directory``, if any."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True, text=True,
-            timeout=5, check=True,
+            ["git", "rev-parse", "HEAD"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout.strip()
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=directory,
-            capture_output=True, text=True, timeout=5, check=True,
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None

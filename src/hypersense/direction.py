@@ -8,8 +8,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["StudyDirection", "dominates", "non_dominated_mask", "parse_direction",
-           "to_minimization"]
+__all__ = [
+    "StudyDirection",
+    "dominates",
+    "non_dominated_mask",
+    "parse_direction",
+    "to_minimization",
+]
 
 
 class StudyDirection(enum.Enum):
@@ -31,9 +36,7 @@ def parse_direction(direction: str | StudyDirection) -> StudyDirection:
         for d in StudyDirection:
             if d.value == key:
                 return d
-    raise ValueError(
-        f"`direction` must be 'minimize' or 'maximize' (got {direction!r})"
-    )
+    raise ValueError(f"`direction` must be 'minimize' or 'maximize' (got {direction!r})")
 
 
 def to_minimization(
@@ -47,12 +50,14 @@ def to_minimization(
     """
     v = np.asarray(values, dtype=float)
     signs = np.array([1.0 if d is StudyDirection.MINIMIZE else -1.0 for d in directions])
-    return v * signs if v.ndim == 2 else v * signs[0]
+    out: NDArray[np.float64] = v * signs if v.ndim == 2 else v * signs[0]
+    return out
 
 
 def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
     """Whether ``a`` Pareto-dominates ``b`` (both already in minimisation form)."""
-    return all(x <= y for x, y in zip(a, b)) and any(x < y for x, y in zip(a, b))
+    pairs = list(zip(a, b, strict=True))
+    return all(x <= y for x, y in pairs) and any(x < y for x, y in pairs)
 
 
 def non_dominated_mask(values: NDArray[np.float64]) -> NDArray[np.bool_]:

@@ -29,7 +29,8 @@ class StudyHistory:
     """
 
     def __init__(
-        self, directions: Sequence[StudyDirection],
+        self,
+        directions: Sequence[StudyDirection],
         load: Callable[[], Sequence[FrozenTrial]],
     ) -> None:
         self._directions = tuple(directions)
@@ -55,7 +56,8 @@ class StudyHistory:
         return len(self._directions) > 1
 
     def trials(
-        self, states: Iterable[TrialState] | None = None,
+        self,
+        states: Iterable[TrialState] | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> tuple[FrozenTrial, ...]:
         """Trials in number order, optionally only some states and those whose

@@ -18,8 +18,14 @@ from hypersense.errors import TrialPruned
 from hypersense.trial.state import TrialState
 from hypersense.trial.trial import Trial
 
-__all__ = ["Objective", "ObjectiveError", "TrialOutcome", "TrialTask", "check_objective_values",
-           "run_objective"]
+__all__ = [
+    "Objective",
+    "ObjectiveError",
+    "TrialOutcome",
+    "TrialTask",
+    "check_objective_values",
+    "run_objective",
+]
 
 #: An objective: takes a Trial, returns one float or a sequence of floats.
 Objective = Callable[[Trial], Any]
@@ -85,8 +91,10 @@ def check_objective_values(
     else:
         return None, f"the objective returned {result!r}; expected a number or a list of numbers"
     if len(items) != n_objectives:
-        return None, (f"the objective returned {len(items)} value(s) but the study has "
-                      f"{n_objectives} direction(s)")
+        return None, (
+            f"the objective returned {len(items)} value(s) but the study has "
+            f"{n_objectives} direction(s)"
+        )
     out = []
     for i, v in enumerate(items):
         if isinstance(v, bool) or not isinstance(v, (numbers.Real, np.floating, np.integer)):
@@ -107,29 +115,40 @@ def _sendable(exc: BaseException) -> BaseException:
         return ObjectiveError(f"{type(exc).__qualname__}: {exc}")
 
 
-def run_objective(objective: Objective, trial: Trial, task: TrialTask, *,
-                  remote: bool = False) -> TrialOutcome:
+def run_objective(
+    objective: Objective, trial: Trial, task: TrialTask, *, remote: bool = False
+) -> TrialOutcome:
     """Call ``objective(trial)`` and classify the result.
 
     KeyboardInterrupt and SystemExit pass through; every other exception makes
     the trial FAIL, with ``caught`` telling whether the study should go on.
     """
     started = time.time()
-    common = {"number": task.number, "worker": worker_name(),
-              "environment": environment_manifest(), "started_at": started}
+
+    def outcome(state: TrialState, **fields: Any) -> TrialOutcome:
+        return TrialOutcome(
+            number=task.number,
+            state=state,
+            worker=worker_name(),
+            environment=environment_manifest(),
+            started_at=started,
+            finished_at=time.time(),
+            **fields,
+        )
+
     try:
         result = objective(trial)
     except TrialPruned:
-        return TrialOutcome(state=TrialState.PRUNED, finished_at=time.time(), **common)
+        return outcome(TrialState.PRUNED)
     except Exception as exc:  # noqa: BLE001 - every objective failure is recorded
-        return TrialOutcome(
-            state=TrialState.FAIL, fail_reason=f"{type(exc).__name__}: {exc}",
-            error=_sendable(exc) if remote else exc, caught=isinstance(exc, task.catch),
-            traceback=traceback.format_exc(), finished_at=time.time(), **common,
+        return outcome(
+            TrialState.FAIL,
+            fail_reason=f"{type(exc).__name__}: {exc}",
+            error=_sendable(exc) if remote else exc,
+            caught=isinstance(exc, task.catch),
+            traceback=traceback.format_exc(),
         )
     values, reason = check_objective_values(result, task.n_objectives)
     if values is None:
-        return TrialOutcome(state=TrialState.FAIL, fail_reason=reason,
-                            finished_at=time.time(), **common)
-    return TrialOutcome(state=TrialState.COMPLETE, values=values, finished_at=time.time(),
-                        **common)
+        return outcome(TrialState.FAIL, fail_reason=reason)
+    return outcome(TrialState.COMPLETE, values=values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import pickle
@@ -61,8 +62,9 @@ class ProcessExecutor(Executor):
             raise ValueError(f"`n_workers` must be an integer >= 1 (got {n_workers!r})")
         method = start_method or _default_start_method()
         if method not in _START_METHODS:
-            raise ValueError(f"`start_method` must be one of {list(_START_METHODS)} "
-                             f"(got {start_method!r})")
+            raise ValueError(
+                f"`start_method` must be one of {list(_START_METHODS)} (got {start_method!r})"
+            )
         self._n_workers = n_workers
         self._start_method = start_method
         self._ctx = multiprocessing.get_context(method)
@@ -81,7 +83,7 @@ class ProcessExecutor(Executor):
             return
         try:
             pickle.dumps(objective)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise TypeError(
                 f"with start_method={self._method!r} the objective must be picklable "
                 f"(defined at module level, not a lambda or closure): {exc}"
@@ -90,8 +92,12 @@ class ProcessExecutor(Executor):
     def _start_worker(self, objective: Objective) -> _Worker:
         self._check_picklable(objective)
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=worker_main, args=(child, objective), daemon=True,
-                                    name=f"hypersense-worker-{len(self._workers)}")
+        process = self._ctx.Process(  # type: ignore[attr-defined]
+            target=worker_main,
+            args=(child, objective),
+            daemon=True,
+            name=f"hypersense-worker-{len(self._workers)}",
+        )
         process.start()
         child.close()
         worker = _Worker(process=process, conn=parent, objective=objective)
@@ -171,14 +177,24 @@ class ProcessExecutor(Executor):
         assert task is not None
         worker.process.join(timeout=1.0)
         code = worker.process.exitcode
-        _log.warning("worker process %s died (exit code %s) while running trial %d",
-                     worker.process.pid, code, task.number)
-        self._resolve(worker, TrialOutcome(
-            number=task.number, state=TrialState.FAIL,
-            fail_reason=f"the worker process died (exit code {code}) while running the trial",
-            started_at=worker.started_at, finished_at=time.time(),
-            worker=f"pid:{worker.process.pid}", lost=True,
-        ))
+        _log.warning(
+            "worker process %s died (exit code %s) while running trial %d",
+            worker.process.pid,
+            code,
+            task.number,
+        )
+        self._resolve(
+            worker,
+            TrialOutcome(
+                number=task.number,
+                state=TrialState.FAIL,
+                fail_reason=f"the worker process died (exit code {code}) while running the trial",
+                started_at=worker.started_at,
+                finished_at=time.time(),
+                worker=f"pid:{worker.process.pid}",
+                lost=True,
+            ),
+        )
         worker.conn.close()
         self._workers.remove(worker)
 
@@ -189,10 +205,8 @@ class ProcessExecutor(Executor):
                 if w.future is not None:
                     w.future.cancel()
             else:
-                try:
+                with contextlib.suppress(BrokenPipeError, OSError):
                     w.conn.send(("stop",))
-                except (BrokenPipeError, OSError):
-                    pass
         deadline = time.monotonic() + 5.0
         for w in self._workers:
             w.process.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -55,6 +55,9 @@ class Pruner(ABC):
 
     def __repr__(self) -> str:
         sig = inspect.signature(type(self).__init__)
-        parts = [f"{n}={getattr(self, '_' + n)!r}" for n in sig.parameters
-                 if n != "self" and hasattr(self, "_" + n)]
+        parts = [
+            f"{n}={getattr(self, '_' + n)!r}"
+            for n in sig.parameters
+            if n != "self" and hasattr(self, "_" + n)
+        ]
         return f"{type(self).__name__}({', '.join(parts)})"

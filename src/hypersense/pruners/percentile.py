@@ -29,15 +29,22 @@ class PercentilePruner(Pruner):
     """
 
     def __init__(
-        self, percentile: float, *, n_startup_trials: int = 5, n_warmup_steps: int = 0,
-        interval_steps: int = 1, n_min_trials: int = 1,
+        self,
+        percentile: float,
+        *,
+        n_startup_trials: int = 5,
+        n_warmup_steps: int = 0,
+        interval_steps: int = 1,
+        n_min_trials: int = 1,
     ) -> None:
         if not 0.0 <= percentile <= 100.0:
             raise ValueError(f"`percentile` must be in [0, 100] (got {percentile!r})")
-        for name, value, lowest in (("n_startup_trials", n_startup_trials, 0),
-                                    ("n_warmup_steps", n_warmup_steps, 0),
-                                    ("interval_steps", interval_steps, 1),
-                                    ("n_min_trials", n_min_trials, 1)):
+        for name, value, lowest in (
+            ("n_startup_trials", n_startup_trials, 0),
+            ("n_warmup_steps", n_warmup_steps, 0),
+            ("interval_steps", interval_steps, 1),
+            ("n_min_trials", n_min_trials, 1),
+        ):
             if not isinstance(value, int) or value < lowest:
                 raise ValueError(f"`{name}` must be an integer >= {lowest} (got {value!r})")
         self._percentile = float(percentile)
@@ -58,13 +65,15 @@ class PercentilePruner(Pruner):
         if len(completed) < self._n_startup_trials:
             return PruneDecision.CONTINUE
         maximize = history.directions[0] is StudyDirection.MAXIMIZE
-        own = [v for s, v in trial.intermediate_values.items()
-               if s <= step and not math.isnan(v)]
+        own = [v for s, v in trial.intermediate_values.items() if s <= step and not math.isnan(v)]
         if not own:  # only NaN so far: the run diverged
             return PruneDecision.PRUNE
         own_best = max(own) if maximize else min(own)
-        others = [t.intermediate_values[step] for t in completed
-                  if step in t.intermediate_values and t.number != trial.number]
+        others = [
+            t.intermediate_values[step]
+            for t in completed
+            if step in t.intermediate_values and t.number != trial.number
+        ]
         others = [v for v in others if not math.isnan(v)]
         if len(others) < self._n_min_trials:
             return PruneDecision.CONTINUE
@@ -79,8 +88,17 @@ class MedianPruner(PercentilePruner):
     COMPLETE trials at the same step (the 50th percentile)."""
 
     def __init__(
-        self, *, n_startup_trials: int = 5, n_warmup_steps: int = 0, interval_steps: int = 1,
+        self,
+        *,
+        n_startup_trials: int = 5,
+        n_warmup_steps: int = 0,
+        interval_steps: int = 1,
         n_min_trials: int = 1,
     ) -> None:
-        super().__init__(50.0, n_startup_trials=n_startup_trials, n_warmup_steps=n_warmup_steps,
-                         interval_steps=interval_steps, n_min_trials=n_min_trials)
+        super().__init__(
+            50.0,
+            n_startup_trials=n_startup_trials,
+            n_warmup_steps=n_warmup_steps,
+            interval_steps=interval_steps,
+            n_min_trials=n_min_trials,
+        )

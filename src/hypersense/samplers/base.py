@@ -63,6 +63,12 @@ class SamplingContext:
     system_attrs: dict[str, Any] = field(default_factory=dict)
 
 
+def _fresh_entropy() -> int:
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)
+    return entropy
+
+
 class Sampler(ABC):
     """Proposes hyperparameter values from the history of a study.
 
@@ -75,8 +81,7 @@ class Sampler(ABC):
         if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):
             raise ValueError(f"`seed` must be a non-negative integer or None (got {seed!r})")
         self._seed = None if seed is None else int(seed)
-        self._entropy = (int(np.random.SeedSequence().entropy) if seed is None  # type: ignore[arg-type]
-                         else int(seed))
+        self._entropy: int = _fresh_entropy() if seed is None else int(seed)
 
     @property
     def seed(self) -> int | None:
@@ -92,9 +97,7 @@ class Sampler(ABC):
         ss = np.random.SeedSequence(self._entropy, spawn_key=(number, 1))
         return int(ss.generate_state(1, dtype=np.uint32)[0])
 
-    def infer_relative_space(
-        self, history: StudyHistory, context: SamplingContext
-    ) -> SearchSpace:
+    def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         """The parameters to propose jointly for this trial (none by default)."""
         return SearchSpace()
 
@@ -106,7 +109,10 @@ class Sampler(ABC):
 
     @abstractmethod
     def sample_independent(
-        self, history: StudyHistory, context: SamplingContext, name: str,
+        self,
+        history: StudyHistory,
+        context: SamplingContext,
+        name: str,
         distribution: Distribution,
     ) -> ParamValue:
         """A value for one parameter the relative proposal did not cover."""

@@ -37,8 +37,12 @@ class GridSampler(Sampler):
     """
 
     def __init__(
-        self, search_space: Mapping[str, Sequence[Any] | Distribution], *,
-        n_points: int = 5, shuffle: bool = False, seed: int | None = None,
+        self,
+        search_space: Mapping[str, Sequence[Any] | Distribution],
+        *,
+        n_points: int = 5,
+        shuffle: bool = False,
+        seed: int | None = None,
     ) -> None:
         super().__init__(seed=seed)
         if not isinstance(search_space, Mapping) or not search_space:
@@ -105,13 +109,15 @@ class GridSampler(Sampler):
         return {}
 
     def sample_independent(
-        self, history: StudyHistory, context: SamplingContext, name: str,
+        self,
+        history: StudyHistory,
+        context: SamplingContext,
+        name: str,
         distribution: Distribution,
     ) -> ParamValue:
         if name not in self._axes:
             raise ValueError(
-                f"parameter {name!r} is not in the GridSampler's search space "
-                f"{sorted(self._axes)}"
+                f"parameter {name!r} is not in the GridSampler's search space {sorted(self._axes)}"
             )
         value = self.grid_point(int(context.system_attrs[SystemAttr.GRID_ID]))[name]
         if not distribution.contains(value):
@@ -125,5 +131,7 @@ class GridSampler(Sampler):
         return len(self._used_ids(history)) >= self._n_grid
 
     def __repr__(self) -> str:
-        return (f"GridSampler({self._search_space!r}, n_points={self._n_points!r}, "
-                f"shuffle={self._shuffle!r}, seed={self._seed!r})")
+        return (
+            f"GridSampler({self._search_space!r}, n_points={self._n_points!r}, "
+            f"shuffle={self._shuffle!r}, seed={self._seed!r})"
+        )

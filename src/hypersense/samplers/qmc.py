@@ -51,9 +51,7 @@ class QMCSampler(Sampler):
         state["_cache"] = {}
         return state
 
-    def infer_relative_space(
-        self, history: StudyHistory, context: SamplingContext
-    ) -> SearchSpace:
+    def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
         if not finished:
             return SearchSpace()
@@ -87,7 +85,10 @@ class QMCSampler(Sampler):
         return space.decode(point)
 
     def sample_independent(
-        self, history: StudyHistory, context: SamplingContext, name: str,
+        self,
+        history: StudyHistory,
+        context: SamplingContext,
+        name: str,
         distribution: Distribution,
     ) -> ParamValue:
         return distribution.from_unit(float(context.rng.random()))

@@ -23,7 +23,10 @@ class RandomSampler(Sampler):
         super().__init__(seed=seed)
 
     def sample_independent(
-        self, history: StudyHistory, context: SamplingContext, name: str,
+        self,
+        history: StudyHistory,
+        context: SamplingContext,
+        name: str,
         distribution: Distribution,
     ) -> ParamValue:
         return distribution.from_unit(float(context.rng.random()))

@@ -91,7 +91,7 @@ class FloatDistribution(Distribution):
             return 1
         if self.step is None:
             return None
-        return int(round((self.high - self.low) / self.step)) + 1
+        return round((self.high - self.low) / self.step) + 1
 
     def _grid_value(self, k: int) -> float:
         assert self.step is not None
@@ -117,7 +117,7 @@ class FloatDistribution(Distribution):
             return 0.5
         if n is not None:
             assert self.step is not None
-            k = min(max(int(round((x - self.low) / self.step)), 0), n - 1)
+            k = min(max(round((x - self.low) / self.step), 0), n - 1)
             return (k + 0.5) / n
         if self.log:
             lo, hi = math.log(self.low), math.log(self.high)
@@ -141,13 +141,19 @@ class FloatDistribution(Distribution):
         if n is not None:
             return tuple(self.from_unit((k + 0.5) / n) for k in range(n))
         if n_points < 2:
-            raise InvalidDistributionError("a grid over a continuous range needs >= 2 points",
-                                           f"n_points={n_points}")
+            raise InvalidDistributionError(
+                "a grid over a continuous range needs >= 2 points", f"n_points={n_points}"
+            )
         return tuple(self.from_unit(k / (n_points - 1)) for k in range(n_points))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "low": self.low, "high": self.high,
-                "log": self.log, "step": self.step}
+        return {
+            "type": self.kind,
+            "low": self.low,
+            "high": self.high,
+            "log": self.log,
+            "step": self.step,
+        }
 
 
 @dataclass(frozen=True)
@@ -234,12 +240,17 @@ class IntDistribution(Distribution):
         if self.log:
             lo, hi = self._log_bounds()
             x = math.exp(lo + _clip01(u) * (hi - lo))
-            return min(max(int(math.floor(x + 0.5)), self.low), self.high)
+            return min(max(math.floor(x + 0.5), self.low), self.high)
         return self.low + _bin_index(u, n) * self.step
 
     def grid(self, n_points: int) -> tuple[int, ...]:
         return tuple(range(self.low, self.high + 1, self.step))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "low": self.low, "high": self.high,
-                "log": self.log, "step": self.step}
+        return {
+            "type": self.kind,
+            "low": self.low,
+            "high": self.high,
+            "log": self.log,
+            "step": self.step,
+        }

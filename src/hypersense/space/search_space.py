@@ -32,8 +32,9 @@ class SearchSpace(Mapping[str, Distribution]):
         items = dict(distributions or {})
         for name, dist in items.items():
             if not isinstance(name, str) or not name:
-                raise InvalidDistributionError("parameter names must be non-empty strings",
-                                               f"name={name!r}")
+                raise InvalidDistributionError(
+                    "parameter names must be non-empty strings", f"name={name!r}"
+                )
             if not isinstance(dist, Distribution):
                 raise InvalidDistributionError(
                     f"parameter {name!r} needs a Distribution", f"{type(dist).__name__}"
@@ -87,13 +88,13 @@ class SearchSpace(Mapping[str, Distribution]):
         u = np.asarray(u, dtype=float).ravel()
         if u.shape[0] != len(self._items):
             raise ValueError(f"expected {len(self._items)} coordinates, got {u.shape[0]}")
-        return {n: d.from_unit(float(x)) for (n, d), x in zip(self._items.items(), u)}
+        return {n: d.from_unit(float(x)) for (n, d), x in zip(self._items.items(), u, strict=True)}
 
     def grid(self, n_points: int = 5) -> list[dict[str, ParamValue]]:
         """Every combination of each parameter's grid values (``n_points`` for
         continuous ranges), in lexicographic order of the parameters."""
         axes = [d.grid(n_points) for d in self._items.values()]
-        return [dict(zip(self._items, combo)) for combo in itertools.product(*axes)]
+        return [dict(zip(self._items, combo, strict=True)) for combo in itertools.product(*axes)]
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-ready description, rebuilt by :meth:`from_dict`."""

@@ -40,7 +40,7 @@ def distribution_from_dict(data: Mapping[str, Any]) -> Distribution:
     if kind == CategoricalDistribution.kind:
         return CategoricalDistribution(tuple(fields.get("choices", ())))
     try:
-        return _KINDS[kind](**fields)  # type: ignore[call-arg]
+        return _KINDS[kind](**fields)
     except TypeError as exc:
         raise InvalidDistributionError(f"bad fields for a {kind} distribution", str(exc)) from exc
 

@@ -75,8 +75,11 @@ class Storage(ABC):
     # ----------------------------------------------------------------- studies
     @abstractmethod
     def create_study(
-        self, name: str, directions: Sequence[StudyDirection],
-        *, user_attrs: Mapping[str, Any] | None = None,
+        self,
+        name: str,
+        directions: Sequence[StudyDirection],
+        *,
+        user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> StudyRecord:
         """Create a study; raises DuplicatedStudyError if ``name`` is taken."""
@@ -100,7 +103,10 @@ class Storage(ABC):
     # ------------------------------------------------------------------ trials
     @abstractmethod
     def create_trial(
-        self, study_id: int, *, state: TrialState = TrialState.RUNNING,
+        self,
+        study_id: int,
+        *,
+        state: TrialState = TrialState.RUNNING,
         system_attrs: Mapping[str, Any] | None = None,
         user_attrs: Mapping[str, Any] | None = None,
     ) -> FrozenTrial:
@@ -122,7 +128,11 @@ class Storage(ABC):
 
     @abstractmethod
     def set_trial_attrs(
-        self, trial_id: int, attrs: Mapping[str, Any], *, system: bool = False,
+        self,
+        trial_id: int,
+        attrs: Mapping[str, Any],
+        *,
+        system: bool = False,
         require_running: bool = True,
     ) -> None:
         """Set JSON-serialisable user (or system) attributes of a trial, in one write.
@@ -137,8 +147,13 @@ class Storage(ABC):
 
     @abstractmethod
     def finish_trial(
-        self, trial_id: int, state: TrialState, *, values: Sequence[float] | None = None,
-        fail_reason: str | None = None, system_attrs: Mapping[str, Any] | None = None,
+        self,
+        trial_id: int,
+        state: TrialState,
+        *,
+        values: Sequence[float] | None = None,
+        fail_reason: str | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
         now: float,
     ) -> FrozenTrial:
         """Move a RUNNING trial to a finished state, with last system attributes,
@@ -157,7 +172,10 @@ class Storage(ABC):
 
     @abstractmethod
     def get_trials(
-        self, study_id: int, *, states: Iterable[TrialState] | None = None,
+        self,
+        study_id: int,
+        *,
+        states: Iterable[TrialState] | None = None,
         min_number: int = 0,
     ) -> list[FrozenTrial]:
         """Trials of a study with ``number >= min_number``, in number order."""

@@ -13,8 +13,9 @@ def dumps(value: Any, *, what: str) -> str:
     try:
         return json.dumps(value, allow_nan=True, separators=(",", ":"))
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{what} must be JSON-serialisable (got {type(value).__name__}): {exc}") \
-            from exc
+        raise TypeError(
+            f"{what} must be JSON-serialisable (got {type(value).__name__}): {exc}"
+        ) from exc
 
 
 def loads(text: str | None) -> Any:

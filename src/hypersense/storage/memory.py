@@ -43,11 +43,18 @@ class _TrialRow:
     def freeze(self) -> FrozenTrial:
         if self.snapshot is None:
             self.snapshot = FrozenTrial(
-                number=self.number, trial_id=self.trial_id, state=self.state,
-                values=self.values, params=self.params, distributions=self.distributions,
-                intermediate_values=self.intermediate, user_attrs=self.user_attrs,
-                system_attrs=self.system_attrs, started_at=self.started_at,
-                completed_at=self.completed_at, heartbeat_at=self.heartbeat_at,
+                number=self.number,
+                trial_id=self.trial_id,
+                state=self.state,
+                values=self.values,
+                params=self.params,
+                distributions=self.distributions,
+                intermediate_values=self.intermediate,
+                user_attrs=self.user_attrs,
+                system_attrs=self.system_attrs,
+                started_at=self.started_at,
+                completed_at=self.completed_at,
+                heartbeat_at=self.heartbeat_at,
                 fail_reason=self.fail_reason,
             )
         return self.snapshot
@@ -86,8 +93,11 @@ class InMemoryStorage(Storage):
 
     # ----------------------------------------------------------------- studies
     def create_study(
-        self, name: str, directions: Sequence[StudyDirection],
-        *, user_attrs: Mapping[str, Any] | None = None,
+        self,
+        name: str,
+        directions: Sequence[StudyDirection],
+        *,
+        user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> StudyRecord:
         check_study_name(name)
@@ -96,7 +106,9 @@ class InMemoryStorage(Storage):
                 raise DuplicatedStudyError(f"a study named {name!r} already exists")
             sid = next(self._study_ids)
             record = StudyRecord(
-                study_id=sid, name=name, directions=tuple(directions),
+                study_id=sid,
+                name=name,
+                directions=tuple(directions),
                 user_attrs=normalize(dict(user_attrs or {}), what="study user attributes"),
                 system_attrs=normalize(dict(system_attrs or {}), what="study system attributes"),
                 created_at=time.time(),
@@ -140,12 +152,17 @@ class InMemoryStorage(Storage):
             what = f"study attribute {key!r}"
             attrs = dict(row.record.system_attrs if system else row.record.user_attrs)
             attrs[key] = normalize(value, what=what)
-            kw = {"system_attrs": attrs} if system else {"user_attrs": attrs}
-            row.record = dataclasses.replace(row.record, **kw)
+            if system:
+                row.record = dataclasses.replace(row.record, system_attrs=attrs)
+            else:
+                row.record = dataclasses.replace(row.record, user_attrs=attrs)
 
     # ------------------------------------------------------------------ trials
     def create_trial(
-        self, study_id: int, *, state: TrialState = TrialState.RUNNING,
+        self,
+        study_id: int,
+        *,
+        state: TrialState = TrialState.RUNNING,
         system_attrs: Mapping[str, Any] | None = None,
         user_attrs: Mapping[str, Any] | None = None,
     ) -> FrozenTrial:
@@ -155,7 +172,9 @@ class InMemoryStorage(Storage):
             study = self._study(study_id)
             now = time.time()
             row = _TrialRow(
-                trial_id=next(self._trial_ids), study_id=study_id, number=len(study.trials),
+                trial_id=next(self._trial_ids),
+                study_id=study_id,
+                number=len(study.trials),
                 state=state,
                 system_attrs=normalize(dict(system_attrs or {}), what="trial system attributes"),
                 user_attrs=normalize(dict(user_attrs or {}), what="trial user attributes"),
@@ -204,7 +223,11 @@ class InMemoryStorage(Storage):
             row.snapshot = None
 
     def set_trial_attrs(
-        self, trial_id: int, attrs: Mapping[str, Any], *, system: bool = False,
+        self,
+        trial_id: int,
+        attrs: Mapping[str, Any],
+        *,
+        system: bool = False,
         require_running: bool = True,
     ) -> None:
         values = {k: normalize(v, what=f"trial attribute {k!r}") for k, v in attrs.items()}
@@ -227,8 +250,13 @@ class InMemoryStorage(Storage):
                     row.snapshot = None
 
     def finish_trial(
-        self, trial_id: int, state: TrialState, *, values: Sequence[float] | None = None,
-        fail_reason: str | None = None, system_attrs: Mapping[str, Any] | None = None,
+        self,
+        trial_id: int,
+        state: TrialState,
+        *,
+        values: Sequence[float] | None = None,
+        fail_reason: str | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
         now: float,
     ) -> FrozenTrial:
         vals = check_finish(state, values)
@@ -247,8 +275,11 @@ class InMemoryStorage(Storage):
         out = []
         with self._lock:
             for row in self._study(study_id).trials:
-                if (row.state is TrialState.RUNNING and row.heartbeat_at is not None
-                        and row.heartbeat_at < cutoff):
+                if (
+                    row.state is TrialState.RUNNING
+                    and row.heartbeat_at is not None
+                    and row.heartbeat_at < cutoff
+                ):
                     row.state = TrialState.FAIL
                     row.completed_at = now
                     row.fail_reason = "stale heartbeat: the worker stopped responding"
@@ -264,12 +295,15 @@ class InMemoryStorage(Storage):
             return row.freeze()
 
     def get_trials(
-        self, study_id: int, *, states: Iterable[TrialState] | None = None,
+        self,
+        study_id: int,
+        *,
+        states: Iterable[TrialState] | None = None,
         min_number: int = 0,
     ) -> list[FrozenTrial]:
         wanted = None if states is None else frozenset(states)
         with self._lock:
-            rows = self._study(study_id).trials[max(min_number, 0):]
+            rows = self._study(study_id).trials[max(min_number, 0) :]
             return [r.freeze() for r in rows if wanted is None or r.state in wanted]
 
     def count_trials(self, study_id: int, *, states: Iterable[TrialState] | None = None) -> int:

@@ -32,9 +32,7 @@ def check_param(name: str, distribution: Distribution, value: Any) -> None:
         raise ValueError(f"value {value!r} of parameter {name!r} is not in {distribution!r}")
 
 
-def check_finish(
-    state: TrialState, values: Sequence[float] | None
-) -> tuple[float, ...] | None:
+def check_finish(state: TrialState, values: Sequence[float] | None) -> tuple[float, ...] | None:
     """A finished state with values that fit it: COMPLETE needs finite values."""
     if not state.is_finished:
         raise ValueError(f"a trial can only be finished as COMPLETE, PRUNED or FAIL (got {state})")

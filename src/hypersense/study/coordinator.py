@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hypersense.direction import StudyDirection
-from hypersense.errors import StaleTrialError
+from hypersense.errors import ParameterConflictError, StaleTrialError
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
 from hypersense.samplers.base import Sampler, SamplingContext
@@ -78,21 +78,33 @@ class _Running:
 
     def frozen(self) -> FrozenTrial:
         return FrozenTrial(
-            number=self.number, trial_id=self.trial_id, state=TrialState.RUNNING,
-            params=self.context.params, distributions=self.distributions,
-            intermediate_values=self.intermediate, user_attrs=self.user_attrs,
-            system_attrs=self.system_attrs, started_at=self.started_at,
+            number=self.number,
+            trial_id=self.trial_id,
+            state=TrialState.RUNNING,
+            params=self.context.params,
+            distributions=self.distributions,
+            intermediate_values=self.intermediate,
+            user_attrs=self.user_attrs,
+            system_attrs=self.system_attrs,
+            started_at=self.started_at,
         )
 
 
 def _coerce(value: Any, distribution: Distribution) -> Any:
     """Plain Python types (no numpy scalars); ints for int ranges, floats for float ones."""
-    if isinstance(distribution, FloatDistribution) and isinstance(value, numbers.Real) \
-            and not isinstance(value, bool):
+    if (
+        isinstance(distribution, FloatDistribution)
+        and isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+    ):
         return float(value)
-    if isinstance(distribution, IntDistribution) and isinstance(value, numbers.Real) \
-            and not isinstance(value, bool) and float(value).is_integer():
-        return int(value)
+    if (
+        isinstance(distribution, IntDistribution)
+        and isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and float(value).is_integer()
+    ):
+        return int(float(value))
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     return value
@@ -102,8 +114,13 @@ class TrialCoordinator:
     """Starts, serves and finishes the trials of one study in this process."""
 
     def __init__(
-        self, storage: Storage, study_id: int, directions: tuple[StudyDirection, ...],
-        sampler: Sampler, pruner: Pruner, policy: RetryPolicy,
+        self,
+        storage: Storage,
+        study_id: int,
+        directions: tuple[StudyDirection, ...],
+        sampler: Sampler,
+        pruner: Pruner,
+        policy: RetryPolicy,
     ) -> None:
         self._storage = storage
         self._study_id = study_id
@@ -170,13 +187,21 @@ class TrialCoordinator:
             return None
         fixed = {**dict(trial.system_attrs.get(SystemAttr.FIXED_PARAMS, {})), **trial.params}
         retry = self._storage.create_trial(
-            self._study_id, state=TrialState.WAITING,
-            system_attrs={SystemAttr.FIXED_PARAMS: fixed, SystemAttr.RETRY_OF: trial.number,
-                          SystemAttr.RETRY_COUNT: n_done + 1},
+            self._study_id,
+            state=TrialState.WAITING,
+            system_attrs={
+                SystemAttr.FIXED_PARAMS: fixed,
+                SystemAttr.RETRY_OF: trial.number,
+                SystemAttr.RETRY_COUNT: n_done + 1,
+            },
             user_attrs=dict(trial.user_attrs),
         )
-        self._storage.set_trial_attrs(trial.trial_id, {SystemAttr.RETRIED_BY: retry.number},
-                                      system=True, require_running=False)
+        self._storage.set_trial_attrs(
+            trial.trial_id,
+            {SystemAttr.RETRIED_BY: retry.number},
+            system=True,
+            require_running=False,
+        )
         return retry
 
     # ------------------------------------------------------------ trial start
@@ -192,8 +217,12 @@ class TrialCoordinator:
         try:
             return self._prepare(frozen)
         except BaseException as exc:
-            self._storage.finish_trial(frozen.trial_id, TrialState.FAIL, now=time.time(),
-                                       fail_reason=f"could not start: {type(exc).__name__}: {exc}")
+            self._storage.finish_trial(
+                frozen.trial_id,
+                TrialState.FAIL,
+                now=time.time(),
+                fail_reason=f"could not start: {type(exc).__name__}: {exc}",
+            )
             with self._lock:
                 self._running.pop(frozen.number, None)
             raise
@@ -203,12 +232,17 @@ class TrialCoordinator:
         history = self.history()
         assignment = self.pruner.assign(history, number)
         fixed = dict(frozen.system_attrs.get(SystemAttr.FIXED_PARAMS, {}))
-        context = SamplingContext(number=number, rng=self.sampler.trial_rng(number),
-                                  fixed_params=fixed, tags=dict(assignment.tags))
+        context = SamplingContext(
+            number=number,
+            rng=self.sampler.trial_rng(number),
+            fixed_params=fixed,
+            tags=dict(assignment.tags),
+        )
         space = self.sampler.infer_relative_space(history, context)
         proposal = self.sampler.sample_relative(history, context, space)
-        relative = {n: _coerce(v, space[n]) for n, v in proposal.items()
-                    if n in space and n not in fixed}
+        relative = {
+            n: _coerce(v, space[n]) for n, v in proposal.items() if n in space and n not in fixed
+        }
         seed = self.sampler.trial_seed(number)
         attrs: dict[str, Any] = {SystemAttr.SEED: seed, **context.system_attrs}
         if relative:
@@ -218,9 +252,15 @@ class TrialCoordinator:
         if assignment.budget is not None:
             attrs[SystemAttr.BUDGET] = float(assignment.budget)
         running = _Running(
-            trial_id=frozen.trial_id, number=number, context=context, history=history,
-            relative_space=space, relative=relative, started_at=frozen.started_at,
-            system_attrs={**frozen.system_attrs, **attrs}, user_attrs=dict(frozen.user_attrs),
+            trial_id=frozen.trial_id,
+            number=number,
+            context=context,
+            history=history,
+            relative_space=space,
+            relative=relative,
+            started_at=frozen.started_at,
+            system_attrs={**frozen.system_attrs, **attrs},
+            user_attrs=dict(frozen.user_attrs),
         )
         with self._lock:
             self._running[number] = running
@@ -235,20 +275,23 @@ class TrialCoordinator:
         if name in run.distributions:
             if run.distributions[name] == distribution:
                 return run.context.params[name]
+            raise ParameterConflictError(
+                f"parameter {name!r} was already suggested from {run.distributions[name]!r} in "
+                f"trial {number}; it cannot be redefined as {distribution!r}"
+            )
         ctx = run.context
         if name in ctx.fixed_params:
             value = _coerce(ctx.fixed_params[name], distribution)
             if not distribution.contains(value):
                 raise ValueError(
-                    f"the enqueued value {value!r} of parameter {name!r} is not in "
-                    f"{distribution!r}"
+                    f"the enqueued value {value!r} of parameter {name!r} is not in {distribution!r}"
                 )
         elif name in run.relative and run.relative_space.get(name) == distribution:
             value = _coerce(run.relative[name], distribution)
         else:
             value = _coerce(
-                self.sampler.sample_independent(run.history, ctx, name, distribution),
-                distribution)
+                self.sampler.sample_independent(run.history, ctx, name, distribution), distribution
+            )
         self._storage.set_trial_param(run.trial_id, name, distribution, value)
         ctx.params[name] = value
         run.distributions[name] = distribution
@@ -273,8 +316,13 @@ class TrialCoordinator:
 
     # ------------------------------------------------------------ trial end
     def finish_trial(
-        self, number: int, state: TrialState, *, values: tuple[float, ...] | None = None,
-        fail_reason: str | None = None, system_attrs: Mapping[str, Any] | None = None,
+        self,
+        number: int,
+        state: TrialState,
+        *,
+        values: tuple[float, ...] | None = None,
+        fail_reason: str | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
         on_finished: Callable[[FrozenTrial], None] | None = None,
     ) -> FrozenTrial:
         """Store the end of a running trial and tell the sampler.
@@ -283,13 +331,22 @@ class TrialCoordinator:
         failed the trial (its heartbeat went stale).
         """
         run = self._get(number)
-        if state is TrialState.PRUNED and values is None and run.intermediate \
-                and len(self._directions) == 1:
+        if (
+            state is TrialState.PRUNED
+            and values is None
+            and run.intermediate
+            and len(self._directions) == 1
+        ):
             values = (run.intermediate[max(run.intermediate)],)
         try:
             frozen = self._storage.finish_trial(
-                run.trial_id, state, values=values, fail_reason=fail_reason,
-                system_attrs=system_attrs, now=time.time())
+                run.trial_id,
+                state,
+                values=values,
+                fail_reason=fail_reason,
+                system_attrs=system_attrs,
+                now=time.time(),
+            )
         finally:
             with self._lock:
                 self._running.pop(number, None)

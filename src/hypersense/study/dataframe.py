@@ -14,8 +14,17 @@ if TYPE_CHECKING:
 
 __all__ = ["trials_dataframe"]
 
-_DEFAULT_ATTRS = ("number", "value", "state", "datetime_start", "datetime_complete",
-                  "duration", "params", "user_attrs", "fail_reason")
+_DEFAULT_ATTRS = (
+    "number",
+    "value",
+    "state",
+    "datetime_start",
+    "datetime_complete",
+    "duration",
+    "params",
+    "user_attrs",
+    "fail_reason",
+)
 
 
 def trials_dataframe(study: Study, *, attrs: Sequence[str] | None = None) -> pd.DataFrame:
@@ -53,7 +62,9 @@ def trials_dataframe(study: Study, *, attrs: Sequence[str] | None = None) -> pd.
             elif a == "fail_reason":
                 row["fail_reason"] = t.fail_reason
             else:
-                raise ValueError(f"unknown attribute {a!r} for trials_dataframe; "
-                                 f"choose from {list(_DEFAULT_ATTRS) + ['system_attrs']}")
+                raise ValueError(
+                    f"unknown attribute {a!r} for trials_dataframe; "
+                    f"choose from {[*list(_DEFAULT_ATTRS), 'system_attrs']}"
+                )
         rows.append(row)
     return pandas.DataFrame(rows)

@@ -21,8 +21,9 @@ class Heartbeat:
     of this process is running, so an idle study holds no thread.
     """
 
-    def __init__(self, storage: Storage, interval_s: float,
-                 running_ids: Callable[[], list[int]]) -> None:
+    def __init__(
+        self, storage: Storage, interval_s: float, running_ids: Callable[[], list[int]]
+    ) -> None:
         self._storage = storage
         self._interval_s = interval_s
         self._running_ids = running_ids
@@ -36,8 +37,9 @@ class Heartbeat:
             if self._thread is not None and self._thread.is_alive():
                 return
             self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="hypersense-heartbeat",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name="hypersense-heartbeat", daemon=True
+            )
             self._thread.start()
 
     def stop(self) -> None:

@@ -35,11 +35,13 @@ def _directions(
     return (parse_direction(direction if direction is not None else "minimize"),)
 
 
-def _policy(heartbeat_interval_s: float | None, grace_period_s: float | None,
-            max_retries: int) -> RetryPolicy:
+def _policy(
+    heartbeat_interval_s: float | None, grace_period_s: float | None, max_retries: int
+) -> RetryPolicy:
     if heartbeat_interval_s is not None and heartbeat_interval_s <= 0:
-        raise ValueError(f"`heartbeat_interval_s` must be > 0 or None "
-                         f"(got {heartbeat_interval_s!r})")
+        raise ValueError(
+            f"`heartbeat_interval_s` must be > 0 or None (got {heartbeat_interval_s!r})"
+        )
     if grace_period_s is not None and grace_period_s <= 0:
         raise ValueError(f"`grace_period_s` must be > 0 or None (got {grace_period_s!r})")
     if not isinstance(max_retries, int) or max_retries < 0:
@@ -48,12 +50,17 @@ def _policy(heartbeat_interval_s: float | None, grace_period_s: float | None,
 
 
 def create_study(
-    study_name: str | None = None, storage: str | Storage | None = None, *,
+    study_name: str | None = None,
+    storage: str | Storage | None = None,
+    *,
     direction: str | StudyDirection | None = None,
     directions: Sequence[str | StudyDirection] | None = None,
-    sampler: Sampler | None = None, pruner: Pruner | None = None,
-    load_if_exists: bool = False, heartbeat_interval_s: float | None = 30.0,
-    grace_period_s: float | None = None, max_retries: int = 0,
+    sampler: Sampler | None = None,
+    pruner: Pruner | None = None,
+    load_if_exists: bool = False,
+    heartbeat_interval_s: float | None = 30.0,
+    grace_period_s: float | None = None,
+    max_retries: int = 0,
 ) -> Study:
     """Create a study (or load it with ``load_if_exists``).
 
@@ -89,21 +96,36 @@ def create_study(
                 f"study {name!r} exists with directions "
                 f"{[d.value for d in record.directions]}, not {[d.value for d in dirs]}"
             ) from None
-    return Study(record, store, sampler=sampler or RandomSampler(),
-                 pruner=pruner or NopPruner(), policy=policy)
+    return Study(
+        record,
+        store,
+        sampler=sampler or RandomSampler(),
+        pruner=pruner or NopPruner(),
+        policy=policy,
+    )
 
 
 def load_study(
-    study_name: str, storage: str | Storage, *, sampler: Sampler | None = None,
-    pruner: Pruner | None = None, heartbeat_interval_s: float | None = 30.0,
-    grace_period_s: float | None = None, max_retries: int = 0,
+    study_name: str,
+    storage: str | Storage,
+    *,
+    sampler: Sampler | None = None,
+    pruner: Pruner | None = None,
+    heartbeat_interval_s: float | None = 30.0,
+    grace_period_s: float | None = None,
+    max_retries: int = 0,
 ) -> Study:
     """Load an existing study; raises StudyNotFoundError if there is none."""
     store = get_storage(storage)
     record = store.get_study(study_name)
     policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
-    return Study(record, store, sampler=sampler or RandomSampler(),
-                 pruner=pruner or NopPruner(), policy=policy)
+    return Study(
+        record,
+        store,
+        sampler=sampler or RandomSampler(),
+        pruner=pruner or NopPruner(),
+        policy=policy,
+    )
 
 
 def delete_study(study_name: str, storage: str | Storage) -> None:

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hypersense.errors import StaleTrialError
 from hypersense.execution.base import Executor
@@ -25,21 +25,31 @@ _log = logging.getLogger(__name__)
 
 
 def _check_limits(n_trials: int | None, timeout: float | None) -> None:
-    if n_trials is not None and (not isinstance(n_trials, int) or isinstance(n_trials, bool)
-                                 or n_trials < 0):
+    if n_trials is not None and (
+        not isinstance(n_trials, int) or isinstance(n_trials, bool) or n_trials < 0
+    ):
         raise ValueError(f"`n_trials` must be a non-negative integer or None (got {n_trials!r})")
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise ValueError(f"`timeout` must be a positive number of seconds or None "
-                         f"(got {timeout!r})")
+        raise ValueError(
+            f"`timeout` must be a positive number of seconds or None (got {timeout!r})"
+        )
 
 
 class _Loop:
     """State of one optimize call."""
 
-    def __init__(self, study: Study, coordinator: TrialCoordinator, objective: Objective,
-                 executor: Executor, *, n_trials: int | None, timeout: float | None,
-                 callbacks: Sequence[StudyCallback],
-                 catch: tuple[type[BaseException], ...]) -> None:
+    def __init__(
+        self,
+        study: Study,
+        coordinator: TrialCoordinator,
+        objective: Objective,
+        executor: Executor,
+        *,
+        n_trials: int | None,
+        timeout: float | None,
+        callbacks: Sequence[StudyCallback],
+        catch: tuple[type[BaseException], ...],
+    ) -> None:
         self.study = study
         self.coordinator = coordinator
         self.objective = objective
@@ -64,8 +74,14 @@ class _Loop:
     def start_one(self) -> None:
         number, seed, budget, tags = self.coordinator.start_trial()
         self.n_started += 1
-        task = TrialTask(number=number, seed=seed, n_objectives=len(self.study.directions),
-                         catch=self.catch, budget=budget, tags=tags)
+        task = TrialTask(
+            number=number,
+            seed=seed,
+            n_objectives=len(self.study.directions),
+            catch=self.catch,
+            budget=budget,
+            tags=tags,
+        )
         self.pending[number] = task
         future = self.executor.submit(self.objective, task, self.coordinator)
         self.futures[future] = number
@@ -76,15 +92,19 @@ class _Loop:
         number = self.futures.pop(future)
         self.pending.pop(number, None)
         outcome = future.result()
-        attrs = {SystemAttr.WORKER: outcome.worker}
+        attrs: dict[str, Any] = {SystemAttr.WORKER: outcome.worker}
         if outcome.environment is not None:
             attrs[SystemAttr.ENVIRONMENT] = dict(outcome.environment)
         if outcome.traceback is not None:
             attrs[SystemAttr.TRACEBACK] = outcome.traceback
         try:
             frozen = self.coordinator.finish_trial(
-                number, outcome.state, values=outcome.values, fail_reason=outcome.fail_reason,
-                system_attrs=attrs)
+                number,
+                outcome.state,
+                values=outcome.values,
+                fail_reason=outcome.fail_reason,
+                system_attrs=attrs,
+            )
         except StaleTrialError as exc:
             _log.warning("the late result of trial %d was rejected: %s", number, exc)
             return
@@ -112,8 +132,11 @@ class _Loop:
         for number in list(self.pending):
             try:
                 frozen = self.coordinator.finish_trial(
-                    number, TrialState.FAIL, fail_reason=reason,
-                    system_attrs={SystemAttr.INTERRUPTED: True})
+                    number,
+                    TrialState.FAIL,
+                    fail_reason=reason,
+                    system_attrs={SystemAttr.INTERRUPTED: True},
+                )
             except StaleTrialError:
                 continue
             except Exception:  # noqa: BLE001 - keep failing the others
@@ -128,18 +151,33 @@ def _log_trial(study: Study, trial: FrozenTrial) -> None:
         return
     if trial.state is TrialState.COMPLETE and not study.is_multi_objective:
         best = study.best_trial
-        _log.info("trial %d finished with value %r and parameters %r; best is trial %d "
-                  "with value %r", trial.number, trial.value, dict(trial.params), best.number,
-                  best.value)
+        _log.info(
+            "trial %d finished with value %r and parameters %r; best is trial %d with value %r",
+            trial.number,
+            trial.value,
+            dict(trial.params),
+            best.number,
+            best.value,
+        )
     else:
-        _log.info("trial %d finished as %s%s", trial.number, trial.state.name,
-                  f" ({trial.fail_reason})" if trial.fail_reason else "")
+        _log.info(
+            "trial %d finished as %s%s",
+            trial.number,
+            trial.state.name,
+            f" ({trial.fail_reason})" if trial.fail_reason else "",
+        )
 
 
 def run_optimize(
-    study: Study, coordinator: TrialCoordinator, objective: Objective, *,
-    n_trials: int | None, timeout: float | None, n_jobs: int,
-    callbacks: Sequence[StudyCallback], catch: tuple[type[BaseException], ...],
+    study: Study,
+    coordinator: TrialCoordinator,
+    objective: Objective,
+    *,
+    n_trials: int | None,
+    timeout: float | None,
+    n_jobs: int,
+    callbacks: Sequence[StudyCallback],
+    catch: tuple[type[BaseException], ...],
     executor: Executor | None,
 ) -> None:
     """Run trials until ``n_trials`` started, ``timeout`` passed, the sampler is
@@ -151,8 +189,16 @@ def run_optimize(
     owned = executor is None
     ex = make_executor(n_jobs) if executor is None else executor
     ex.prepare(objective)
-    loop = _Loop(study, coordinator, objective, ex, n_trials=n_trials, timeout=timeout,
-                 callbacks=callbacks, catch=catch)
+    loop = _Loop(
+        study,
+        coordinator,
+        objective,
+        ex,
+        n_trials=n_trials,
+        timeout=timeout,
+        callbacks=callbacks,
+        catch=catch,
+    )
     try:
         loop.run()
     except BaseException as exc:

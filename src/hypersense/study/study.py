@@ -41,20 +41,28 @@ class Study:
     """
 
     def __init__(
-        self, record: StudyRecord, storage: Storage, *, sampler: Sampler, pruner: Pruner,
+        self,
+        record: StudyRecord,
+        storage: Storage,
+        *,
+        sampler: Sampler,
+        pruner: Pruner,
         policy: RetryPolicy,
     ) -> None:
         self._record = record
         self._storage = storage
         self._policy = policy
         self._coordinator = TrialCoordinator(
-            storage, record.study_id, record.directions, sampler, pruner, policy)
+            storage, record.study_id, record.directions, sampler, pruner, policy
+        )
         self._stop_requested = False
 
     def __repr__(self) -> str:
-        return (f"Study(study_name={self.study_name!r}, directions="
-                f"{[d.value for d in self.directions]}, sampler={self.sampler!r}, "
-                f"pruner={self.pruner!r}, storage={self._storage!r})")
+        return (
+            f"Study(study_name={self.study_name!r}, directions="
+            f"{[d.value for d in self.directions]}, sampler={self.sampler!r}, "
+            f"pruner={self.pruner!r}, storage={self._storage!r})"
+        )
 
     # -------------------------------------------------------------- identity
     @property
@@ -138,13 +146,17 @@ class Study:
     def best_trial(self) -> FrozenTrial:
         """The COMPLETE trial with the best value (the earliest on ties)."""
         if self.is_multi_objective:
-            raise RuntimeError("a multi-objective study has no single best trial; "
-                               "use `best_trials` (the Pareto front)")
+            raise RuntimeError(
+                "a multi-objective study has no single best trial; "
+                "use `best_trials` (the Pareto front)"
+            )
         completed = self._completed()
         if not completed:
             raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
-        losses = to_minimization(np.array([t.values[0] for t in completed]),  # type: ignore[index]
-                                 self.directions)
+        losses = to_minimization(
+            np.array([t.values[0] for t in completed]),  # type: ignore[index]
+            self.directions,
+        )
         return completed[int(np.argmin(losses))]
 
     @property
@@ -170,7 +182,7 @@ class Study:
             return []
         losses = to_minimization(np.array([t.values for t in completed]), self.directions)
         mask = non_dominated_mask(losses)
-        return [t for t, keep in zip(completed, mask) if keep]
+        return [t for t, keep in zip(completed, mask, strict=True) if keep]
 
     # ------------------------------------------------------------ ask & tell
     def ask(self) -> Trial:
@@ -179,8 +191,12 @@ class Study:
         return Trial(self._coordinator, number, seed=seed, budget=budget, tags=tags)
 
     def tell(
-        self, trial: Trial | int, values: float | Sequence[float] | None = None, *,
-        state: TrialState | None = None, fail_reason: str | None = None,
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        *,
+        state: TrialState | None = None,
+        fail_reason: str | None = None,
         skip_if_finished: bool = False,
     ) -> FrozenTrial:
         """Finish a trial started with :meth:`ask`.
@@ -206,15 +222,19 @@ class Study:
             raw = [values] if isinstance(values, (int, float)) else list(values)
             vals = tuple(float(v) for v in raw)
         try:
-            return self._coordinator.finish_trial(number, state, values=vals,
-                                                  fail_reason=fail_reason)
+            return self._coordinator.finish_trial(
+                number, state, values=vals, fail_reason=fail_reason
+            )
         except StaleTrialError:
             if not skip_if_finished:
                 raise
             return next(t for t in self.trials if t.number == number)
 
     def enqueue_trial(
-        self, params: Mapping[str, Any], *, user_attrs: Mapping[str, Any] | None = None,
+        self,
+        params: Mapping[str, Any],
+        *,
+        user_attrs: Mapping[str, Any] | None = None,
         skip_if_exists: bool = False,
     ) -> FrozenTrial | None:
         """Queue a trial with fixed parameter values; it runs before new proposals.
@@ -230,13 +250,20 @@ class Study:
                 if all(t.params.get(k, given.get(k, _MISSING)) == v for k, v in fixed.items()):
                     return None
         return self._storage.create_trial(
-            self._record.study_id, state=TrialState.WAITING,
-            system_attrs={SystemAttr.FIXED_PARAMS: fixed}, user_attrs=user_attrs)
+            self._record.study_id,
+            state=TrialState.WAITING,
+            system_attrs={SystemAttr.FIXED_PARAMS: fixed},
+            user_attrs=user_attrs,
+        )
 
     # -------------------------------------------------------------- optimize
     def optimize(
-        self, objective: Objective, n_trials: int | None = None, *,
-        timeout: float | None = None, n_jobs: int = 1,
+        self,
+        objective: Objective,
+        n_trials: int | None = None,
+        *,
+        timeout: float | None = None,
+        n_jobs: int = 1,
         callbacks: Sequence[StudyCallback] = (),
         catch: Iterable[type[Exception]] | type[Exception] = (),
         executor: ExecutorSpec = None,
@@ -263,9 +290,17 @@ class Study:
 
         self._stop_requested = False
         catch_types = (catch,) if isinstance(catch, type) else tuple(catch)
-        run_optimize(self, self._coordinator, objective, n_trials=n_trials, timeout=timeout,
-                     n_jobs=n_jobs, callbacks=tuple(callbacks), catch=catch_types,
-                     executor=executor)
+        run_optimize(
+            self,
+            self._coordinator,
+            objective,
+            n_trials=n_trials,
+            timeout=timeout,
+            n_jobs=n_jobs,
+            callbacks=tuple(callbacks),
+            catch=catch_types,
+            executor=executor,
+        )
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no new trial (call from a callback)."""

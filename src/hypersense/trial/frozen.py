@@ -74,8 +74,13 @@ class FrozenTrial:
     trial_id: int = -1
 
     def __post_init__(self) -> None:
-        for name in ("params", "distributions", "intermediate_values",
-                     "user_attrs", "system_attrs"):
+        for name in (
+            "params",
+            "distributions",
+            "intermediate_values",
+            "user_attrs",
+            "system_attrs",
+        ):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
         if self.values is not None:
             object.__setattr__(self, "values", tuple(float(v) for v in self.values))
@@ -138,8 +143,11 @@ class FrozenTrial:
 
     def is_valid_value(self) -> bool:
         """Whether the trial is COMPLETE with finite values."""
-        return (self.state is TrialState.COMPLETE and self.values is not None
-                and all(math.isfinite(v) for v in self.values))
+        return (
+            self.state is TrialState.COMPLETE
+            and self.values is not None
+            and all(math.isfinite(v) for v in self.values)
+        )
 
 
 def _to_datetime(t: float | None) -> _dt.datetime | None:

@@ -91,7 +91,12 @@ class Trial:
         return dict(self._user_attrs)
 
     def suggest_float(
-        self, name: str, low: float, high: float, *, step: float | None = None,
+        self,
+        name: str,
+        low: float,
+        high: float,
+        *,
+        step: float | None = None,
         log: bool = False,
     ) -> float:
         """Suggest a float in ``[low, high]``, on a log scale or a ``step`` grid."""
@@ -111,7 +116,8 @@ class Trial:
             raise InvalidDistributionError(
                 "`choices` must be a list or tuple of values", f"choices={choices!r}"
             ).for_parameter(name)
-        return self._suggest_new(name, CategoricalDistribution, tuple(choices))
+        value: CategoricalChoice = self._suggest_new(name, CategoricalDistribution, tuple(choices))
+        return value
 
     def suggest(self, name: str, distribution: Distribution) -> Any:
         """Suggest a value for ``name`` from a ready-made distribution."""
@@ -149,13 +155,12 @@ class Trial:
         if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
             raise ValueError(f"`step` must be a non-negative integer (got step={step!r})")
         if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            raise TypeError(
-                f"`value` reported at step {step} must be a number (got {value!r})"
-            )
+            raise TypeError(f"`value` reported at step {step} must be a number (got {value!r})")
         step = int(step)
         if step in self._reported_steps:
-            _log.warning("trial %d already reported step %d; keeping the first value",
-                         self._number, step)
+            _log.warning(
+                "trial %d already reported step %d; keeping the first value", self._number, step
+            )
             return
         self._reported_steps.add(step)
         self._backend.report(self._number, step, float(value))

@@ -57,7 +57,11 @@ class SQLEngine:
     """
 
     def __init__(
-        self, url: str, *, busy_timeout_s: float = 120.0, sqlite_synchronous: str = "NORMAL",
+        self,
+        url: str,
+        *,
+        busy_timeout_s: float = 120.0,
+        sqlite_synchronous: str = "NORMAL",
         engine_kwargs: dict[str, Any] | None = None,
     ) -> None:
         parsed = make_url(url)

@@ -42,28 +42,40 @@ def read_trials(conn: Connection, where: ColumnElement[bool]) -> list[FrozenTria
         system: dict[str, Any] = {}
         for a in attrs.get(r.trial_id, []):
             (user if a.kind == "user" else system)[a.key] = json.loads(a.value_json)
-        out.append(FrozenTrial(
-            number=r.number, trial_id=r.trial_id, state=TrialState(r.state),
-            values=None if r.values_json is None else tuple(
-                math.nan if v is None else v for v in json.loads(r.values_json)),
-            params={p.name: json.loads(p.value_json) for p in p_rows},
-            distributions={p.name: _distribution(p.distribution) for p in p_rows},
-            intermediate_values={
-                i.step: (math.nan if i.value is None else i.value)
-                for i in inter.get(r.trial_id, [])
-            },
-            user_attrs=user, system_attrs=system, started_at=r.started_at,
-            completed_at=r.completed_at, heartbeat_at=r.heartbeat_at,
-            fail_reason=r.fail_reason,
-        ))
+        out.append(
+            FrozenTrial(
+                number=r.number,
+                trial_id=r.trial_id,
+                state=TrialState(r.state),
+                values=None
+                if r.values_json is None
+                else tuple(math.nan if v is None else v for v in json.loads(r.values_json)),
+                params={p.name: json.loads(p.value_json) for p in p_rows},
+                distributions={p.name: _distribution(p.distribution) for p in p_rows},
+                intermediate_values={
+                    i.step: (math.nan if i.value is None else i.value)
+                    for i in inter.get(r.trial_id, [])
+                },
+                user_attrs=user,
+                system_attrs=system,
+                started_at=r.started_at,
+                completed_at=r.completed_at,
+                heartbeat_at=r.heartbeat_at,
+                fail_reason=r.fail_reason,
+            )
+        )
     return out
 
 
 def _side_rows(
     conn: Connection, table: Any, where: ColumnElement[bool], order: Sequence[Any]
 ) -> dict[int, list[Any]]:
-    query = (select(table).join(t.trials, t.trials.c.trial_id == table.c.trial_id)
-             .where(where).order_by(*order))
+    query = (
+        select(table)
+        .join(t.trials, t.trials.c.trial_id == table.c.trial_id)
+        .where(where)
+        .order_by(*order)
+    )
     grouped: dict[int, list[Any]] = defaultdict(list)
     for row in conn.execute(query):
         grouped[row.trial_id].append(row)

@@ -21,8 +21,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["SCHEMA_VERSION", "attrs", "intermediate", "meta", "metadata", "params", "studies",
-           "trials"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "attrs",
+    "intermediate",
+    "meta",
+    "metadata",
+    "params",
+    "studies",
+    "trials",
+]
 
 #: Bumped on every incompatible change of the tables below.
 SCHEMA_VERSION = 1
@@ -30,13 +38,15 @@ SCHEMA_VERSION = 1
 metadata = MetaData()
 
 meta = Table(
-    "hs_meta", metadata,
+    "hs_meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", String(256), nullable=False),
 )
 
 studies = Table(
-    "hs_studies", metadata,
+    "hs_studies",
+    metadata,
     Column("study_id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(512), nullable=False, unique=True),
     Column("directions", Text, nullable=False),  # JSON list of "minimize"/"maximize"
@@ -49,10 +59,12 @@ studies = Table(
 )
 
 trials = Table(
-    "hs_trials", metadata,
+    "hs_trials",
+    metadata,
     Column("trial_id", Integer, primary_key=True, autoincrement=True),
-    Column("study_id", Integer, ForeignKey("hs_studies.study_id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "study_id", Integer, ForeignKey("hs_studies.study_id", ondelete="CASCADE"), nullable=False
+    ),
     Column("number", Integer, nullable=False),
     Column("state", String(16), nullable=False),
     Column("values_json", Text, nullable=True),
@@ -65,9 +77,11 @@ trials = Table(
 )
 
 params = Table(
-    "hs_trial_params", metadata,
-    Column("trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"),
-           primary_key=True),
+    "hs_trial_params",
+    metadata,
+    Column(
+        "trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("name", String(512), primary_key=True),
     Column("position", Integer, nullable=False),  # suggestion order
     Column("distribution", Text, nullable=False),  # JSON
@@ -75,17 +89,21 @@ params = Table(
 )
 
 intermediate = Table(
-    "hs_trial_intermediate", metadata,
-    Column("trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"),
-           primary_key=True),
+    "hs_trial_intermediate",
+    metadata,
+    Column(
+        "trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("step", Integer, primary_key=True),
     Column("value", Double, nullable=True),  # NULL stands for NaN (SQLite has no NaN)
 )
 
 attrs = Table(
-    "hs_trial_attrs", metadata,
-    Column("trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"),
-           primary_key=True),
+    "hs_trial_attrs",
+    metadata,
+    Column(
+        "trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("kind", String(8), primary_key=True),  # "user" or "system"
     Column("key", String(512), primary_key=True),
     Column("value_json", Text, nullable=False),

@@ -53,15 +53,23 @@ class SQLStorage(Storage):
     """
 
     def __init__(
-        self, url: str, *, busy_timeout_s: float = 120.0, sqlite_synchronous: str = "NORMAL",
+        self,
+        url: str,
+        *,
+        busy_timeout_s: float = 120.0,
+        sqlite_synchronous: str = "NORMAL",
         engine_kwargs: dict[str, Any] | None = None,
     ) -> None:
         self.url = url
         self._busy_timeout_s = busy_timeout_s
         self._sqlite_synchronous = sqlite_synchronous
         self._engine_kwargs = engine_kwargs
-        self._db = SQLEngine(url, busy_timeout_s=busy_timeout_s,
-                             sqlite_synchronous=sqlite_synchronous, engine_kwargs=engine_kwargs)
+        self._db = SQLEngine(
+            url,
+            busy_timeout_s=busy_timeout_s,
+            sqlite_synchronous=sqlite_synchronous,
+            engine_kwargs=engine_kwargs,
+        )
         self._db.run(self._create_schema, write=True)
 
     def __repr__(self) -> str:
@@ -70,14 +78,21 @@ class SQLStorage(Storage):
         return f"SQLStorage({make_url(self.url).render_as_string(hide_password=True)!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"url": self.url, "busy_timeout_s": self._busy_timeout_s,
-                "sqlite_synchronous": self._sqlite_synchronous,
-                "engine_kwargs": self._engine_kwargs}
+        return {
+            "url": self.url,
+            "busy_timeout_s": self._busy_timeout_s,
+            "sqlite_synchronous": self._sqlite_synchronous,
+            "engine_kwargs": self._engine_kwargs,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["url"], busy_timeout_s=state["busy_timeout_s"],  # type: ignore[misc]
-                      sqlite_synchronous=state["sqlite_synchronous"],
-                      engine_kwargs=state["engine_kwargs"])
+        SQLStorage.__init__(
+            self,
+            state["url"],
+            busy_timeout_s=state["busy_timeout_s"],
+            sqlite_synchronous=state["sqlite_synchronous"],
+            engine_kwargs=state["engine_kwargs"],
+        )
 
     def close(self) -> None:
         self._db.dispose()
@@ -104,8 +119,11 @@ class SQLStorage(Storage):
 
     # ----------------------------------------------------------------- studies
     def create_study(
-        self, name: str, directions: Sequence[StudyDirection],
-        *, user_attrs: Mapping[str, Any] | None = None,
+        self,
+        name: str,
+        directions: Sequence[StudyDirection],
+        *,
+        user_attrs: Mapping[str, Any] | None = None,
         system_attrs: Mapping[str, Any] | None = None,
     ) -> StudyRecord:
         check_study_name(name)
@@ -146,13 +164,16 @@ class SQLStorage(Storage):
 
     def list_studies(self) -> list[StudySummary]:
         def op(conn: Connection) -> list[StudySummary]:
-            records = [_study_record(r) for r in
-                       conn.execute(select(t.studies).order_by(t.studies.c.study_id))]
+            records = [
+                _study_record(r)
+                for r in conn.execute(select(t.studies).order_by(t.studies.c.study_id))
+            ]
             counts: dict[int, dict[TrialState, int]] = {
                 r.study_id: {s: 0 for s in TrialState} for r in records
             }
             q = select(t.trials.c.study_id, t.trials.c.state, func.count()).group_by(
-                t.trials.c.study_id, t.trials.c.state)
+                t.trials.c.study_id, t.trials.c.state
+            )
             for sid, state, n in conn.execute(q):
                 if sid in counts:
                     counts[sid][TrialState(state)] = n
@@ -177,21 +198,28 @@ class SQLStorage(Storage):
 
         def op(conn: Connection) -> None:
             row = conn.execute(
-                select(t.studies.c[column]).where(t.studies.c.study_id == study_id)
+                select(t.studies.c[column])
+                .where(t.studies.c.study_id == study_id)
                 .with_for_update()
             ).first()
             if row is None:
                 raise StudyNotFoundError(f"no study with id {study_id} in {self!r}")
             attrs = json.loads(row[0])
             attrs[key] = value
-            conn.execute(update(t.studies).where(t.studies.c.study_id == study_id)
-                         .values({column: json.dumps(attrs)}))
+            conn.execute(
+                update(t.studies)
+                .where(t.studies.c.study_id == study_id)
+                .values({column: json.dumps(attrs)})
+            )
 
         self._db.run(op, write=True)
 
     # ------------------------------------------------------------------ trials
     def create_trial(
-        self, study_id: int, *, state: TrialState = TrialState.RUNNING,
+        self,
+        study_id: int,
+        *,
+        state: TrialState = TrialState.RUNNING,
         system_attrs: Mapping[str, Any] | None = None,
         user_attrs: Mapping[str, Any] | None = None,
     ) -> FrozenTrial:
@@ -201,7 +229,8 @@ class SQLStorage(Storage):
 
         def op(conn: Connection) -> FrozenTrial:
             bumped = conn.execute(
-                update(t.studies).where(t.studies.c.study_id == study_id)
+                update(t.studies)
+                .where(t.studies.c.study_id == study_id)
                 .values(next_number=t.studies.c.next_number + 1)
                 .returning(t.studies.c.next_number)
             ).first()
@@ -211,49 +240,74 @@ class SQLStorage(Storage):
             now = time.time()
             running = state is TrialState.RUNNING
             trial_id = conn.execute(
-                insert(t.trials).values(
-                    study_id=study_id, number=number, state=state.value,
-                    started_at=now if running else None, heartbeat_at=now if running else None,
-                ).returning(t.trials.c.trial_id)
+                insert(t.trials)
+                .values(
+                    study_id=study_id,
+                    number=number,
+                    state=state.value,
+                    started_at=now if running else None,
+                    heartbeat_at=now if running else None,
+                )
+                .returning(t.trials.c.trial_id)
             ).scalar_one()
             if attr_rows:
                 conn.execute(insert(t.attrs), [{**r, "trial_id": trial_id} for r in attr_rows])
             return FrozenTrial(
-                number=number, trial_id=trial_id, state=state,
-                system_attrs={r["key"]: json.loads(r["value_json"])
-                              for r in attr_rows if r["kind"] == "system"},
-                user_attrs={r["key"]: json.loads(r["value_json"])
-                            for r in attr_rows if r["kind"] == "user"},
-                started_at=now if running else None, heartbeat_at=now if running else None,
+                number=number,
+                trial_id=trial_id,
+                state=state,
+                system_attrs={
+                    r["key"]: json.loads(r["value_json"])
+                    for r in attr_rows
+                    if r["kind"] == "system"
+                },
+                user_attrs={
+                    r["key"]: json.loads(r["value_json"]) for r in attr_rows if r["kind"] == "user"
+                },
+                started_at=now if running else None,
+                heartbeat_at=now if running else None,
             )
 
         return self._db.run(op, write=True)
 
     def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
-        waiting = combine(t.trials.c.study_id == study_id,
-                          t.trials.c.state == TrialState.WAITING.value)
+        waiting = combine(
+            t.trials.c.study_id == study_id, t.trials.c.state == TrialState.WAITING.value
+        )
         # Cheap read first: most asks find nothing waiting and need no write lock.
-        if self._db.run(lambda c: c.execute(
-                select(t.trials.c.trial_id).where(waiting).limit(1)).first(), write=False) is None:
+        if (
+            self._db.run(
+                lambda c: c.execute(select(t.trials.c.trial_id).where(waiting).limit(1)).first(),
+                write=False,
+            )
+            is None
+        ):
             return None
 
         def op(conn: Connection) -> FrozenTrial | None:
             row = conn.execute(
-                select(t.trials.c.trial_id).where(waiting).order_by(t.trials.c.number)
-                .limit(1).with_for_update(skip_locked=True)
+                select(t.trials.c.trial_id)
+                .where(waiting)
+                .order_by(t.trials.c.number)
+                .limit(1)
+                .with_for_update(skip_locked=True)
             ).first()
             if row is None:
                 return None
             now = time.time()
-            conn.execute(update(t.trials).where(t.trials.c.trial_id == row.trial_id)
-                         .values(state=_RUNNING, started_at=now, heartbeat_at=now))
+            conn.execute(
+                update(t.trials)
+                .where(t.trials.c.trial_id == row.trial_id)
+                .values(state=_RUNNING, started_at=now, heartbeat_at=now)
+            )
             return read_trials(conn, t.trials.c.trial_id == row.trial_id)[0]
 
         return self._db.run(op, write=True)
 
     def _lock_running(self, conn: Connection, trial_id: int, action: str) -> None:
         row = conn.execute(
-            select(t.trials.c.number, t.trials.c.state).where(t.trials.c.trial_id == trial_id)
+            select(t.trials.c.number, t.trials.c.state)
+            .where(t.trials.c.trial_id == trial_id)
             .with_for_update()
         ).first()
         if row is None:
@@ -263,12 +317,14 @@ class SQLStorage(Storage):
                 f"cannot {action} trial {row.number}: it is {row.state}, not RUNNING"
             )
 
-    def _upsert(self, table: Any, values: dict[str, Any], keys: list[str],
-                update_cols: list[str]) -> Any:
+    def _upsert(
+        self, table: Any, values: dict[str, Any], keys: list[str], update_cols: list[str]
+    ) -> Any:
         ins = pg_insert(table) if self._db.dialect == "postgresql" else sqlite_insert(table)
         stmt = ins.values(**values)
         return stmt.on_conflict_do_update(
-            index_elements=keys, set_={c: stmt.excluded[c] for c in update_cols})
+            index_elements=keys, set_={c: stmt.excluded[c] for c in update_cols}
+        )
 
     def set_trial_param(
         self, trial_id: int, name: str, distribution: Distribution, value: Any
@@ -282,10 +338,20 @@ class SQLStorage(Storage):
             position = conn.execute(
                 select(func.count()).select_from(t.params).where(t.params.c.trial_id == trial_id)
             ).scalar_one()
-            conn.execute(self._upsert(
-                t.params, {"trial_id": trial_id, "name": name, "position": position,
-                           "distribution": dist_json, "value_json": value_json},
-                ["trial_id", "name"], ["distribution", "value_json"]))
+            conn.execute(
+                self._upsert(
+                    t.params,
+                    {
+                        "trial_id": trial_id,
+                        "name": name,
+                        "position": position,
+                        "distribution": dist_json,
+                        "value_json": value_json,
+                    },
+                    ["trial_id", "name"],
+                    ["distribution", "value_json"],
+                )
+            )
 
         self._db.run(op, write=True)
 
@@ -295,19 +361,34 @@ class SQLStorage(Storage):
 
         def op(conn: Connection) -> None:
             self._lock_running(conn, trial_id, "report to")
-            conn.execute(self._upsert(
-                t.intermediate, {"trial_id": trial_id, "step": int(step), "value": stored},
-                ["trial_id", "step"], ["value"]))
+            conn.execute(
+                self._upsert(
+                    t.intermediate,
+                    {"trial_id": trial_id, "step": int(step), "value": stored},
+                    ["trial_id", "step"],
+                    ["value"],
+                )
+            )
 
         self._db.run(op, write=True)
 
     def _write_attrs(self, conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            conn.execute(self._upsert(t.attrs, {**row, "trial_id": trial_id},
-                                      ["trial_id", "kind", "key"], ["value_json"]))
+            conn.execute(
+                self._upsert(
+                    t.attrs,
+                    {**row, "trial_id": trial_id},
+                    ["trial_id", "kind", "key"],
+                    ["value_json"],
+                )
+            )
 
     def set_trial_attrs(
-        self, trial_id: int, attrs: Mapping[str, Any], *, system: bool = False,
+        self,
+        trial_id: int,
+        attrs: Mapping[str, Any],
+        *,
+        system: bool = False,
         require_running: bool = True,
     ) -> None:
         rows = _attr_rows("system" if system else "user", attrs)
@@ -317,8 +398,12 @@ class SQLStorage(Storage):
         def op(conn: Connection) -> None:
             if require_running:
                 self._lock_running(conn, trial_id, f"set attributes {sorted(attrs)} of")
-            elif conn.execute(select(t.trials.c.trial_id).where(
-                    t.trials.c.trial_id == trial_id)).first() is None:
+            elif (
+                conn.execute(
+                    select(t.trials.c.trial_id).where(t.trials.c.trial_id == trial_id)
+                ).first()
+                is None
+            ):
                 raise KeyError(f"no trial with id {trial_id} in {self!r}")
             self._write_attrs(conn, trial_id, rows)
 
@@ -328,27 +413,47 @@ class SQLStorage(Storage):
         ids = list(trial_ids)
         if not ids:
             return
-        self._db.run(lambda c: c.execute(
-            update(t.trials).where(t.trials.c.trial_id.in_(ids), t.trials.c.state == _RUNNING)
-            .values(heartbeat_at=now)), write=True)
+        self._db.run(
+            lambda c: c.execute(
+                update(t.trials)
+                .where(t.trials.c.trial_id.in_(ids), t.trials.c.state == _RUNNING)
+                .values(heartbeat_at=now)
+            ),
+            write=True,
+        )
 
     def finish_trial(
-        self, trial_id: int, state: TrialState, *, values: Sequence[float] | None = None,
-        fail_reason: str | None = None, system_attrs: Mapping[str, Any] | None = None,
+        self,
+        trial_id: int,
+        state: TrialState,
+        *,
+        values: Sequence[float] | None = None,
+        fail_reason: str | None = None,
+        system_attrs: Mapping[str, Any] | None = None,
         now: float,
     ) -> FrozenTrial:
         vals = check_finish(state, values)
         rows = _attr_rows("system", system_attrs)
-        values_json = None if vals is None else json.dumps(
-            [None if math.isnan(v) else v for v in vals] if state is not TrialState.COMPLETE
-            else list(vals))
+        values_json = (
+            None
+            if vals is None
+            else json.dumps(
+                [None if math.isnan(v) else v for v in vals]
+                if state is not TrialState.COMPLETE
+                else list(vals)
+            )
+        )
 
         def op(conn: Connection) -> FrozenTrial:
             done = conn.execute(
-                update(t.trials).where(t.trials.c.trial_id == trial_id,
-                                       t.trials.c.state == _RUNNING)
-                .values(state=state.value, values_json=values_json, completed_at=now,
-                        fail_reason=fail_reason)
+                update(t.trials)
+                .where(t.trials.c.trial_id == trial_id, t.trials.c.state == _RUNNING)
+                .values(
+                    state=state.value,
+                    values_json=values_json,
+                    completed_at=now,
+                    fail_reason=fail_reason,
+                )
             )
             if done.rowcount == 0:
                 self._lock_running(conn, trial_id, f"finish ({state.name})")
@@ -359,14 +464,23 @@ class SQLStorage(Storage):
 
     def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
         def op(conn: Connection) -> list[FrozenTrial]:
-            ids = [r[0] for r in conn.execute(
-                update(t.trials).where(
-                    t.trials.c.study_id == study_id, t.trials.c.state == _RUNNING,
-                    t.trials.c.heartbeat_at < cutoff,
-                ).values(state=TrialState.FAIL.value, completed_at=now,
-                         fail_reason="stale heartbeat: the worker stopped responding")
-                .returning(t.trials.c.trial_id)
-            )]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    update(t.trials)
+                    .where(
+                        t.trials.c.study_id == study_id,
+                        t.trials.c.state == _RUNNING,
+                        t.trials.c.heartbeat_at < cutoff,
+                    )
+                    .values(
+                        state=TrialState.FAIL.value,
+                        completed_at=now,
+                        fail_reason="stale heartbeat: the worker stopped responding",
+                    )
+                    .returning(t.trials.c.trial_id)
+                )
+            ]
             if not ids:
                 return []
             return read_trials(conn, t.trials.c.trial_id.in_(ids))
@@ -374,35 +488,50 @@ class SQLStorage(Storage):
         return self._db.run(op, write=True)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
-        found = self._db.run(lambda c: read_trials(c, t.trials.c.trial_id == trial_id),
-                             write=False)
+        found = self._db.run(lambda c: read_trials(c, t.trials.c.trial_id == trial_id), write=False)
         if not found:
             raise KeyError(f"no trial with id {trial_id} in {self!r}")
         return found[0]
 
     def get_trials(
-        self, study_id: int, *, states: Iterable[TrialState] | None = None,
+        self,
+        study_id: int,
+        *,
+        states: Iterable[TrialState] | None = None,
         min_number: int = 0,
     ) -> list[FrozenTrial]:
-        where = combine(t.trials.c.study_id == study_id, states_condition(states),
-                        t.trials.c.number >= min_number if min_number > 0 else None)
+        where = combine(
+            t.trials.c.study_id == study_id,
+            states_condition(states),
+            t.trials.c.number >= min_number if min_number > 0 else None,
+        )
         return self._db.run(lambda c: read_trials(c, where), write=False)
 
     def count_trials(self, study_id: int, *, states: Iterable[TrialState] | None = None) -> int:
         where = combine(t.trials.c.study_id == study_id, states_condition(states))
-        return int(self._db.run(lambda c: c.execute(
-            select(func.count()).select_from(t.trials).where(where)).scalar_one(), write=False))
+        return int(
+            self._db.run(
+                lambda c: c.execute(
+                    select(func.count()).select_from(t.trials).where(where)
+                ).scalar_one(),
+                write=False,
+            )
+        )
 
 
 def _study_record(row: Any) -> StudyRecord:
     return StudyRecord(
-        study_id=row.study_id, name=row.name,
+        study_id=row.study_id,
+        name=row.name,
         directions=tuple(parse_direction(d) for d in json.loads(row.directions)),
-        user_attrs=json.loads(row.user_attrs), system_attrs=json.loads(row.system_attrs),
+        user_attrs=json.loads(row.user_attrs),
+        system_attrs=json.loads(row.system_attrs),
         created_at=row.created_at,
     )
 
 
 def _attr_rows(kind: str, attrs: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    return [{"kind": kind, "key": k, "value_json": dumps(v, what=f"trial attribute {k!r}")}
-            for k, v in (attrs or {}).items()]
+    return [
+        {"kind": kind, "key": k, "value_json": dumps(v, what=f"trial attribute {k!r}")}
+        for k, v in (attrs or {}).items()
+    ]
