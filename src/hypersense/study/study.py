@@ -230,6 +230,15 @@ class Study:
                 raise
             return next(t for t in self.trials if t.number == number)
 
+    def fail_stale_trials(self) -> list[FrozenTrial]:
+        """Fail (and re-queue, if retries are allowed) RUNNING trials whose heartbeat
+        is older than the grace period; returns the trials failed by this call.
+
+        ``optimize`` and ``ask`` do this by themselves at most once per heartbeat
+        interval; call it to clean up a study nobody is running.
+        """
+        return self._coordinator.fail_stale_trials(force=True)
+
     def enqueue_trial(
         self,
         params: Mapping[str, Any],

@@ -15,6 +15,7 @@ import logging
 import os
 import random
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -91,6 +92,7 @@ class SQLEngine:
         self._jitter = random.Random()  # back-off jitter only; not a result's randomness
         self._pid = os.getpid()
         self._engine = self._create()
+        self._finalizer = weakref.finalize(self, _dispose, self._engine)
 
     def _create(self) -> Engine:
         kwargs = dict(self._engine_kwargs)
@@ -139,7 +141,9 @@ class SQLEngine:
         if os.getpid() != self._pid:
             # A forked child must not share the parent's sockets or file handles.
             self._engine.dispose(close=False)
+            self._finalizer.detach()
             self._engine = self._create()
+            self._finalizer = weakref.finalize(self, _dispose, self._engine)
             self._pid = os.getpid()
         return self._engine
 
@@ -179,3 +183,9 @@ class SQLEngine:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self._engine.dispose()
+
+
+def _dispose(engine: Engine) -> None:
+    # Close pooled connections when the storage is garbage-collected, so drivers
+    # do not warn about connections deleted while open.
+    engine.dispose()

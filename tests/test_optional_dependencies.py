@@ -1,0 +1,91 @@
+"""`import hypersense` needs only the light core; optional packages stay optional."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+OPTIONAL = [
+    "torch",
+    "dask",
+    "distributed",
+    "psycopg",
+    "plotly",
+    "pandas",
+    "cmaes",
+    "SALib",
+    "playwright",
+    "optuna",
+    "matplotlib",
+]
+
+BLOCKER = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {blocked!r}:
+            raise ImportError(f"blocked for the test: {{name}}")
+        return None
+sys.meta_path.insert(0, Block())
+"""
+
+
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_import_and_a_study_work_with_every_optional_package_blocked() -> None:
+    code = (
+        BLOCKER.format(blocked=OPTIONAL)
+        + """
+import hypersense as hs
+s = hs.create_study()
+s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in {blocked!r})
+print("LOADED", loaded)
+""".replace("{blocked!r}", repr(OPTIONAL))
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert "LOADED []" in result.stdout
+
+
+def test_import_does_not_load_heavy_packages() -> None:
+    result = run_python(
+        "import sys, hypersense\n"
+        "heavy = [m for m in ('sqlalchemy', 'pandas', 'torch', 'sklearn', 'pydantic', 'typer', "
+        "'rich', 'scipy') if m in sys.modules]\n"
+        "print(heavy)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("module", "call", "extra"),
+    [
+        ("pandas", "hs.create_study().trials_dataframe()", "pandas"),
+        ("psycopg", "hs.create_study(storage='postgresql://u@127.0.0.1:1/db')", "postgres"),
+    ],
+)
+def test_a_missing_optional_package_is_named_with_its_extra(
+    module: str, call: str, extra: str
+) -> None:
+    code = (
+        BLOCKER.format(blocked=[module])
+        + f"""
+import hypersense as hs
+try:
+    {call}
+except hs.MissingDependencyError as exc:
+    print("MESSAGE", exc)
+"""
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert f'pip install "hypersense[{extra}]"' in result.stdout
+    assert repr(module) in result.stdout
