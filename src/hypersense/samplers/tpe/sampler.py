@@ -1,0 +1,254 @@
+"""TPESampler: the adapter between a study's history and the Parzen-estimator core."""
+
+from __future__ import annotations
+
+import logging
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hypersense.history import StudyHistory
+from hypersense.samplers.base import Sampler, SamplingContext
+from hypersense.samplers.tpe.columns import column_for
+from hypersense.samplers.tpe.groups import decompose_into_groups
+from hypersense.samplers.tpe.observations import GroupObservations, collect_observations
+from hypersense.samplers.tpe.parzen import (
+    BandwidthRule,
+    fit_parzen_mixture,
+    parzen_log_pdf,
+    sample_parzen_mixture,
+)
+from hypersense.samplers.tpe.split import (
+    constraint_violations,
+    n_good_observations,
+    split_good,
+)
+from hypersense.samplers.tpe.startup import SOBOL_DIMS, sobol_points
+from hypersense.space.base import Distribution, ParamValue
+from hypersense.space.search_space import SearchSpace
+from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.state import TrialState
+
+__all__ = ["TPESampler"]
+
+_log = logging.getLogger(__name__)
+
+#: Cap on the good set of a single-objective study: beyond it the good density
+#: only gets smoother, not better informed (Bergstra et al., 2011).
+_MAX_N_GOOD = 25
+
+#: A user's constraint function: values ``<= 0`` mean satisfied.
+ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
+    return int(value)
+
+
+def _check_float(name: str, value: object, low: float, high: float) -> float:
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not ok or not (low < float(value) <= high):  # type: ignore[arg-type]
+        raise ValueError(f"`{name}` must be a number in ({low}, {high}] (got {value!r})")
+    return float(value)  # type: ignore[arg-type]
+
+
+class TPESampler(Sampler):
+    """Tree-structured Parzen estimator: proposes where good results are dense.
+
+    After a quasi-random start-up, each proposal splits the finished trials into
+    a good set (the best ``gamma`` fraction) and a bad set, fits a Parzen
+    estimator to each (in the unit-cube encoding: log scales are linear,
+    integers and stepped floats are ordered bins, categoricals are unordered
+    categories), draws ``n_ei_candidates`` points from the good density and
+    keeps the one with the largest good/bad density ratio (Bergstra et al.,
+    2011; Watanabe, 2023).
+
+    Conditional (define-by-run) spaces are split into groups of parameters
+    that always appear together; each group is modelled jointly on the trials
+    that drew it. Pruned trials and, with ``constant_liar``, trials still
+    running in other workers count as bad observations, so parallel workers
+    are pushed apart. With several objectives the good set is chosen by
+    non-dominated sorting. With ``constraints_func``, feasible trials rank
+    first and infeasible ones stay in the model as bad observations (or as the
+    least-bad good ones while too few trials are feasible).
+
+    Args:
+        n_startup_trials: Trials proposed from a scrambled Sobol sequence
+            before the model takes over (counted as finished trials: complete
+            or pruned).
+        n_ei_candidates: Candidates drawn from the good density per proposal;
+            more candidates exploit the model more greedily.
+        gamma: Fraction of the completed trials that form the good set (at
+            least one; at most 25 with one objective).
+        prior_weight: Weight, in observations, of the uniform prior mixed into
+            both densities; keeps unexplored regions possible.
+        multivariate: Model the parameters of a group jointly (True) or each
+            parameter on its own (False).
+        constant_liar: Treat the points of trials running elsewhere as bad
+            results until they finish.
+        constraints_func: Returns a finished trial's constraint values, each
+            ``<= 0`` when satisfied (typically read from ``trial.user_attrs``).
+            Called once per completed trial and cached by trial.
+        seed: Seed of every random choice.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_startup_trials: int = 10,
+        n_ei_candidates: int = 24,
+        gamma: float = 0.1,
+        prior_weight: float = 1.0,
+        multivariate: bool = True,
+        constant_liar: bool = True,
+        constraints_func: ConstraintsFunc | None = None,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(seed=seed)
+        self._n_startup_trials = _check_int("n_startup_trials", n_startup_trials, 0)
+        self._n_ei_candidates = _check_int("n_ei_candidates", n_ei_candidates, 1)
+        self._gamma = _check_float("gamma", gamma, 0.0, 1.0)
+        self._prior_weight = _check_float("prior_weight", prior_weight, 0.0, math.inf)
+        if not isinstance(multivariate, bool):
+            raise TypeError(f"`multivariate` must be a bool (got {multivariate!r})")
+        if not isinstance(constant_liar, bool):
+            raise TypeError(f"`constant_liar` must be a bool (got {constant_liar!r})")
+        if constraints_func is not None and not callable(constraints_func):
+            raise TypeError(
+                f"`constraints_func` must be callable or None (got {constraints_func!r})"
+            )
+        self._multivariate = multivariate
+        self._constant_liar = constant_liar
+        self._constraints_func = constraints_func
+        self._bandwidth_rule = BandwidthRule()
+        self._sobol: NDArray[np.float64] = np.zeros((0, SOBOL_DIMS))
+        self._violations: dict[tuple[int, int], float] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_sobol"] = np.zeros((0, SOBOL_DIMS))
+        state["_violations"] = {}
+        return state
+
+    # ---------------------------------------------------------------- phases
+    def _in_startup(self, history: StudyHistory) -> bool:
+        finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
+        return len(finished) < self._n_startup_trials
+
+    def _startup_value(self, context: SamplingContext, distribution: Distribution) -> ParamValue:
+        """Coordinate ``len(context.params)`` of Sobol point ``context.number``."""
+        dim = len(context.params)
+        if dim >= SOBOL_DIMS:
+            return distribution.from_unit(float(context.rng.random()))
+        if context.number >= self._sobol.shape[0]:
+            n_points = 1 << max(int(context.number).bit_length(), 4)
+            self._sobol = sobol_points(self._entropy, n_points)
+        return distribution.from_unit(float(self._sobol[context.number, dim]))
+
+    # ------------------------------------------------------- relative space
+    def _modelled_trials(self, history: StudyHistory) -> tuple[FrozenTrial, ...]:
+        completed = history.completed()
+        return completed if completed else history.trials((TrialState.PRUNED,))
+
+    def _groups(self, trials: Sequence[FrozenTrial], space: SearchSpace) -> list[SearchSpace]:
+        """``space`` split into the parameter groups the trials drew together."""
+        if not self._multivariate:
+            return [SearchSpace({name: dist}) for name, dist in space.items()]
+        param_sets = [
+            [n for n in t.params if n in space and t.distributions[n] == space[n]] for t in trials
+        ]
+        groups = decompose_into_groups(param_sets)
+        return [SearchSpace({name: space[name] for name in group}) for group in groups]
+
+    def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
+        """Every parameter the finished trials drew (latest distribution of each),
+        once the start-up phase is over."""
+        if self._in_startup(history):
+            return SearchSpace()
+        latest: dict[str, Distribution] = {}
+        for trial in self._modelled_trials(history):
+            latest.update(trial.distributions)
+        return SearchSpace({n: d for n, d in latest.items() if not d.is_single})
+
+    def sample_relative(
+        self, history: StudyHistory, context: SamplingContext, space: SearchSpace
+    ) -> dict[str, ParamValue]:
+        """Propose each parameter group of ``space`` jointly from its own trials."""
+        if len(space) == 0:
+            return {}
+        proposal: dict[str, ParamValue] = {}
+        for group in self._groups(self._modelled_trials(history), space):
+            proposal.update(self._propose(history, context, group))
+        return proposal
+
+    def sample_independent(
+        self,
+        history: StudyHistory,
+        context: SamplingContext,
+        name: str,
+        distribution: Distribution,
+    ) -> ParamValue:
+        """Start-up: a Sobol coordinate. Later: univariate TPE on the trials that
+        drew this parameter (uniform while there are none)."""
+        if distribution.is_single:
+            return distribution.from_unit(0.5)
+        if self._in_startup(history):
+            return self._startup_value(context, distribution)
+        return self._propose(history, context, SearchSpace({name: distribution}))[name]
+
+    # ------------------------------------------------------------ modelling
+    def _violation_of(self, trial: FrozenTrial) -> float:
+        assert self._constraints_func is not None
+        key = (trial.trial_id, trial.number)
+        if key not in self._violations:
+            raw = self._constraints_func(trial)
+            values = np.asarray(raw, dtype=float).reshape(1, -1)
+            if not np.all(np.isfinite(values)):
+                raise ValueError(
+                    f"`constraints_func` returned non-finite values {list(raw)!r} "
+                    f"for trial {trial.number}"
+                )
+            self._violations[key] = float(constraint_violations(values)[0])
+        return self._violations[key]
+
+    def _split(
+        self, obs: GroupObservations, is_multi_objective: bool
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Points of the good set and of the bad set (pruned and pending included)."""
+        n_good = n_good_observations(
+            obs.losses.shape[0],
+            gamma=self._gamma,
+            max_n_good=None if is_multi_objective else _MAX_N_GOOD,
+        )
+        good = split_good(obs.losses, n_good, obs.violations)
+        bad = np.concatenate([obs.completed_points[~good], obs.bad_points], axis=0)
+        return obs.completed_points[good], bad
+
+    def _propose(
+        self, history: StudyHistory, context: SamplingContext, space: SearchSpace
+    ) -> dict[str, ParamValue]:
+        """One TPE step on ``space``: the best of the candidates by density ratio."""
+        obs = collect_observations(
+            history,
+            space,
+            current_number=context.number,
+            include_pending=self._constant_liar,
+            violation_of=self._violation_of if self._constraints_func is not None else None,
+        )
+        good, bad = self._split(obs, history.is_multi_objective)
+        columns = [column_for(d) for d in space.values()]
+        below = fit_parzen_mixture(
+            good, columns, prior_weight=self._prior_weight, rule=self._bandwidth_rule
+        )
+        above = fit_parzen_mixture(
+            bad, columns, prior_weight=self._prior_weight, rule=self._bandwidth_rule
+        )
+        candidates = sample_parzen_mixture(below, context.rng, self._n_ei_candidates)
+        score = parzen_log_pdf(below, candidates) - parzen_log_pdf(above, candidates)
+        return space.decode(candidates[int(np.argmax(score))])

@@ -1,0 +1,186 @@
+"""Splitting observations into the "good" and "bad" sets TPE models separately.
+
+Single objective: the ``n_good`` smallest losses. Several objectives: whole
+Pareto fronts in order of non-dominated rank, the last front cut by crowding
+distance (extremes and isolated points first, so the good set spreads along
+the front). Constraints: feasible observations come first; when fewer than
+``n_good`` are feasible, the least-violating infeasible ones fill the good set,
+so the model is pulled towards the feasible region instead of losing them.
+Everything else (including every other infeasible observation) is "bad": it
+shapes the bad density and so steers proposals away from its region.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "constraint_violations",
+    "crowding_distance",
+    "n_good_observations",
+    "pareto_ranks",
+    "split_good",
+]
+
+# Rows of the pairwise dominance test processed at once (bounds memory to
+# about _CHUNK * n * n_objectives booleans).
+_CHUNK = 256
+
+
+def n_good_observations(n: int, *, gamma: float, max_n_good: int | None) -> int:
+    """How many of ``n`` observations form the good set: ``ceil(gamma * n)``, capped.
+
+    Always at least 1 when ``n >= 1`` (there is then a best observation to model).
+    """
+    if n <= 0:
+        return 0
+    k = max(1, math.ceil(gamma * n))
+    if max_n_good is not None:
+        k = min(k, max_n_good)
+    return min(k, n)
+
+
+def constraint_violations(constraints: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Total violation of each row of constraint values (``<= 0`` is satisfied).
+
+    Args:
+        constraints: Shape ``(n, c)``.
+
+    Returns:
+        Shape ``(n,)``: the sum of the positive parts; 0 means feasible.
+    """
+    c = np.asarray(constraints, dtype=float)
+    out: NDArray[np.float64] = np.clip(c, 0.0, None).sum(axis=1)
+    return out
+
+
+def _dominated_counts(losses: NDArray[np.float64]) -> NDArray[np.intp]:
+    """For each row, how many other rows Pareto-dominate it (minimisation)."""
+    n = losses.shape[0]
+    counts = np.zeros(n, dtype=np.intp)
+    for start in range(0, n, _CHUNK):
+        block = losses[start : start + _CHUNK]  # the dominated candidates
+        le = np.all(losses[None, :, :] <= block[:, None, :], axis=2)
+        lt = np.any(losses[None, :, :] < block[:, None, :], axis=2)
+        counts[start : start + _CHUNK] = np.count_nonzero(le & lt, axis=1)
+    return counts
+
+
+def pareto_ranks(losses: NDArray[np.float64], n_needed: int) -> NDArray[np.intp]:
+    """Non-dominated rank of each row (0 = Pareto front), enough to pick ``n_needed``.
+
+    Rows are ranked front by front until at least ``n_needed`` rows have a
+    rank; the others get rank ``-1``. A row dominated by ``n_needed`` or more
+    rows can never be needed (its dominators all rank strictly earlier), so
+    only the rest are peeled, which keeps long studies cheap.
+
+    Args:
+        losses: Shape ``(n, k)``, minimisation form.
+        n_needed: How many rows the caller wants ranked.
+
+    Returns:
+        Shape ``(n,)`` integer ranks, ``-1`` where not computed.
+    """
+    v = np.asarray(losses, dtype=float)
+    n = v.shape[0]
+    ranks = np.full(n, -1, dtype=np.intp)
+    if n == 0 or n_needed <= 0:
+        return ranks
+    candidates = np.flatnonzero(_dominated_counts(v) < n_needed)
+    sub = v[candidates]
+    # dominates[i, j]: candidate i dominates candidate j.
+    le = np.all(sub[:, None, :] <= sub[None, :, :], axis=2)
+    lt = np.any(sub[:, None, :] < sub[None, :, :], axis=2)
+    dominates = le & lt
+    remaining = dominates.sum(axis=0)
+    alive = np.ones(len(candidates), dtype=bool)
+    rank, n_ranked = 0, 0
+    while n_ranked < n_needed and alive.any():
+        front = alive & (remaining == 0)
+        ranks[candidates[front]] = rank
+        n_ranked += int(front.sum())
+        alive &= ~front
+        remaining = remaining - dominates[front].sum(axis=0)
+        rank += 1
+    return ranks
+
+
+def crowding_distance(losses: NDArray[np.float64]) -> NDArray[np.float64]:
+    """NSGA-II crowding distance of each row within one front; extremes get inf.
+
+    Args:
+        losses: Shape ``(n, k)``.
+
+    Returns:
+        Shape ``(n,)``; larger means more isolated.
+    """
+    v = np.asarray(losses, dtype=float)
+    n, k = v.shape
+    dist = np.zeros(n)
+    if n <= 2:
+        return np.full(n, np.inf)
+    for j in range(k):
+        order = np.argsort(v[:, j], kind="stable")
+        col = v[order, j]
+        span = col[-1] - col[0]
+        dist[order[0]] = dist[order[-1]] = np.inf
+        if span > 0:
+            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
+    return dist
+
+
+def _best_rows(losses: NDArray[np.float64], n_good: int) -> NDArray[np.intp]:
+    """Indices of the ``n_good`` best rows (single objective: smallest; several:
+    Pareto rank, then crowding distance within the last front needed)."""
+    if n_good <= 0:
+        return np.zeros(0, dtype=np.intp)
+    if losses.shape[1] == 1:
+        return np.argsort(losses[:, 0], kind="stable")[:n_good]
+    ranks = pareto_ranks(losses, n_good)
+    chosen: list[int] = []
+    for r in range(int(ranks.max()) + 1):
+        front = np.flatnonzero(ranks == r)
+        room = n_good - len(chosen)
+        if len(front) > room:
+            crowd = crowding_distance(losses[front])
+            front = front[np.argsort(-crowd, kind="stable")[:room]]
+        chosen.extend(int(i) for i in front)
+        if len(chosen) >= n_good:
+            break
+    return np.array(chosen, dtype=np.intp)
+
+
+def split_good(
+    losses: NDArray[np.float64],
+    n_good: int,
+    violations: NDArray[np.float64] | None = None,
+) -> NDArray[np.bool_]:
+    """Mask of the observations that form the good set.
+
+    Args:
+        losses: Shape ``(n, k)``, minimisation form, finite.
+        n_good: Size of the good set (at most ``n``).
+        violations: Shape ``(n,)`` total constraint violation (0 = feasible),
+            or None when there are no constraints.
+
+    Returns:
+        Shape ``(n,)`` boolean mask with exactly ``min(n_good, n)`` True entries.
+    """
+    v = np.asarray(losses, dtype=float)
+    n = v.shape[0]
+    good = np.zeros(n, dtype=bool)
+    n_good = min(n_good, n)
+    if violations is None:
+        good[_best_rows(v, n_good)] = True
+        return good
+    feasible = np.flatnonzero(np.asarray(violations) <= 0.0)
+    good[feasible[_best_rows(v[feasible], min(n_good, len(feasible)))]] = True
+    shortfall = n_good - int(good.sum())
+    if shortfall > 0:
+        infeasible = np.flatnonzero(np.asarray(violations) > 0.0)
+        order = np.argsort(np.asarray(violations)[infeasible], kind="stable")
+        good[infeasible[order[:shortfall]]] = True
+    return good
