@@ -1,0 +1,183 @@
+"""Running a config: open (or resume) its study and run trials up to the target."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from hypersense.config.build import RunSpec, build_run
+from hypersense.config.loader import config_source
+from hypersense.config.resume import count_toward_target
+from hypersense.config.schema import StudyConfig
+from hypersense.config.storage_url import open_storage
+from hypersense.direction import StudyDirection
+from hypersense.errors import HypersenseError
+from hypersense.storage.base import Storage
+from hypersense.study.management import create_study
+from hypersense.study.study import Study, StudyCallback
+from hypersense.tasks.base import Task
+from hypersense.trial.frozen import FrozenTrial
+
+__all__ = ["ProgressCallback", "RunStatus", "run_config"]
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """Where a run of a config stands; sent after each finished trial and returned.
+
+    Attributes:
+        study_name: The study's name.
+        directions: One direction per objective.
+        n_target: The config's ``n_trials`` (None: no target, only a timeout).
+        n_done_before: Trials that counted toward the target when the run began.
+        n_done: Trials that count toward the target now.
+        n_new: Trials this run finished, in any state.
+        elapsed_s: Seconds since this run began.
+        trial: The trial that just finished (None in the first and last status).
+        best_trials: The best trial (single objective) or the Pareto front.
+        task: The built-in task the config names, if any.
+    """
+
+    study_name: str
+    directions: tuple[StudyDirection, ...]
+    n_target: int | None
+    n_done_before: int
+    n_done: int
+    n_new: int
+    elapsed_s: float
+    trial: FrozenTrial | None
+    best_trials: tuple[FrozenTrial, ...]
+    task: Task | None = None
+
+    @property
+    def reached_target(self) -> bool:
+        """Whether the study has its target number of trials."""
+        return self.n_target is not None and self.n_done >= self.n_target
+
+
+#: Receives a :class:`RunStatus` when the run begins and after each finished trial.
+ProgressCallback = Callable[[RunStatus], None]
+
+
+def _best(study: Study) -> tuple[FrozenTrial, ...]:
+    if study.is_multi_objective:
+        return tuple(study.best_trials)
+    try:
+        return (study.best_trial,)
+    except ValueError:  # no COMPLETE trial yet
+        return ()
+
+
+def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
+    """Create or load the study; True when this call opened the storage."""
+    source = config_source(config)
+    owned = not isinstance(spec.storage, Storage)
+    try:
+        store = open_storage(spec.storage) if isinstance(spec.storage, str) else spec.storage
+    except HypersenseError as exc:
+        if spec.storage_from_config:
+            raise source.error(("storage",), str(exc)) from None
+        raise
+    try:
+        study = create_study(
+            spec.study_name,
+            store,
+            directions=spec.directions,
+            sampler=spec.sampler,
+            pruner=spec.pruner,
+            load_if_exists=True,
+            max_retries=spec.max_retries,
+        )
+    except ValueError as exc:  # the stored study has other directions
+        if owned:
+            store.close()
+        field = "directions" if config.directions is not None else "direction"
+        raise source.error((field,), f"{exc}; use another `study_name`") from None
+    except BaseException:
+        if owned:
+            store.close()
+        raise
+    return study, owned
+
+
+def run_config(
+    config: StudyConfig,
+    *,
+    storage: str | Storage | None = None,
+    callbacks: Sequence[StudyCallback] = (),
+    progress: ProgressCallback | None = None,
+) -> RunStatus:
+    """Run ``config``'s study up to its target, resuming it if it exists.
+
+    The study (named by the config, else after its file) is created, or
+    loaded when it exists in the storage. ``n_trials`` is the study's target
+    of trials that count (see :mod:`hypersense.config.resume`): a run starts
+    ``n_trials`` minus those already there, so running the same config again
+    after Ctrl-C continues where it stopped, and does nothing once the target
+    is reached. ``timeout_s`` limits each run. Several processes running one
+    config share its study; each stops starting trials once the shared count
+    reaches the target.
+
+    Args:
+        config: A validated config.
+        storage: Overrides the config's ``storage`` (URL or Storage).
+        callbacks: ``callback(study, trial)`` after each finished trial.
+        progress: Receives a :class:`RunStatus` at the start and after each
+            finished trial (the command line draws its progress bar from it).
+
+    Returns:
+        The status at the end of the run.
+
+    Raises:
+        ConfigError: The config cannot be built or clashes with the stored study.
+        KeyboardInterrupt: After Ctrl-C; running trials were stored as FAIL
+            (interrupted), finished ones are kept.
+    """
+    spec = build_run(config, storage=storage)
+    study, owned = _open_study(spec, config)
+    started = time.monotonic()
+    done_before = count_toward_target(study.trials)
+    n_new = 0
+
+    def status(trial: FrozenTrial | None, n_done: int) -> RunStatus:
+        return RunStatus(
+            study_name=study.study_name,
+            directions=study.directions,
+            n_target=spec.n_trials,
+            n_done_before=done_before,
+            n_done=n_done,
+            n_new=n_new,
+            elapsed_s=time.monotonic() - started,
+            trial=trial,
+            best_trials=_best(study),
+            task=spec.task,
+        )
+
+    def on_trial(study_: Study, trial: FrozenTrial) -> None:
+        nonlocal n_new
+        n_new += 1
+        n_done = count_toward_target(study_.trials)
+        if spec.n_trials is not None and n_done >= spec.n_trials:
+            study_.stop()  # another process may have brought the study to its target
+        if progress is not None:
+            progress(status(trial, n_done))
+
+    try:
+        if progress is not None:
+            progress(status(None, done_before))
+        remaining = None if spec.n_trials is None else max(0, spec.n_trials - done_before)
+        if remaining != 0:
+            study.optimize(
+                spec.objective,
+                n_trials=remaining,
+                timeout=spec.timeout_s,
+                n_jobs=spec.n_jobs,
+                callbacks=[on_trial, *callbacks],
+                catch=spec.catch,
+            )
+        return status(None, count_toward_target(study.trials))
+    finally:
+        study.close()
+        if owned:
+            study.storage.close()
