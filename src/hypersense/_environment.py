@@ -11,6 +11,8 @@ import sys
 from importlib import metadata
 from typing import Any
 
+from hypersense.storage.json_values import FrozenJSON, freeze_json
+
 __all__ = ["environment_manifest", "worker_name"]
 
 # Packages whose versions change results; others are not worth the bytes.
@@ -60,27 +62,41 @@ def _git_commit(directory: str) -> dict[str, Any] | None:
     return {"commit": commit, "dirty": bool(status.strip())} if commit else None
 
 
-@functools.lru_cache(maxsize=1)
-def _manifest_for(pid: int, cwd: str) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4)
+def _manifest_for(pid: int, cwd: str) -> FrozenJSON:
     packages = {p: v for p in _KEY_PACKAGES if (v := _version(p)) is not None}
-    return {
-        "hypersense": _version("hypersense"),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(),
-        "host": socket.gethostname(),
-        "packages": packages,
-        "git": _git_commit(cwd),
-        "argv0": os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else None,
-    }
+    return freeze_json(
+        {
+            "hypersense": _version("hypersense"),
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+            "host": socket.gethostname(),
+            "packages": packages,
+            "git": _git_commit(cwd),
+            "argv0": os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else None,
+        }
+    )
 
 
-def environment_manifest() -> dict[str, Any]:
-    """What this process runs on: versions, host, and the working directory's git
-    commit. Computed once per process (the git lookup costs a few milliseconds)."""
-    return dict(_manifest_for(os.getpid(), os.getcwd()))
+_CWD: dict[int, str] = {}
+
+
+def environment_manifest() -> FrozenJSON:
+    """What this process runs on: versions, host, and the git commit of the working
+    directory the process started in. Computed once per process (the git lookup
+    costs milliseconds); the returned dict is shared, so treat it as read-only."""
+    pid = os.getpid()
+    if pid not in _CWD:
+        _CWD[pid] = os.getcwd()
+    return _manifest_for(pid, _CWD[pid])
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_name(pid: int) -> str:
+    return f"{socket.gethostname()}:{pid}"
 
 
 def worker_name() -> str:
     """``host:pid`` of this process, to tell workers apart in a timeline."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return _worker_name(os.getpid())

@@ -25,9 +25,9 @@ finish), so the same seed and the same finished trials give the same proposal.
 from __future__ import annotations
 
 import inspect
+import zlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,13 +40,14 @@ from hypersense.trial.frozen import FrozenTrial
 __all__ = ["Sampler", "SamplingContext"]
 
 
-@dataclass
 class SamplingContext:
     """What a sampler knows about the trial it proposes for.
 
     Attributes:
         number: The trial's number in its study.
-        rng: The trial's own random generator (seed + number).
+        key: The trial's 64-bit key (seed + number), behind :meth:`uniform`.
+        rng: The trial's own random generator (seed + number); built on first
+            use when a factory is given instead.
         fixed_params: Values given by ``enqueue_trial`` or a retry; they win
             over any proposal.
         tags: Tags a pruner gave the trial (e.g. a Hyperband bracket).
@@ -55,12 +56,62 @@ class SamplingContext:
             by the coordinator when the trial starts).
     """
 
-    number: int
-    rng: np.random.Generator
-    fixed_params: Mapping[str, Any] = field(default_factory=dict)
-    tags: Mapping[str, str] = field(default_factory=dict)
-    params: dict[str, Any] = field(default_factory=dict)
-    system_attrs: dict[str, Any] = field(default_factory=dict)
+    def __init__(
+        self,
+        number: int,
+        rng: np.random.Generator | None = None,
+        *,
+        rng_factory: Callable[[], np.random.Generator] | None = None,
+        key: int = 0,
+        fixed_params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        system_attrs: dict[str, Any] | None = None,
+    ) -> None:
+        if rng is None and rng_factory is None:
+            raise ValueError("SamplingContext needs `rng` or `rng_factory`")
+        self.number = number
+        self.key = key
+        self._rng = rng
+        self._rng_factory = rng_factory
+        self.fixed_params: Mapping[str, Any] = dict(fixed_params or {})
+        self.tags: Mapping[str, str] = dict(tags or {})
+        self.params: dict[str, Any] = params if params is not None else {}
+        self.system_attrs: dict[str, Any] = system_attrs if system_attrs is not None else {}
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The trial's own random generator."""
+        if self._rng is None:
+            assert self._rng_factory is not None
+            self._rng = self._rng_factory()
+        return self._rng
+
+    def uniform(self, name: str) -> float:
+        """A uniform draw in [0, 1) for parameter ``name``: a pure function of the
+        trial's key and the name, so it does not depend on the order of suggestions
+        (and needs no random generator)."""
+        code = zlib.crc32(name.encode("utf-8"))
+        return (_mix(self.key ^ (code << 17)) >> 11) * _TWO_TO_MINUS_53
+
+    def __repr__(self) -> str:
+        return (
+            f"SamplingContext(number={self.number!r}, fixed_params={self.fixed_params!r}, "
+            f"tags={self.tags!r}, params={self.params!r})"
+        )
+
+
+_MASK64 = (1 << 64) - 1
+_TWO_TO_MINUS_53 = 2.0**-53
+_SEED_SALT = 0x5EED5EED5EED5EED
+
+
+def _mix(x: int) -> int:
+    """SplitMix64's finaliser: a fast, well-mixing bijection of 64-bit integers."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return x ^ (x >> 31)
 
 
 def _fresh_entropy() -> int:
@@ -90,12 +141,18 @@ class Sampler(ABC):
 
     def trial_rng(self, number: int) -> np.random.Generator:
         """The random generator of trial ``number`` (a pure function of seed and number)."""
-        return np.random.default_rng(np.random.SeedSequence(self._entropy, spawn_key=(number, 0)))
+        # PCG64 seeds itself through a SeedSequence of this injective (seed, number) code.
+        return np.random.Generator(np.random.PCG64((self._entropy << 64) | (number & _MASK64)))
+
+    def trial_key(self, number: int) -> int:
+        """A 64-bit key of trial ``number``: a pure function of the seed and the number."""
+        base = _mix(_mix(self._entropy & _MASK64) ^ (self._entropy >> 64))
+        return _mix(base ^ (number & _MASK64))
 
     def trial_seed(self, number: int) -> int:
-        """An integer seed the objective of trial ``number`` can use for its own RNGs."""
-        ss = np.random.SeedSequence(self._entropy, spawn_key=(number, 1))
-        return int(ss.generate_state(1, dtype=np.uint32)[0])
+        """An integer seed in [0, 2**32) the objective of trial ``number`` can use for its
+        own RNGs (a pure function of the sampler's seed and the number)."""
+        return _mix(self.trial_key(number) ^ _SEED_SALT) >> 32
 
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         """The parameters to propose jointly for this trial (none by default)."""

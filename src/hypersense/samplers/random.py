@@ -29,4 +29,4 @@ class RandomSampler(Sampler):
         name: str,
         distribution: Distribution,
     ) -> ParamValue:
-        return distribution.from_unit(float(context.rng.random()))
+        return distribution.from_unit(context.uniform(name))

@@ -64,6 +64,7 @@ class _TrialRow:
 class _StudyRow:
     record: StudyRecord
     trials: list[_TrialRow] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)  # numbers of WAITING trials, ascending
 
 
 class InMemoryStorage(Storage):
@@ -109,8 +110,8 @@ class InMemoryStorage(Storage):
                 study_id=sid,
                 name=name,
                 directions=tuple(directions),
-                user_attrs=normalize(dict(user_attrs or {}), what="study user attributes"),
-                system_attrs=normalize(dict(system_attrs or {}), what="study system attributes"),
+                user_attrs=_normalize_attrs(user_attrs),
+                system_attrs=_normalize_attrs(system_attrs),
                 created_at=time.time(),
             )
             self._studies[sid] = _StudyRow(record)
@@ -176,25 +177,28 @@ class InMemoryStorage(Storage):
                 study_id=study_id,
                 number=len(study.trials),
                 state=state,
-                system_attrs=normalize(dict(system_attrs or {}), what="trial system attributes"),
-                user_attrs=normalize(dict(user_attrs or {}), what="trial user attributes"),
+                system_attrs=_normalize_attrs(system_attrs),
+                user_attrs=_normalize_attrs(user_attrs),
                 started_at=now if state is TrialState.RUNNING else None,
                 heartbeat_at=now if state is TrialState.RUNNING else None,
             )
             study.trials.append(row)
+            if state is TrialState.WAITING:
+                study.waiting.append(row.number)
             self._trials[row.trial_id] = row
             return row.freeze()
 
     def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         with self._lock:
-            for row in self._study(study_id).trials:
-                if row.state is TrialState.WAITING:
-                    now = time.time()
-                    row.state = TrialState.RUNNING
-                    row.started_at = row.heartbeat_at = now
-                    row.snapshot = None
-                    return row.freeze()
-            return None
+            study = self._study(study_id)
+            if not study.waiting:
+                return None
+            row = study.trials[study.waiting.pop(0)]
+            now = time.time()
+            row.state = TrialState.RUNNING
+            row.started_at = row.heartbeat_at = now
+            row.snapshot = None
+            return row.freeze()
 
     def _running(self, trial_id: int, action: str) -> _TrialRow:
         row = self._trials.get(trial_id)
@@ -230,7 +234,7 @@ class InMemoryStorage(Storage):
         system: bool = False,
         require_running: bool = True,
     ) -> None:
-        values = {k: normalize(v, what=f"trial attribute {k!r}") for k, v in attrs.items()}
+        values = _normalize_attrs(attrs)
         with self._lock:
             if require_running:
                 row = self._running(trial_id, f"set attributes {sorted(values)} of")
@@ -260,7 +264,7 @@ class InMemoryStorage(Storage):
         now: float,
     ) -> FrozenTrial:
         vals = check_finish(state, values)
-        extra = normalize(dict(system_attrs or {}), what="trial system attributes")
+        extra = _normalize_attrs(system_attrs)
         with self._lock:
             row = self._running(trial_id, f"finish ({state.name})")
             row.system_attrs.update(extra)
@@ -311,3 +315,7 @@ class InMemoryStorage(Storage):
         with self._lock:
             rows = self._study(study_id).trials
             return len(rows) if wanted is None else sum(r.state in wanted for r in rows)
+
+
+def _normalize_attrs(attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {k: normalize(v, what=f"attribute {k!r}") for k, v in (attrs or {}).items()}

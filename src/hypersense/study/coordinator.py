@@ -232,9 +232,11 @@ class TrialCoordinator:
         history = self.history()
         assignment = self.pruner.assign(history, number)
         fixed = dict(frozen.system_attrs.get(SystemAttr.FIXED_PARAMS, {}))
+        sampler = self.sampler
         context = SamplingContext(
-            number=number,
-            rng=self.sampler.trial_rng(number),
+            number,
+            rng_factory=lambda: sampler.trial_rng(number),
+            key=sampler.trial_key(number),
             fixed_params=fixed,
             tags=dict(assignment.tags),
         )

@@ -94,7 +94,7 @@ class _Loop:
         outcome = future.result()
         attrs: dict[str, Any] = {SystemAttr.WORKER: outcome.worker}
         if outcome.environment is not None:
-            attrs[SystemAttr.ENVIRONMENT] = dict(outcome.environment)
+            attrs[SystemAttr.ENVIRONMENT] = outcome.environment
         if outcome.traceback is not None:
             attrs[SystemAttr.TRACEBACK] = outcome.traceback
         try:

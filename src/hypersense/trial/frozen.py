@@ -34,6 +34,10 @@ class SystemAttr:
     RETRY_COUNT = "retry_count"  #: how many retries led to this trial
 
 
+_MAPPING_FIELDS = ("params", "distributions", "intermediate_values", "user_attrs", "system_attrs")
+_EMPTY: FrozenMapping[Any, Any] = FrozenMapping()
+
+
 def _frozen(m: Mapping[Any, Any] | None) -> FrozenMapping[Any, Any]:
     return m if isinstance(m, FrozenMapping) else FrozenMapping(m)
 
@@ -74,16 +78,15 @@ class FrozenTrial:
     trial_id: int = -1
 
     def __post_init__(self) -> None:
-        for name in (
-            "params",
-            "distributions",
-            "intermediate_values",
-            "user_attrs",
-            "system_attrs",
+        for name in _MAPPING_FIELDS:
+            value = getattr(self, name)
+            if type(value) is not FrozenMapping:
+                object.__setattr__(self, name, FrozenMapping(value) if value else _EMPTY)
+        values = self.values
+        if values is not None and (
+            type(values) is not tuple or any(type(v) is not float for v in values)
         ):
-            object.__setattr__(self, name, _frozen(getattr(self, name)))
-        if self.values is not None:
-            object.__setattr__(self, "values", tuple(float(v) for v in self.values))
+            object.__setattr__(self, "values", tuple(float(v) for v in values))
 
     def replace(self, **changes: Any) -> FrozenTrial:
         """A copy with some fields changed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import numbers
@@ -100,13 +101,23 @@ class Trial:
         log: bool = False,
     ) -> float:
         """Suggest a float in ``[low, high]``, on a log scale or a ``step`` grid."""
-        return float(self._suggest_new(name, FloatDistribution, low, high, log=log, step=step))
+        key = (FloatDistribution, low, high, log, step)
+        dist = _NUMERIC_CACHE.get(key)
+        if dist is None:
+            dist = self._build(name, FloatDistribution, low, high, log=log, step=step)
+            _remember(key, dist)
+        return float(self.suggest(name, dist))
 
     def suggest_int(
         self, name: str, low: int, high: int, *, step: int = 1, log: bool = False
     ) -> int:
         """Suggest an integer in ``[low, high]``, on a log scale or a ``step`` grid."""
-        return int(self._suggest_new(name, IntDistribution, low, high, log=log, step=step))
+        key = (IntDistribution, low, high, log, step)
+        dist = _NUMERIC_CACHE.get(key)
+        if dist is None:
+            dist = self._build(name, IntDistribution, low, high, log=log, step=step)
+            _remember(key, dist)
+        return int(self.suggest(name, dist))
 
     def suggest_categorical(
         self, name: str, choices: Sequence[CategoricalChoice]
@@ -116,7 +127,8 @@ class Trial:
             raise InvalidDistributionError(
                 "`choices` must be a list or tuple of values", f"choices={choices!r}"
             ).for_parameter(name)
-        value: CategoricalChoice = self._suggest_new(name, CategoricalDistribution, tuple(choices))
+        dist = self._build(name, CategoricalDistribution, tuple(choices))
+        value: CategoricalChoice = self.suggest(name, dist)
         return value
 
     def suggest(self, name: str, distribution: Distribution) -> Any:
@@ -139,13 +151,12 @@ class Trial:
         self._distributions[name] = distribution
         return value
 
-    def _suggest_new(self, name: str, cls: type[Distribution], *args: Any, **kwargs: Any) -> Any:
-        _check_name(name)
+    @staticmethod
+    def _build(name: str, cls: type[Distribution], *args: Any, **kwargs: Any) -> Distribution:
         try:
-            distribution = cls(*args, **kwargs)
+            return cls(*args, **kwargs)
         except InvalidDistributionError as exc:
             raise exc.for_parameter(name) from None
-        return self.suggest(name, distribution)
 
     def report(self, value: float, step: int) -> None:
         """Report an intermediate score at ``step`` (e.g. the validation loss of an epoch).
@@ -181,6 +192,19 @@ class Trial:
             ) from exc
         self._user_attrs[key] = value
         self._backend.set_user_attr(self._number, key, value)
+
+
+# Numeric distributions are immutable and an objective builds the same ones every
+# trial: reuse them instead of validating again (bounded, so it cannot grow forever).
+_NUMERIC_CACHE: dict[tuple[Any, ...], Distribution] = {}
+_NUMERIC_CACHE_MAX = 4096
+
+
+def _remember(key: tuple[Any, ...], dist: Distribution) -> None:
+    if len(_NUMERIC_CACHE) >= _NUMERIC_CACHE_MAX:
+        _NUMERIC_CACHE.clear()
+    with contextlib.suppress(TypeError):  # unhashable bounds: just do not cache
+        _NUMERIC_CACHE[key] = dist
 
 
 def _check_name(name: object) -> None:
