@@ -1,0 +1,352 @@
+"""The ``hypersense`` command: run studies from config files and look at them.
+
+Exit codes: 0 success; 1 a run stopped on an exception from a trial, or there
+is nothing to show (no COMPLETE trial); 2 bad input (config error, unknown
+study, bad storage URL, wrong option); 130 interrupted by Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from hypersense._version import __version__
+from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config
+from hypersense.cli.export import write_trials_csv
+from hypersense.cli.progress import ProgressView, best_text
+from hypersense.cli.records import best_record, study_record, trials_record
+from hypersense.cli.render import best_table, params_table, studies_table, trials_table
+from hypersense.config.loader import load_config
+from hypersense.config.run import RunStatus, run_config
+from hypersense.config.schema import StudyConfig
+from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
+from hypersense.errors import HypersenseError, StudyNotFoundError
+from hypersense.storage.base import Storage, StudySummary
+from hypersense.study.management import delete_study, get_all_study_summaries, load_study
+from hypersense.trial.frozen import SystemAttr
+
+__all__ = ["EXIT_INTERRUPTED", "EXIT_STOPPED", "EXIT_USAGE", "app", "main"]
+
+EXIT_STOPPED = 1  #: a run stopped on a trial's exception, or nothing to show
+EXIT_USAGE = 2  #: bad input: config, study name, storage URL, options
+EXIT_INTERRUPTED = 130  #: Ctrl-C (128 + SIGINT), as shells report it
+
+app = typer.Typer(
+    name="hypersense",
+    help="Tune hyperparameters and learn which of them matter.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StorageOption = Annotated[
+    str, typer.Option("--storage", metavar="URL", help="Database URL holding the studies.")
+]
+JsonOption = Annotated[
+    bool,
+    typer.Option("--json", help="Print JSON (keys documented in hypersense.cli.records)."),
+]
+StudyName = Annotated[str, typer.Argument(help="The study's name.", metavar="NAME")]
+
+
+# ---------------------------------------------------------------- plumbing
+def _stdout() -> Console:
+    return Console(highlight=False)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """Print ``message`` in red on stderr (no traceback) and exit with ``code``."""
+    console = Console(stderr=True, highlight=False)
+    first, *rest = message.splitlines() or [""]
+    console.print(Text(f"error: {first}", style="red"), soft_wrap=True)
+    for line in rest:
+        console.print(Text(f"       {line}", style="red"), soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _reporting_errors() -> Iterator[None]:
+    """Turn hypersense's errors (config, unknown study, storage) into exit code 2."""
+    try:
+        yield
+    except HypersenseError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+@contextmanager
+def _existing_storage(url: str) -> Iterator[Storage]:
+    """The storage at ``url`` for a command that only reads (no new SQLite file)."""
+    store = open_storage(url, must_exist=True)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, allow_nan=False))
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"hypersense {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Tune hyperparameters and learn which of them matter."""
+
+
+# ---------------------------------------------------------------- running
+def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
+    """Run ``config`` with a progress view; handle Ctrl-C and stopping errors."""
+    out = _stdout()
+    url = storage or config.storage or DEFAULT_STORAGE
+    view = ProgressView(
+        out, storage=display_url(url), live=out.is_terminal, auto_refresh=config.n_jobs == 1
+    )
+    try:
+        with _reporting_errors(), view:
+            return run_config(config, storage=storage, progress=view.update)
+    except KeyboardInterrupt:
+        _report_interrupt(view.last)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a trial's exception stopped the run; it is stored
+        _fail(
+            f"the run stopped on {type(exc).__name__}: {exc} (finished trials are kept; "
+            "list the exception under `catch` to let a study go on past it)",
+            EXIT_STOPPED,
+        )
+
+
+def _report_interrupt(last: RunStatus | None) -> None:
+    console = Console(stderr=True, highlight=False)
+    if last is None:
+        console.print(Text("interrupted before the study started", style="yellow"))
+        return
+    target = f"/{last.n_target}" if last.n_target is not None else ""
+    console.print(
+        Text(
+            f"interrupted: {last.n_done}{target} finished trials of study "
+            f"'{last.study_name}' are kept (running trials were stored as FAIL, "
+            "interrupted); run the same command again to resume",
+            style="yellow",
+        ),
+        soft_wrap=True,
+    )
+
+
+def _print_result(status: RunStatus) -> None:
+    out = _stdout()
+    target = f"/{status.n_target}" if status.n_target is not None else ""
+    out.print(
+        Text(
+            f"study '{status.study_name}': {status.n_done}{target} trials "
+            f"({status.n_new} run now); best {best_text(status)}"
+        ),
+        soft_wrap=True,
+    )
+    if not status.best_trials:
+        return
+    metric = status.task.metric_name if status.task is not None else "value"
+    if len(status.directions) == 1:
+        out.print(params_table(status.best_trials[0], metric))
+    else:
+        out.print(best_table(status.study_name, status.directions, status.best_trials))
+
+
+@app.command()
+def run(
+    config: Annotated[
+        Path, typer.Argument(help="The study's YAML config file.", metavar="CONFIG.yaml")
+    ],
+    storage: Annotated[
+        str | None,
+        typer.Option(
+            "--storage",
+            metavar="URL",
+            help=f"Database URL (default: the config's `storage`, else {DEFAULT_STORAGE}).",
+        ),
+    ] = None,
+) -> None:
+    """Run (or resume) the study a config file describes, up to its n_trials."""
+    with _reporting_errors():
+        loaded = load_config(config)
+    _print_result(_run_study(loaded, storage))
+
+
+@app.command()
+def demo(
+    storage: StorageOption = DEFAULT_STORAGE,
+    n_trials: Annotated[int, typer.Option(min=1, help="Trials to run.")] = 40,
+    n_jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the sampler.")] = 0,
+    fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
+) -> None:
+    """Tune an MLP on the digits data (about a minute on two cores)."""
+    if fresh:
+        with _reporting_errors():
+            store = open_storage(storage)
+            try:
+                delete_study(DEMO_STUDY_NAME, store)
+            except StudyNotFoundError:
+                pass
+            finally:
+                store.close()
+    with _reporting_errors():
+        config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed)
+    status = _run_study(config, storage)
+    _print_result(status)
+    task = status.task
+    if task is None or not task.has_test_set or not status.best_trials:
+        return
+    best = status.best_trials[0]
+    test = task.evaluate_test(best.params, seed=int(best.system_attrs.get(SystemAttr.SEED, 0)))
+    sem = best.user_attrs.get("accuracy_sem")
+    spread = f" ± {sem:.3f}" if isinstance(sem, float) else ""
+    assert best.value is not None
+    _stdout().print(
+        Text(
+            f"cross-validated accuracy of the best configuration: {best.value:.4f}{spread}; "
+            f"on the held-out test set: {test:.4f}"
+        ),
+        soft_wrap=True,
+    )
+
+
+# ---------------------------------------------------------------- reading
+def _best_value(store: Storage, summary: StudySummary) -> float | None:
+    if len(summary.record.directions) != 1 or not summary.n_trials:
+        return None
+    study = load_study(summary.record.name, store)
+    try:
+        return study.best_value
+    except ValueError:  # no COMPLETE trial
+        return None
+
+
+@app.command()
+def studies(storage: StorageOption = DEFAULT_STORAGE, as_json: JsonOption = False) -> None:
+    """List the studies in a storage, with trial counts and best values."""
+    with _reporting_errors(), _existing_storage(storage) as store:
+        rows = [study_record(s, _best_value(store, s)) for s in get_all_study_summaries(store)]
+    if as_json:
+        _echo_json({"studies": rows})
+    elif not rows:
+        typer.echo(f"no studies in {display_url(storage)}")
+    else:
+        _stdout().print(studies_table(rows))
+
+
+@app.command()
+def trials(
+    name: StudyName, storage: StorageOption = DEFAULT_STORAGE, as_json: JsonOption = False
+) -> None:
+    """List every trial of a study: state, value(s), parameters."""
+    with _reporting_errors(), _existing_storage(storage) as store:
+        study = load_study(name, store)
+        found = study.trials
+    if as_json:
+        _echo_json(trials_record(name, study.directions, found))
+    else:
+        _stdout().print(trials_table(name, study.directions, found))
+
+
+@app.command()
+def best(
+    name: StudyName, storage: StorageOption = DEFAULT_STORAGE, as_json: JsonOption = False
+) -> None:
+    """Show the best trial (or the Pareto front of a multi-objective study)."""
+    with _reporting_errors(), _existing_storage(storage) as store:
+        study = load_study(name, store)
+        front = study.best_trials
+        if not study.is_multi_objective and front:
+            front = [study.best_trial]  # the earliest of tied trials
+    if not front:
+        _fail(f"study {name!r} has no COMPLETE trial yet", EXIT_STOPPED)
+    if as_json:
+        _echo_json(best_record(name, study.directions, front))
+    else:
+        _stdout().print(best_table(name, study.directions, front))
+
+
+@app.command()
+def delete(
+    name: StudyName,
+    storage: StorageOption = DEFAULT_STORAGE,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a study and all its trials."""
+    with _reporting_errors(), _existing_storage(storage) as store:
+        record = store.get_study(name)
+        n = store.count_trials(record.study_id)
+        if not yes:
+            typer.confirm(
+                f"Delete study {name!r} and its {n} trials from {display_url(storage)}?",
+                abort=True,
+            )
+        delete_study(name, store)
+    typer.echo(f"deleted study {name!r} ({n} trials)")
+
+
+@app.command()
+def export(
+    name: StudyName,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="CSV file to write ('-' for stdout).")
+    ],
+    storage: StorageOption = DEFAULT_STORAGE,
+) -> None:
+    """Write a study's trials to a CSV file (one row per trial)."""
+    with _reporting_errors(), _existing_storage(storage) as store:
+        study = load_study(name, store)
+        found = study.trials
+    n_objectives = len(study.directions)
+    if output == "-":
+        write_trials_csv(found, n_objectives, sys.stdout)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as file:
+            n = write_trials_csv(found, n_objectives, file)
+    except OSError as exc:
+        _fail(f"cannot write {output!r}: {exc.strerror}", EXIT_USAGE)
+    typer.echo(f"wrote {n} trials of study {name!r} to {output}")
+
+
+def _configure_logging() -> None:
+    """Show hypersense's warnings (e.g. a worker died) on stderr, once."""
+    from rich.logging import RichHandler
+
+    logger = logging.getLogger("hypersense")
+    if not logger.handlers:
+        handler = RichHandler(
+            console=Console(stderr=True), show_path=False, show_time=False, markup=False
+        )
+        handler.setLevel(logging.WARNING)
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
+def main() -> None:
+    """Entry point of the ``hypersense`` console script."""
+    _configure_logging()
+    app()
