@@ -85,12 +85,11 @@ def test_full_trial_life_round_trips(storage: Storage) -> None:
     storage.set_trial_intermediate_value(t.trial_id, 0, 0.5)
     storage.set_trial_intermediate_value(t.trial_id, 1, math.nan)
     storage.set_trial_attrs(t.trial_id, {"curve": [1.0, 0.5]})
-    done = storage.finish_trial(
+    storage.finish_trial(
         t.trial_id, TrialState.COMPLETE, values=[0.25], system_attrs={"worker": "w"}, now=123.0
     )
-    assert done.state is TrialState.COMPLETE and done.values == (0.25,)
     got = storage.get_trial(t.trial_id)
-    assert got == done
+    assert got.state is TrialState.COMPLETE and got.values == (0.25,)
     assert list(got.params) == ["lr", "layers", "act"]  # suggestion order is kept
     assert got.params == {"lr": 0.001, "layers": 3, "act": None}
     assert got.distributions == {"lr": lr, "layers": layers, "act": act}
@@ -145,6 +144,16 @@ def test_waiting_trials_are_claimed_once_in_order(storage: Storage) -> None:
     assert (first.number, second.number) == (w0.number, w2.number)
     assert first.state is TrialState.RUNNING and first.system_attrs == {"fixed": {"x": 1}}
     assert storage.claim_waiting_trial(sid) is None
+
+
+def test_start_trial_claims_a_waiting_trial_before_creating(storage: Storage) -> None:
+    sid = storage.create_study("s", MIN).study_id
+    queued = storage.create_trial(sid, state=TrialState.WAITING, system_attrs={"fixed": 1})
+    first = storage.start_trial(sid)
+    second = storage.start_trial(sid)
+    assert first.number == queued.number and first.system_attrs == {"fixed": 1}
+    assert first.state is second.state is TrialState.RUNNING
+    assert second.number == 1 and second.system_attrs == {}
 
 
 def test_stale_trials_are_failed_exactly_once(storage: Storage) -> None:

@@ -8,7 +8,8 @@ Lifecycle of a trial, as the study drives it:
 1. ``create_trial`` (state RUNNING, or WAITING for an enqueued trial) gives the
    trial its number: unique and gap-free within the study even with many
    processes writing at once. ``claim_waiting_trial`` turns the oldest WAITING
-   trial into a RUNNING one atomically, so two workers never run the same one.
+   trial into a RUNNING one atomically, so two workers never run the same one;
+   ``start_trial`` does "claim, or else create", as every ask needs.
 2. While it runs, ``set_trial_param``, ``set_trial_intermediate_value``,
    ``set_trial_attrs`` and ``record_heartbeat`` write to it. These writes, like
    ``finish_trial``, succeed only while the trial is RUNNING; otherwise they
@@ -116,6 +117,12 @@ class Storage(ABC):
     def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
         """Atomically turn the oldest WAITING trial into RUNNING and return it."""
 
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        """Claim the oldest WAITING trial, or else create a RUNNING one: the start of
+        every trial of ``Study.ask``. Backends may do both in one transaction."""
+        claimed = self.claim_waiting_trial(study_id)
+        return claimed if claimed is not None else self.create_trial(study_id)
+
     @abstractmethod
     def set_trial_param(
         self, trial_id: int, name: str, distribution: Distribution, value: Any
@@ -155,7 +162,7 @@ class Storage(ABC):
         fail_reason: str | None = None,
         system_attrs: Mapping[str, Any] | None = None,
         now: float,
-    ) -> FrozenTrial:
+    ) -> None:
         """Move a RUNNING trial to a finished state, with last system attributes,
         in one write; StaleTrialError (and nothing written) if not RUNNING."""
 

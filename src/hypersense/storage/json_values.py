@@ -10,7 +10,7 @@ from hypersense.trial.frozen_mapping import FrozenMapping
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
-__all__ = ["FrozenJSON", "dumps", "freeze_json", "loads", "normalize"]
+__all__ = ["FrozenJSON", "dumps", "freeze_json", "loads", "normalize", "normalize_attrs"]
 
 
 class FrozenJSON(FrozenMapping[str, Any]):
@@ -94,3 +94,8 @@ def normalize(value: Any, *, what: str) -> Any:
         return _plain_copy(value)  # fast path for plain data
     except _NotPlainError:
         return json.loads(dumps(value, what=what))
+
+
+def normalize_attrs(attrs: Mapping[str, Any] | None) -> dict[str, Any]:
+    """:func:`normalize` applied to each value of an attribute mapping."""
+    return {k: normalize(v, what=f"attribute {k!r}") for k, v in (attrs or {}).items()}

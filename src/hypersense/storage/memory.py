@@ -14,7 +14,7 @@ from hypersense.direction import StudyDirection
 from hypersense.errors import DuplicatedStudyError, StaleTrialError, StudyNotFoundError
 from hypersense.space.base import Distribution
 from hypersense.storage.base import Storage, StudyRecord, StudySummary
-from hypersense.storage.json_values import normalize
+from hypersense.storage.json_values import normalize, normalize_attrs
 from hypersense.storage.validation import check_finish, check_param, check_study_name
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
@@ -110,8 +110,8 @@ class InMemoryStorage(Storage):
                 study_id=sid,
                 name=name,
                 directions=tuple(directions),
-                user_attrs=_normalize_attrs(user_attrs),
-                system_attrs=_normalize_attrs(system_attrs),
+                user_attrs=normalize_attrs(user_attrs),
+                system_attrs=normalize_attrs(system_attrs),
                 created_at=time.time(),
             )
             self._studies[sid] = _StudyRow(record)
@@ -177,8 +177,8 @@ class InMemoryStorage(Storage):
                 study_id=study_id,
                 number=len(study.trials),
                 state=state,
-                system_attrs=_normalize_attrs(system_attrs),
-                user_attrs=_normalize_attrs(user_attrs),
+                system_attrs=normalize_attrs(system_attrs),
+                user_attrs=normalize_attrs(user_attrs),
                 started_at=now if state is TrialState.RUNNING else None,
                 heartbeat_at=now if state is TrialState.RUNNING else None,
             )
@@ -234,7 +234,7 @@ class InMemoryStorage(Storage):
         system: bool = False,
         require_running: bool = True,
     ) -> None:
-        values = _normalize_attrs(attrs)
+        values = normalize_attrs(attrs)
         with self._lock:
             if require_running:
                 row = self._running(trial_id, f"set attributes {sorted(values)} of")
@@ -262,9 +262,9 @@ class InMemoryStorage(Storage):
         fail_reason: str | None = None,
         system_attrs: Mapping[str, Any] | None = None,
         now: float,
-    ) -> FrozenTrial:
+    ) -> None:
         vals = check_finish(state, values)
-        extra = _normalize_attrs(system_attrs)
+        extra = normalize_attrs(system_attrs)
         with self._lock:
             row = self._running(trial_id, f"finish ({state.name})")
             row.system_attrs.update(extra)
@@ -273,7 +273,6 @@ class InMemoryStorage(Storage):
             row.fail_reason = fail_reason
             row.completed_at = now
             row.snapshot = None
-            return row.freeze()
 
     def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
         out = []
@@ -315,7 +314,3 @@ class InMemoryStorage(Storage):
         with self._lock:
             rows = self._study(study_id).trials
             return len(rows) if wanted is None else sum(r.state in wanted for r in rows)
-
-
-def _normalize_attrs(attrs: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {k: normalize(v, what=f"attribute {k!r}") for k, v in (attrs or {}).items()}

@@ -25,6 +25,7 @@ from hypersense.space.base import Distribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.storage.base import Storage
+from hypersense.storage.json_values import normalize, normalize_attrs
 from hypersense.study.cache import TrialCache
 from hypersense.study.heartbeat import Heartbeat
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
@@ -211,9 +212,7 @@ class TrialCoordinator:
         Returns its number, seed, budget and tags.
         """
         self.fail_stale_trials()
-        frozen = self._storage.claim_waiting_trial(self._study_id)
-        if frozen is None:
-            frozen = self._storage.create_trial(self._study_id)
+        frozen = self._storage.start_trial(self._study_id)
         try:
             return self._prepare(frozen)
         except BaseException as exc:
@@ -246,7 +245,9 @@ class TrialCoordinator:
             n: _coerce(v, space[n]) for n, v in proposal.items() if n in space and n not in fixed
         }
         seed = self.sampler.trial_seed(number)
-        attrs: dict[str, Any] = {SystemAttr.SEED: seed, **context.system_attrs}
+        # Written now because other workers read them (grid points, pending
+        # proposals, brackets); the seed waits for the trial's last write.
+        attrs: dict[str, Any] = dict(context.system_attrs)
         if relative:
             attrs[SystemAttr.PROPOSAL] = relative
         if assignment.tags:
@@ -261,12 +262,13 @@ class TrialCoordinator:
             relative_space=space,
             relative=relative,
             started_at=frozen.started_at,
-            system_attrs={**frozen.system_attrs, **attrs},
+            system_attrs={**frozen.system_attrs, **attrs, SystemAttr.SEED: seed},
             user_attrs=dict(frozen.user_attrs),
         )
         with self._lock:
             self._running[number] = running
-        self._storage.set_trial_attrs(frozen.trial_id, attrs, system=True)
+        if attrs:
+            self._storage.set_trial_attrs(frozen.trial_id, attrs, system=True)
         if self._heartbeat is not None:
             self._heartbeat.ensure_running()
         return number, seed, assignment.budget, dict(assignment.tags)
@@ -314,7 +316,7 @@ class TrialCoordinator:
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         run = self._get(number)
         self._storage.set_trial_attrs(run.trial_id, {key: value})
-        run.user_attrs[key] = value
+        run.user_attrs[key] = normalize(value, what=f"user attribute {key!r}")
 
     # ------------------------------------------------------------ trial end
     def finish_trial(
@@ -340,18 +342,36 @@ class TrialCoordinator:
             and len(self._directions) == 1
         ):
             values = (run.intermediate[max(run.intermediate)],)
+        last_attrs = {SystemAttr.SEED: run.system_attrs[SystemAttr.SEED], **(system_attrs or {})}
+        now = time.time()
         try:
-            frozen = self._storage.finish_trial(
+            self._storage.finish_trial(
                 run.trial_id,
                 state,
                 values=values,
                 fail_reason=fail_reason,
-                system_attrs=system_attrs,
-                now=time.time(),
+                system_attrs=last_attrs,
+                now=now,
             )
         finally:
             with self._lock:
                 self._running.pop(number, None)
+        # The record as stored, built from what this process wrote (no read-back).
+        frozen = FrozenTrial(
+            number=number,
+            trial_id=run.trial_id,
+            state=state,
+            values=values,
+            params=run.context.params,
+            distributions=run.distributions,
+            intermediate_values=run.intermediate,
+            user_attrs=run.user_attrs,
+            system_attrs={**run.system_attrs, **normalize_attrs(last_attrs)},
+            started_at=run.started_at,
+            completed_at=now,
+            heartbeat_at=None,
+            fail_reason=fail_reason,
+        )
         self.sampler.after_trial(self.history(), frozen)
         if on_finished is not None:
             on_finished(frozen)

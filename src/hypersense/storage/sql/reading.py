@@ -32,7 +32,7 @@ def read_trials(conn: Connection, where: ColumnElement[bool]) -> list[FrozenTria
     rows = conn.execute(select(t.trials).where(where).order_by(t.trials.c.number)).all()
     if not rows:
         return []
-    params = _side_rows(conn, t.params, where, order=[t.params.c.position])
+    params = _side_rows(conn, t.params, where, order=[t.params.c.param_id])
     inter = _side_rows(conn, t.intermediate, where, order=[t.intermediate.c.step])
     attrs = _side_rows(conn, t.attrs, where, order=[])
     out = []

@@ -79,13 +79,15 @@ trials = Table(
 params = Table(
     "hs_trial_params",
     metadata,
+    # Increasing with every insert, so ORDER BY param_id is the suggestion order.
+    Column("param_id", Integer, primary_key=True, autoincrement=True),
     Column(
-        "trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"), primary_key=True
+        "trial_id", Integer, ForeignKey("hs_trials.trial_id", ondelete="CASCADE"), nullable=False
     ),
-    Column("name", String(512), primary_key=True),
-    Column("position", Integer, nullable=False),  # suggestion order
+    Column("name", String(512), nullable=False),
     Column("distribution", Text, nullable=False),  # JSON
     Column("value_json", Text, nullable=False),
+    UniqueConstraint("trial_id", "name", name="uq_hs_trial_params_trial_name"),
 )
 
 intermediate = Table(

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +24,7 @@ from hypersense.space.serialization import distribution_to_json
 from hypersense.storage.base import Storage, StudyRecord, StudySummary
 from hypersense.storage.json_values import dumps, normalize
 from hypersense.storage.sql import schema as t
+from hypersense.storage.sql import statements as sql
 from hypersense.storage.sql.engine import SQLEngine
 from hypersense.storage.sql.reading import combine, read_trials, states_condition
 from hypersense.storage.validation import check_finish, check_param, check_study_name
@@ -70,6 +69,7 @@ class SQLStorage(Storage):
             sqlite_synchronous=sqlite_synchronous,
             engine_kwargs=engine_kwargs,
         )
+        self._find_waiting = sql.find_waiting(self._db.dialect)
         self._db.run(self._create_schema, write=True)
 
     def __repr__(self) -> str:
@@ -226,162 +226,92 @@ class SQLStorage(Storage):
         if state not in (TrialState.RUNNING, TrialState.WAITING):
             raise ValueError(f"a new trial must be RUNNING or WAITING (got {state})")
         attr_rows = _attr_rows("system", system_attrs) + _attr_rows("user", user_attrs)
+        return self._db.run(lambda c: self._insert_trial(c, study_id, state, attr_rows), write=True)
 
-        def op(conn: Connection) -> FrozenTrial:
-            bumped = conn.execute(
-                update(t.studies)
-                .where(t.studies.c.study_id == study_id)
-                .values(next_number=t.studies.c.next_number + 1)
-                .returning(t.studies.c.next_number)
-            ).first()
-            if bumped is None:
-                raise StudyNotFoundError(f"no study with id {study_id} in {self!r}")
-            number = bumped[0] - 1
-            now = time.time()
-            running = state is TrialState.RUNNING
-            trial_id = conn.execute(
-                insert(t.trials)
-                .values(
-                    study_id=study_id,
-                    number=number,
-                    state=state.value,
-                    started_at=now if running else None,
-                    heartbeat_at=now if running else None,
-                )
-                .returning(t.trials.c.trial_id)
-            ).scalar_one()
-            if attr_rows:
-                conn.execute(insert(t.attrs), [{**r, "trial_id": trial_id} for r in attr_rows])
-            return FrozenTrial(
-                number=number,
-                trial_id=trial_id,
-                state=state,
-                system_attrs={
-                    r["key"]: json.loads(r["value_json"])
-                    for r in attr_rows
-                    if r["kind"] == "system"
-                },
-                user_attrs={
-                    r["key"]: json.loads(r["value_json"]) for r in attr_rows if r["kind"] == "user"
-                },
-                started_at=now if running else None,
-                heartbeat_at=now if running else None,
-            )
-
-        return self._db.run(op, write=True)
+    def _insert_trial(
+        self, conn: Connection, study_id: int, state: TrialState, attr_rows: list[dict[str, Any]]
+    ) -> FrozenTrial:
+        bumped = conn.execute(sql.NEXT_NUMBER, {"study_id": study_id}).first()
+        if bumped is None:
+            raise StudyNotFoundError(f"no study with id {study_id} in {self!r}")
+        number = bumped[0] - 1
+        running = state is TrialState.RUNNING
+        started = time.time() if running else None
+        trial_id = conn.execute(
+            sql.INSERT_TRIAL,
+            {"study_id": study_id, "number": number, "state": state.value, "started_at": started},
+        ).scalar_one()
+        if attr_rows:
+            conn.execute(sql.INSERT_ATTR, [{**r, "trial_id": trial_id} for r in attr_rows])
+        attrs: dict[str, dict[str, Any]] = {"system": {}, "user": {}}
+        for r in attr_rows:
+            attrs[r["kind"]][r["key"]] = json.loads(r["value_json"])
+        return FrozenTrial(
+            number=number,
+            trial_id=trial_id,
+            state=state,
+            system_attrs=attrs["system"],
+            user_attrs=attrs["user"],
+            started_at=started,
+            heartbeat_at=started,
+        )
 
     def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
-        waiting = combine(
-            t.trials.c.study_id == study_id, t.trials.c.state == TrialState.WAITING.value
-        )
-        # Cheap read first: most asks find nothing waiting and need no write lock.
-        if (
-            self._db.run(
-                lambda c: c.execute(select(t.trials.c.trial_id).where(waiting).limit(1)).first(),
-                write=False,
-            )
-            is None
-        ):
-            return None
+        return self._db.run(lambda c: self._claim(c, study_id), write=True)
 
-        def op(conn: Connection) -> FrozenTrial | None:
-            row = conn.execute(
-                select(t.trials.c.trial_id)
-                .where(waiting)
-                .order_by(t.trials.c.number)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if row is None:
-                return None
-            now = time.time()
-            conn.execute(
-                update(t.trials)
-                .where(t.trials.c.trial_id == row.trial_id)
-                .values(state=_RUNNING, started_at=now, heartbeat_at=now)
+    def _claim(self, conn: Connection, study_id: int) -> FrozenTrial | None:
+        row = conn.execute(self._find_waiting, {"study_id": study_id}).first()
+        if row is None:
+            return None
+        conn.execute(sql.CLAIM_TRIAL, {"trial_id": row.trial_id, "now": time.time()})
+        return read_trials(conn, t.trials.c.trial_id == row.trial_id)[0]
+
+    def start_trial(self, study_id: int) -> FrozenTrial:
+        def op(conn: Connection) -> FrozenTrial:
+            claimed = self._claim(conn, study_id)
+            return (
+                claimed
+                if claimed is not None
+                else self._insert_trial(conn, study_id, TrialState.RUNNING, [])
             )
-            return read_trials(conn, t.trials.c.trial_id == row.trial_id)[0]
 
         return self._db.run(op, write=True)
 
-    def _lock_running(self, conn: Connection, trial_id: int, action: str) -> None:
-        row = conn.execute(
-            select(t.trials.c.number, t.trials.c.state)
-            .where(t.trials.c.trial_id == trial_id)
-            .with_for_update()
-        ).first()
+    def _check_written(self, conn: Connection, result: Any, trial_id: int, action: str) -> None:
+        """Explain a guarded write that changed no row: no such trial, or not RUNNING."""
+        if result.rowcount:
+            return
+        row = conn.execute(sql.TRIAL_STATE, {"trial_id": trial_id}).first()
         if row is None:
             raise KeyError(f"no trial with id {trial_id} in {self!r}")
-        if row.state != _RUNNING:
-            raise StaleTrialError(
-                f"cannot {action} trial {row.number}: it is {row.state}, not RUNNING"
-            )
-
-    def _upsert(
-        self, table: Any, values: dict[str, Any], keys: list[str], update_cols: list[str]
-    ) -> Any:
-        ins = pg_insert(table) if self._db.dialect == "postgresql" else sqlite_insert(table)
-        stmt = ins.values(**values)
-        return stmt.on_conflict_do_update(
-            index_elements=keys, set_={c: stmt.excluded[c] for c in update_cols}
-        )
+        raise StaleTrialError(f"cannot {action} trial {row.number}: it is {row.state}, not RUNNING")
 
     def set_trial_param(
         self, trial_id: int, name: str, distribution: Distribution, value: Any
     ) -> None:
         check_param(name, distribution, value)
-        dist_json = distribution_to_json(distribution)
-        value_json = dumps(value, what=f"parameter {name!r}")
+        values = {
+            "trial_id": trial_id,
+            "name": name,
+            "distribution": distribution_to_json(distribution),
+            "value_json": dumps(value, what=f"parameter {name!r}"),
+        }
 
         def op(conn: Connection) -> None:
-            self._lock_running(conn, trial_id, f"set parameter {name!r} of")
-            position = conn.execute(
-                select(func.count()).select_from(t.params).where(t.params.c.trial_id == trial_id)
-            ).scalar_one()
-            conn.execute(
-                self._upsert(
-                    t.params,
-                    {
-                        "trial_id": trial_id,
-                        "name": name,
-                        "position": position,
-                        "distribution": dist_json,
-                        "value_json": value_json,
-                    },
-                    ["trial_id", "name"],
-                    ["distribution", "value_json"],
-                )
-            )
+            result = conn.execute(sql.INSERT_PARAM_IF_RUNNING, values)
+            self._check_written(conn, result, trial_id, f"set parameter {name!r} of")
 
         self._db.run(op, write=True)
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, value: float) -> None:
         v = float(value)
-        stored = None if math.isnan(v) else v
+        values = {"trial_id": trial_id, "step": int(step), "value": None if math.isnan(v) else v}
 
         def op(conn: Connection) -> None:
-            self._lock_running(conn, trial_id, "report to")
-            conn.execute(
-                self._upsert(
-                    t.intermediate,
-                    {"trial_id": trial_id, "step": int(step), "value": stored},
-                    ["trial_id", "step"],
-                    ["value"],
-                )
-            )
+            result = conn.execute(sql.INSERT_INTERMEDIATE_IF_RUNNING, values)
+            self._check_written(conn, result, trial_id, "report to")
 
         self._db.run(op, write=True)
-
-    def _write_attrs(self, conn: Connection, trial_id: int, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            conn.execute(
-                self._upsert(
-                    t.attrs,
-                    {**row, "trial_id": trial_id},
-                    ["trial_id", "kind", "key"],
-                    ["value_json"],
-                )
-            )
 
     def set_trial_attrs(
         self,
@@ -391,21 +321,23 @@ class SQLStorage(Storage):
         system: bool = False,
         require_running: bool = True,
     ) -> None:
-        rows = _attr_rows("system" if system else "user", attrs)
+        rows = [
+            {**r, "trial_id": trial_id} for r in _attr_rows("system" if system else "user", attrs)
+        ]
         if not rows:
             return
 
         def op(conn: Connection) -> None:
             if require_running:
-                self._lock_running(conn, trial_id, f"set attributes {sorted(attrs)} of")
-            elif (
-                conn.execute(
-                    select(t.trials.c.trial_id).where(t.trials.c.trial_id == trial_id)
-                ).first()
-                is None
-            ):
+                for row in rows:
+                    result = conn.execute(sql.INSERT_ATTR_IF_RUNNING, row)
+                    self._check_written(
+                        conn, result, trial_id, f"set attributes {sorted(attrs)} of"
+                    )
+                return
+            if conn.execute(sql.TRIAL_STATE, {"trial_id": trial_id}).first() is None:
                 raise KeyError(f"no trial with id {trial_id} in {self!r}")
-            self._write_attrs(conn, trial_id, rows)
+            conn.execute(sql.INSERT_ATTR, rows)
 
         self._db.run(op, write=True)
 
@@ -431,36 +363,27 @@ class SQLStorage(Storage):
         fail_reason: str | None = None,
         system_attrs: Mapping[str, Any] | None = None,
         now: float,
-    ) -> FrozenTrial:
+    ) -> None:
         vals = check_finish(state, values)
-        rows = _attr_rows("system", system_attrs)
+        rows = [{**r, "trial_id": trial_id} for r in _attr_rows("system", system_attrs)]
         values_json = (
-            None
-            if vals is None
-            else json.dumps(
-                [None if math.isnan(v) else v for v in vals]
-                if state is not TrialState.COMPLETE
-                else list(vals)
-            )
+            None if vals is None else json.dumps([None if math.isnan(v) else v for v in vals])
         )
+        params = {
+            "trial_id": trial_id,
+            "state": state.value,
+            "values_json": values_json,
+            "now": now,
+            "fail_reason": fail_reason,
+        }
 
-        def op(conn: Connection) -> FrozenTrial:
-            done = conn.execute(
-                update(t.trials)
-                .where(t.trials.c.trial_id == trial_id, t.trials.c.state == _RUNNING)
-                .values(
-                    state=state.value,
-                    values_json=values_json,
-                    completed_at=now,
-                    fail_reason=fail_reason,
-                )
-            )
-            if done.rowcount == 0:
-                self._lock_running(conn, trial_id, f"finish ({state.name})")
-            self._write_attrs(conn, trial_id, rows)
-            return read_trials(conn, t.trials.c.trial_id == trial_id)[0]
+        def op(conn: Connection) -> None:
+            result = conn.execute(sql.FINISH_TRIAL, params)
+            self._check_written(conn, result, trial_id, f"finish ({state.name})")
+            if rows:
+                conn.execute(sql.INSERT_ATTR, rows)
 
-        return self._db.run(op, write=True)
+        self._db.run(op, write=True)
 
     def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
         def op(conn: Connection) -> list[FrozenTrial]:
