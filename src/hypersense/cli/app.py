@@ -13,26 +13,27 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
 from hypersense._version import __version__
-from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config
 from hypersense.cli.export import write_trials_csv
-from hypersense.cli.progress import ProgressView, best_text
 from hypersense.cli.records import best_record, study_record, trials_record
 from hypersense.cli.render import best_table, params_table, studies_table, trials_table
-from hypersense.config.loader import load_config
-from hypersense.config.run import RunStatus, run_config
-from hypersense.config.schema import StudyConfig
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
 from hypersense.errors import HypersenseError, StudyNotFoundError
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.study.management import delete_study, get_all_study_summaries, load_study
 from hypersense.trial.frozen import SystemAttr
+
+if TYPE_CHECKING:
+    # Loading and running configs needs pydantic and YAML; only `run` and
+    # `demo` import them, so the read commands start faster.
+    from hypersense.config.run import RunStatus
+    from hypersense.config.schema import StudyConfig
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_STOPPED", "EXIT_USAGE", "app", "main"]
 
@@ -117,6 +118,9 @@ def _root(
 # ---------------------------------------------------------------- running
 def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
     """Run ``config`` with a progress view; handle Ctrl-C and stopping errors."""
+    from hypersense.cli.progress import ProgressView
+    from hypersense.config.run import run_config
+
     out = _stdout()
     url = storage or config.storage or DEFAULT_STORAGE
     view = ProgressView(
@@ -156,6 +160,8 @@ def _report_interrupt(last: RunStatus | None) -> None:
 
 
 def _print_result(status: RunStatus) -> None:
+    from hypersense.cli.progress import best_text
+
     out = _stdout()
     target = f"/{status.n_target}" if status.n_target is not None else ""
     out.print(
@@ -189,6 +195,8 @@ def run(
     ] = None,
 ) -> None:
     """Run (or resume) the study a config file describes, up to its n_trials."""
+    from hypersense.config.loader import load_config
+
     with _reporting_errors():
         loaded = load_config(config)
     _print_result(_run_study(loaded, storage))
@@ -203,6 +211,8 @@ def demo(
     fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
 ) -> None:
     """Tune an MLP on the digits data (about a minute on two cores)."""
+    from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config
+
     if fresh:
         with _reporting_errors():
             store = open_storage(storage)
