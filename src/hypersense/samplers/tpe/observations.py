@@ -11,27 +11,79 @@ group of parameters (a :class:`SearchSpace`) it collects
   in the bad set. For pending points this is the "constant liar" rule: a
   parallel worker's point is treated as a poor result until it is known, so
   two workers do not propose the same point.
+
+Finished trials never change, so what TPE needs from each (encoded values,
+losses, constraint violation) is computed once and kept in a
+:class:`RecordCache`, keyed by the trial object the study's trial cache hands
+out again at every ask. A long study then costs a few dictionary look-ups per
+trial and ask, not a re-encoding of its whole history.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense.direction import to_minimization
 from hypersense.history import StudyHistory
 from hypersense.space.base import Distribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
 
-__all__ = ["GroupObservations", "collect_observations", "drew_from"]
+__all__ = [
+    "GroupObservations",
+    "HistoryTable",
+    "RecordCache",
+    "TrialRecord",
+    "collect_observations",
+    "latest_distributions",
+    "param_sets",
+]
 
-#: Returns the total constraint violation of a finished trial (0 = feasible).
+#: Returns the total constraint violation of a completed trial (0 = feasible).
 ViolationOf = Callable[[FrozenTrial], float]
+
+
+@dataclass(frozen=True, eq=False)
+class TrialRecord:
+    """What TPE needs from one finished trial.
+
+    Attributes:
+        number: The trial's number.
+        distributions: Parameter name to its (interned) distribution.
+        units: Parameter name to its encoded value.
+        keys: ``(name, token)`` pairs, ``token`` naming the distribution, so
+            "drew this group from the same distributions" is a subset test.
+        losses: Objective values in minimisation form (completed trials), or None.
+        violation: Total constraint violation (completed trials, when the
+            study has constraints), or None.
+    """
+
+    number: int
+    distributions: Mapping[str, Distribution]
+    units: Mapping[str, float]
+    keys: frozenset[tuple[str, int]]
+    losses: tuple[float, ...] | None
+    violation: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class HistoryTable:
+    """The records of one history snapshot, by state.
+
+    Attributes:
+        completed: COMPLETE trials with finite values, in number order.
+        pruned: PRUNED trials, in number order.
+        running: RUNNING trials (raw: they still change).
+    """
+
+    completed: tuple[TrialRecord, ...]
+    pruned: tuple[TrialRecord, ...]
+    running: tuple[FrozenTrial, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,20 +104,76 @@ class GroupObservations:
     bad_points: NDArray[np.float64]
 
 
-def drew_from(trial: FrozenTrial, space: SearchSpace) -> bool:
-    """Whether a finished trial drew every parameter of ``space`` from the same distribution."""
-    dists = trial.distributions
-    for name, dist in space.items():
-        got = dists.get(name)
-        if got is not dist and got != dist:
-            return False
-    return True
+class RecordCache:
+    """Records of finished trials, computed once per trial object.
+
+    Args:
+        violation_of: Total constraint violation of a completed trial, or None
+            when the study has no constraints.
+    """
+
+    def __init__(self, violation_of: ViolationOf | None) -> None:
+        self._violation_of = violation_of
+        self._records: dict[int, tuple[FrozenTrial, TrialRecord]] = {}
+        self._tokens: dict[Distribution, int] = {}
+        self._last: tuple[StudyHistory, HistoryTable] | None = None
+
+    def token(self, distribution: Distribution) -> int:
+        """A small integer naming ``distribution`` (equal distributions share one)."""
+        token = self._tokens.get(distribution)
+        if token is None:
+            token = self._tokens[distribution] = len(self._tokens)
+        return token
+
+    def space_keys(self, space: SearchSpace) -> frozenset[tuple[str, int]]:
+        """The ``(name, token)`` pairs a record must hold to belong to ``space``."""
+        return frozenset((name, self.token(dist)) for name, dist in space.items())
+
+    def _record(self, trial: FrozenTrial, history: StudyHistory) -> TrialRecord:
+        losses = violation = None
+        if trial.state is TrialState.COMPLETE:
+            assert trial.values is not None
+            losses = tuple(to_minimization(np.array([trial.values]), history.directions)[0])
+            if self._violation_of is not None:
+                violation = self._violation_of(trial)
+        dists = dict(trial.distributions)
+        return TrialRecord(
+            number=trial.number,
+            distributions=dists,
+            units={name: dists[name].to_unit(value) for name, value in trial.params.items()},
+            keys=frozenset((name, self.token(d)) for name, d in dists.items()),
+            losses=losses,
+            violation=violation,
+        )
+
+    def table(self, history: StudyHistory) -> HistoryTable:
+        """The records of ``history`` (memoised for the last history object seen)."""
+        last = self._last
+        if last is not None and last[0] is history:
+            return last[1]
+        # Rebuilt every time so that records of trials no longer handed out are dropped;
+        # a kept record holds its trial, so an id is never reused while cached.
+        records: dict[int, tuple[FrozenTrial, TrialRecord]] = {}
+        completed: list[TrialRecord] = []
+        pruned: list[TrialRecord] = []
+        for trial in history.trials((TrialState.COMPLETE, TrialState.PRUNED)):
+            if trial.state is TrialState.COMPLETE and not trial.is_valid_value():
+                continue
+            hit = self._records.get(id(trial))
+            record = hit[1] if hit is not None and hit[0] is trial else self._record(trial, history)
+            records[id(trial)] = (trial, record)
+            (completed if trial.state is TrialState.COMPLETE else pruned).append(record)
+        self._records = records
+        table = HistoryTable(tuple(completed), tuple(pruned), history.running())
+        self._last = (history, table)
+        return table
 
 
-def _pending_values(trial: FrozenTrial, space: SearchSpace) -> Mapping[str, Any] | None:
-    """Where a running trial lands in ``space``, if it is known for every parameter."""
+def _pending_row(trial: FrozenTrial, space: SearchSpace) -> list[float] | None:
+    """Encoded point of a running trial in ``space``, if known for every parameter."""
     values = trial.proposed_params
     dists = trial.distributions
+    row = []
     for name, dist in space.items():
         if name not in values:
             return None
@@ -74,49 +182,71 @@ def _pending_values(trial: FrozenTrial, space: SearchSpace) -> Mapping[str, Any]
             return None
         if drawn_from is None and not dist.contains(values[name]):
             return None
-    return values
+        row.append(dist.to_unit(values[name]))
+    return row
 
 
-def _encode(space: SearchSpace, params: Sequence[Mapping[str, Any]]) -> NDArray[np.float64]:
-    """Encode configurations known to hold every name of ``space``; shape ``(n, d)``."""
-    out = np.empty((len(params), len(space)))
-    for j, (name, dist) in enumerate(space.items()):
-        out[:, j] = [dist.to_unit(p[name]) for p in params]
+def _rows(records: list[TrialRecord], names: tuple[str, ...]) -> NDArray[np.float64]:
+    out = np.empty((len(records), len(names)))
+    for j, name in enumerate(names):
+        out[:, j] = [r.units[name] for r in records]
     return out
 
 
 def collect_observations(
-    history: StudyHistory,
+    table: HistoryTable,
     space: SearchSpace,
+    space_keys: frozenset[tuple[str, int]],
     *,
+    n_objectives: int,
     current_number: int,
     include_pending: bool,
-    violation_of: ViolationOf | None,
 ) -> GroupObservations:
-    """Collect the observations of the parameters of ``space`` from ``history``.
+    """Collect the observations of the parameters of ``space``.
 
     Args:
-        history: The study's history (as seen when the current trial started).
+        table: The records of the history.
         space: The group of parameters to collect.
+        space_keys: ``RecordCache.space_keys(space)``.
+        n_objectives: Number of objectives (columns of the losses).
         current_number: The trial being proposed for; never its own observation.
         include_pending: Add running trials' proposed points as bad points.
-        violation_of: Total constraint violation of a completed trial, or None.
     """
-    completed = [t for t in history.completed() if drew_from(t, space)]
-    pruned = [t.params for t in history.trials((TrialState.PRUNED,)) if drew_from(t, space)]
-    pending: list[Mapping[str, Any]] = []
+    names = space.names
+    completed = [r for r in table.completed if space_keys <= r.keys]
+    pruned = [r for r in table.pruned if space_keys <= r.keys]
+    bad = _rows(pruned, names)
     if include_pending:
-        for t in history.running():
-            if t.number != current_number:
-                values = _pending_values(t, space)
-                if values is not None:
-                    pending.append(values)
+        pending = [
+            row
+            for t in table.running
+            if t.number != current_number and (row := _pending_row(t, space)) is not None
+        ]
+        if pending:
+            bad = np.concatenate([bad, np.array(pending)], axis=0)
+    losses = np.array([r.losses for r in completed], dtype=float).reshape(-1, n_objectives)
     violations = None
-    if violation_of is not None:
-        violations = np.array([violation_of(t) for t in completed], dtype=float)
+    if completed and completed[0].violation is not None:
+        violations = np.array([r.violation for r in completed], dtype=float)
     return GroupObservations(
-        completed_points=_encode(space, [t.params for t in completed]),
-        losses=history.loss_matrix(completed),
+        completed_points=_rows(completed, names),
+        losses=losses,
         violations=violations,
-        bad_points=_encode(space, [*pruned, *pending]),
+        bad_points=bad,
     )
+
+
+def latest_distributions(records: tuple[TrialRecord, ...]) -> dict[str, Distribution]:
+    """Each parameter's distribution in the last record that has it (first-seen order)."""
+    latest: dict[str, Distribution] = {}
+    for record in records:
+        latest.update(record.distributions)
+    return latest
+
+
+def param_sets(
+    records: tuple[TrialRecord, ...], keys: tuple[tuple[str, int], ...]
+) -> list[list[str]]:
+    """For each record, the names of ``keys`` (in that order) it drew from those
+    distributions."""
+    return [[name for name, token in keys if (name, token) in r.keys] for r in records]

@@ -50,28 +50,33 @@ _UNIFORM_STD = 1.0 / math.sqrt(12.0)
 class BandwidthRule:
     """How wide the kernels of a mixture fitted on ``n`` points in ``d`` columns are.
 
-    A numerical column gets Scott's rule, ``scale * spread * n ** (-1 / (d + 4))``,
-    where ``spread`` is the weighted standard deviation of the observations in
-    that column with the uniform prior counted as ``prior_weight`` extra
-    pseudo-observations of variance 1/12 (so few observations give wide
-    kernels). It is then clipped from below by ``max(min_bandwidth,
-    1 / min(100, n + 1))`` (Bergstra's "magic clip", which stops a few close
-    observations from collapsing the model) and from above by
-    ``max_bandwidth``. A categorical column's spread is
-    ``min(1, categorical_smoothing / (n + 1))``.
+    ``kind="neighbour"`` (Bergstra et al., 2011): each kernel's width in a
+    numerical column is the larger distance to its neighbours in that column.
+    ``kind="scott"``: every kernel of a column gets Scott's rule, ``spread * n
+    ** (-1 / (d + 4))``, with ``spread`` the weighted standard deviation of the
+    column (the uniform prior counted as ``prior_weight`` pseudo-observations
+    when ``prior_in_spread``). Either is multiplied by ``scale``, clipped from
+    below by ``max(min_bandwidth, 1 / min(100, n + 2))`` when ``magic_clip``
+    (Bergstra's "magic clip": a few close observations must not collapse the
+    model) and from above by ``max_bandwidth``. A categorical column's spread
+    is ``min(1, categorical_smoothing / (n + 1))``.
 
     Attributes:
-        scale: Multiplier of Scott's rule.
+        kind: ``"neighbour"`` or ``"scott"``.
+        scale: Multiplier of the rule's width.
         min_bandwidth: Absolute floor of a numerical bandwidth (unit scale).
-        magic_clip: Apply the ``1 / min(100, n + 1)`` floor.
+        magic_clip: Apply the ``1 / min(100, n + 2)`` floor.
         max_bandwidth: Ceiling of a numerical bandwidth (unit scale).
+        prior_in_spread: Scott's rule counts the prior in the spread.
         categorical_smoothing: Numerator of the categorical spread.
     """
 
+    kind: str = "neighbour"
     scale: float = 1.0
-    min_bandwidth: float = 0.01
+    min_bandwidth: float = 0.0
     magic_clip: bool = True
     max_bandwidth: float = 1.0
+    prior_in_spread: bool = True
     categorical_smoothing: float = 1.0
 
 
@@ -82,8 +87,10 @@ class ParzenMixture:
     Attributes:
         columns: How each of the ``d`` columns is modelled.
         centers: Shape ``(m, d)``; kernel centres in the unit cube.
-        bandwidths: Shape ``(d,)``; the Gaussian width of each numerical column,
-            or the spread of each categorical column.
+        bandwidths: Shape ``(m, d)``; the Gaussian width of each kernel in each
+            numerical column (unused in categorical columns).
+        spreads: Shape ``(d,)``; the spread of each categorical column's kernels
+            (unused in numerical columns).
         log_norms: Shape ``(m, d)``; log of each numerical kernel's mass in
             [0, 1] (0 for categorical columns).
         weights: Shape ``(m + 1,)``, summing to 1; the last entry is the
@@ -93,6 +100,7 @@ class ParzenMixture:
     columns: tuple[Column, ...]
     centers: NDArray[np.float64]
     bandwidths: NDArray[np.float64]
+    spreads: NDArray[np.float64]
     log_norms: NDArray[np.float64]
     weights: NDArray[np.float64]
 
@@ -102,30 +110,60 @@ class ParzenMixture:
         return int(self.centers.shape[0])
 
 
-def _column_bandwidth(
+def _neighbour_widths(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per point, the larger gap to its neighbours in sorted order; shape ``(m,)``.
+
+    The unit interval's ends are neighbours only of a lone point, so a point at
+    the edge of the data is not given the (uninformative) gap to the boundary.
+    """
+    m = values.shape[0]
+    if m == 1:
+        return np.array([max(values[0], 1.0 - values[0])])
+    order = np.argsort(values, kind="stable")
+    gaps = np.diff(values[order])
+    left = np.concatenate([gaps[:1], gaps])
+    right = np.concatenate([gaps, gaps[-1:]])
+    out = np.empty(m)
+    out[order] = np.maximum(left, right)
+    return out
+
+
+def _scott_widths(
     values: NDArray[np.float64],
     weights: NDArray[np.float64],
-    column: Column,
     prior_weight: float,
     n_dims: int,
     rule: BandwidthRule,
-) -> float:
-    """The bandwidth (numerical) or spread (categorical) of one column; see BandwidthRule."""
-    n = int(values.shape[0])
-    if isinstance(column, CategoricalColumn):
-        return min(1.0, rule.categorical_smoothing / (n + 1.0))
+) -> NDArray[np.float64]:
+    """Scott's rule for one column, the same width for all kernels; shape ``(m,)``."""
     total = float(weights.sum())
-    if total > 0.0:
-        mean = float(weights @ values) / total
-        sq = float(weights @ (values - mean) ** 2)
+    mean = float(weights @ values) / total
+    sq = float(weights @ (values - mean) ** 2)
+    pseudo = prior_weight if rule.prior_in_spread else 0.0
+    spread = math.sqrt((sq + pseudo * _UNIFORM_STD**2) / (total + pseudo))
+    width = spread * math.pow(values.shape[0], -1.0 / (n_dims + 4))
+    return np.full(values.shape[0], width)
+
+
+def _numeric_widths(
+    values: NDArray[np.float64],
+    weights: NDArray[np.float64],
+    prior_weight: float,
+    n_dims: int,
+    rule: BandwidthRule,
+) -> NDArray[np.float64]:
+    """Kernel widths of one numerical column, rule applied and clipped; shape ``(m,)``."""
+    m = values.shape[0]
+    if m == 0:
+        return np.zeros(0)
+    if rule.kind == "scott":
+        widths = _scott_widths(values, weights, prior_weight, n_dims, rule)
     else:
-        sq = 0.0
-    spread = math.sqrt((sq + prior_weight * _UNIFORM_STD**2) / (total + prior_weight))
-    width = rule.scale * spread * math.pow(max(n, 1), -1.0 / (n_dims + 4))
+        widths = _neighbour_widths(values)
     floor = rule.min_bandwidth
     if rule.magic_clip:
-        floor = max(floor, 1.0 / min(100.0, n + 1.0))
-    return min(max(width, floor), rule.max_bandwidth)
+        floor = max(floor, 1.0 / min(100.0, m + 2.0))
+    return np.clip(rule.scale * widths, floor, rule.max_bandwidth)
 
 
 def fit_parzen_mixture(
@@ -145,28 +183,28 @@ def fit_parzen_mixture(
         columns: ``d`` column descriptions.
         prior_weight: Weight of the uniform prior, in units of one observation
             (> 0, which keeps every density ratio finite).
-        weights: Shape ``(m,)`` non-negative observation weights (default 1).
+        weights: Shape ``(m,)`` positive observation weights (default 1).
         rule: The bandwidth rule (default :class:`BandwidthRule()`).
     """
     pts = np.asarray(points, dtype=float).reshape(-1, len(columns))
     m, d = pts.shape
     w = np.ones(m) if weights is None else np.asarray(weights, dtype=float)
     rule = rule or BandwidthRule()
-    bandwidths = np.array(
-        [
-            _column_bandwidth(pts[:, j], w, col, prior_weight, d, rule)
-            for j, col in enumerate(columns)
-        ]
-    )
+    bandwidths = np.ones((m, d))
+    spreads = np.zeros(d)
     log_norms = np.zeros((m, d))
     for j, col in enumerate(columns):
-        if not isinstance(col, CategoricalColumn):
-            log_norms[:, j] = truncated_gaussian_log_norm(pts[:, j], np.full(m, bandwidths[j]))
+        if isinstance(col, CategoricalColumn):
+            spreads[j] = min(1.0, rule.categorical_smoothing / (m + 1.0))
+            continue
+        bandwidths[:, j] = _numeric_widths(pts[:, j], w, prior_weight, d, rule)
+        log_norms[:, j] = truncated_gaussian_log_norm(pts[:, j], bandwidths[:, j])
     all_weights = np.append(w, prior_weight)
     return ParzenMixture(
         columns=tuple(columns),
         centers=pts,
         bandwidths=bandwidths,
+        spreads=spreads,
         log_norms=log_norms,
         weights=all_weights / all_weights.sum(),
     )
@@ -199,12 +237,12 @@ def sample_parzen_mixture(
     for j, col in enumerate(mixture.columns):
         centers = mixture.centers[source, j]
         if isinstance(col, CategoricalColumn):
-            keep = rng.random(rows.shape[0]) >= mixture.bandwidths[j]
+            keep = rng.random(rows.shape[0]) >= mixture.spreads[j]
             other = rng.integers(col.n_choices, size=rows.shape[0])
             category = np.where(keep, col.category_of(centers), other)
             out[rows, j] = col.center_of(category)
         else:
-            width = np.full(rows.shape[0], mixture.bandwidths[j])
+            width = mixture.bandwidths[source, j]
             out[rows, j] = truncated_gaussian_sample(centers, width, rng)
         out[:, j] = _snap(col, out[:, j])
     return out
@@ -217,12 +255,12 @@ def _column_log_terms(
     of column ``j`` at coordinates ``x`` (shape ``(k,)``)."""
     col = mixture.columns[j]
     centers = mixture.centers[:, j]
-    width = np.full(centers.shape[0], mixture.bandwidths[j])
+    width = mixture.bandwidths[:, j]
     if isinstance(col, CategoricalColumn):
         kernel = categorical_log_kernel(
             col.category_of(x),
             col.category_of(centers),
-            float(mixture.bandwidths[j]),
+            float(mixture.spreads[j]),
             col.n_choices,
         )
         return kernel, np.full(x.shape[0], -math.log(col.n_choices))

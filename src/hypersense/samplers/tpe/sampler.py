@@ -15,7 +15,15 @@ from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.tpe.columns import column_for
 from hypersense.samplers.tpe.groups import decompose_into_groups
-from hypersense.samplers.tpe.observations import GroupObservations, collect_observations
+from hypersense.samplers.tpe.observations import (
+    GroupObservations,
+    HistoryTable,
+    RecordCache,
+    TrialRecord,
+    collect_observations,
+    latest_distributions,
+    param_sets,
+)
 from hypersense.samplers.tpe.parzen import (
     BandwidthRule,
     fit_parzen_mixture,
@@ -31,7 +39,6 @@ from hypersense.samplers.tpe.startup import SOBOL_DIMS, sobol_points
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.search_space import SearchSpace
 from hypersense.trial.frozen import FrozenTrial
-from hypersense.trial.state import TrialState
 
 __all__ = ["TPESampler"]
 
@@ -128,18 +135,24 @@ class TPESampler(Sampler):
         self._constraints_func = constraints_func
         self._bandwidth_rule = BandwidthRule()
         self._sobol: NDArray[np.float64] = np.zeros((0, SOBOL_DIMS))
-        self._violations: dict[tuple[int, int], float] = {}
+        self._records = self._new_record_cache()
+
+    def _new_record_cache(self) -> RecordCache:
+        return RecordCache(self._violation_of if self._constraints_func is not None else None)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state["_sobol"] = np.zeros((0, SOBOL_DIMS))
-        state["_violations"] = {}
+        del state["_sobol"], state["_records"]
         return state
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._sobol = np.zeros((0, SOBOL_DIMS))
+        self._records = self._new_record_cache()
+
     # ---------------------------------------------------------------- phases
-    def _in_startup(self, history: StudyHistory) -> bool:
-        finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
-        return len(finished) < self._n_startup_trials
+    def _in_startup(self, table: HistoryTable) -> bool:
+        return len(table.completed) + len(table.pruned) < self._n_startup_trials
 
     def _startup_value(self, context: SamplingContext, distribution: Distribution) -> ParamValue:
         """Coordinate ``len(context.params)`` of Sobol point ``context.number``."""
@@ -152,28 +165,26 @@ class TPESampler(Sampler):
         return distribution.from_unit(float(self._sobol[context.number, dim]))
 
     # ------------------------------------------------------- relative space
-    def _modelled_trials(self, history: StudyHistory) -> tuple[FrozenTrial, ...]:
-        completed = history.completed()
-        return completed if completed else history.trials((TrialState.PRUNED,))
+    @staticmethod
+    def _modelled(table: HistoryTable) -> tuple[TrialRecord, ...]:
+        """The trials that define the space: completed ones, or pruned ones if none."""
+        return table.completed if table.completed else table.pruned
 
-    def _groups(self, trials: Sequence[FrozenTrial], space: SearchSpace) -> list[SearchSpace]:
+    def _groups(self, table: HistoryTable, space: SearchSpace) -> list[SearchSpace]:
         """``space`` split into the parameter groups the trials drew together."""
         if not self._multivariate:
             return [SearchSpace({name: dist}) for name, dist in space.items()]
-        param_sets = [
-            [n for n in t.params if n in space and t.distributions[n] == space[n]] for t in trials
-        ]
-        groups = decompose_into_groups(param_sets)
+        keys = tuple((name, self._records.token(dist)) for name, dist in space.items())
+        groups = decompose_into_groups(param_sets(self._modelled(table), keys))
         return [SearchSpace({name: space[name] for name in group}) for group in groups]
 
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         """Every parameter the finished trials drew (latest distribution of each),
         once the start-up phase is over."""
-        if self._in_startup(history):
+        table = self._records.table(history)
+        if self._in_startup(table):
             return SearchSpace()
-        latest: dict[str, Distribution] = {}
-        for trial in self._modelled_trials(history):
-            latest.update(trial.distributions)
+        latest = latest_distributions(self._modelled(table))
         return SearchSpace({n: d for n, d in latest.items() if not d.is_single})
 
     def sample_relative(
@@ -182,9 +193,10 @@ class TPESampler(Sampler):
         """Propose each parameter group of ``space`` jointly from its own trials."""
         if len(space) == 0:
             return {}
+        table = self._records.table(history)
         proposal: dict[str, ParamValue] = {}
-        for group in self._groups(self._modelled_trials(history), space):
-            proposal.update(self._propose(history, context, group))
+        for group in self._groups(table, space):
+            proposal.update(self._propose(table, history, context, group))
         return proposal
 
     def sample_independent(
@@ -198,24 +210,23 @@ class TPESampler(Sampler):
         drew this parameter (uniform while there are none)."""
         if distribution.is_single:
             return distribution.from_unit(0.5)
-        if self._in_startup(history):
+        table = self._records.table(history)
+        if self._in_startup(table):
             return self._startup_value(context, distribution)
-        return self._propose(history, context, SearchSpace({name: distribution}))[name]
+        space = SearchSpace({name: distribution})
+        return self._propose(table, history, context, space)[name]
 
     # ------------------------------------------------------------ modelling
     def _violation_of(self, trial: FrozenTrial) -> float:
         assert self._constraints_func is not None
-        key = (trial.trial_id, trial.number)
-        if key not in self._violations:
-            raw = self._constraints_func(trial)
-            values = np.asarray(raw, dtype=float).reshape(1, -1)
-            if not np.all(np.isfinite(values)):
-                raise ValueError(
-                    f"`constraints_func` returned non-finite values {list(raw)!r} "
-                    f"for trial {trial.number}"
-                )
-            self._violations[key] = float(constraint_violations(values)[0])
-        return self._violations[key]
+        raw = self._constraints_func(trial)
+        values = np.asarray(raw, dtype=float).reshape(1, -1)
+        if not np.all(np.isfinite(values)):
+            raise ValueError(
+                f"`constraints_func` returned non-finite values {list(raw)!r} "
+                f"for trial {trial.number}"
+            )
+        return float(constraint_violations(values)[0])
 
     def _split(
         self, obs: GroupObservations, is_multi_objective: bool
@@ -231,15 +242,20 @@ class TPESampler(Sampler):
         return obs.completed_points[good], bad
 
     def _propose(
-        self, history: StudyHistory, context: SamplingContext, space: SearchSpace
+        self,
+        table: HistoryTable,
+        history: StudyHistory,
+        context: SamplingContext,
+        space: SearchSpace,
     ) -> dict[str, ParamValue]:
         """One TPE step on ``space``: the best of the candidates by density ratio."""
         obs = collect_observations(
-            history,
+            table,
             space,
+            self._records.space_keys(space),
+            n_objectives=len(history.directions),
             current_number=context.number,
             include_pending=self._constant_liar,
-            violation_of=self._violation_of if self._constraints_func is not None else None,
         )
         good, bad = self._split(obs, history.is_multi_objective)
         columns = [column_for(d) for d in space.values()]

@@ -1,0 +1,126 @@
+"""The good/bad split: gamma rule, single and multi-objective, constraints."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from hypersense.direction import non_dominated_mask
+from hypersense.samplers.tpe.split import (
+    constraint_violations,
+    crowding_distance,
+    n_good_observations,
+    pareto_ranks,
+    split_good,
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, 0), (1, 1), (9, 1), (10, 1), (11, 2), (50, 5), (1000, 25)]
+)
+def test_n_good_is_a_capped_ceiling_of_gamma_n(n: int, expected: int) -> None:
+    assert n_good_observations(n, gamma=0.1, max_n_good=25) == expected
+
+
+def test_n_good_without_cap() -> None:
+    assert n_good_observations(1000, gamma=0.1, max_n_good=None) == 100
+
+
+def test_single_objective_keeps_the_smallest_losses() -> None:
+    losses = np.array([[3.0], [1.0], [2.0], [5.0], [0.5]])
+    np.testing.assert_array_equal(split_good(losses, 2), [False, True, False, False, True])
+
+
+def test_ties_keep_the_earliest() -> None:
+    losses = np.array([[1.0], [1.0], [1.0]])
+    np.testing.assert_array_equal(split_good(losses, 2), [True, True, False])
+
+
+def test_violations_sum_positive_parts() -> None:
+    np.testing.assert_allclose(constraint_violations(np.array([[-1.0, 2.0], [0.0, -3.0]])), [2, 0])
+
+
+def test_feasible_trials_come_first() -> None:
+    losses = np.array([[0.0], [1.0], [2.0], [3.0]])
+    violations = np.array([5.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(split_good(losses, 2, violations), [False, True, True, False])
+
+
+def test_least_violating_infeasible_trials_fill_the_good_set() -> None:
+    losses = np.array([[0.0], [1.0], [2.0], [3.0]])
+    violations = np.array([5.0, 0.5, 0.0, 2.0])
+    np.testing.assert_array_equal(split_good(losses, 3, violations), [False, True, True, True])
+
+
+def test_pareto_ranks_known_answer() -> None:
+    losses = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [5.0, 5.0], [4.0, 4.0]])
+    np.testing.assert_array_equal(pareto_ranks(losses, 6), [0, 0, 0, 1, 3, 2])
+    # Only as many fronts as needed: the first front already holds 3 points.
+    np.testing.assert_array_equal(pareto_ranks(losses, 2), [0, 0, 0, -1, -1, -1])
+
+
+def _brute_force_ranks(losses: np.ndarray) -> np.ndarray:
+    ranks = np.full(len(losses), -1)
+    alive = np.arange(len(losses))
+    r = 0
+    while alive.size:
+        front = non_dominated_mask(losses[alive])
+        ranks[alive[front]] = r
+        alive = alive[~front]
+        r += 1
+    return ranks
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    losses=arrays(
+        np.float64, st.tuples(st.integers(1, 40), st.integers(2, 3)), elements=st.integers(0, 6)
+    ),
+    n_needed=st.integers(1, 40),
+)
+def test_pareto_ranks_agree_with_repeated_front_peeling(losses: np.ndarray, n_needed: int) -> None:
+    expected = _brute_force_ranks(losses)
+    got = pareto_ranks(losses, n_needed)
+    ranked = got >= 0
+    np.testing.assert_array_equal(got[ranked], expected[ranked])
+    # Whole fronts are ranked, in order, until n_needed rows are covered.
+    k = int(got.max()) + 1
+    assert np.array_equal(ranked, expected < k)
+    assert ranked.sum() >= min(n_needed, len(losses))
+    assert (expected < k - 1).sum() < n_needed
+
+
+def test_crowding_distance_known_answer() -> None:
+    front = np.array([[0.0, 4.0], [1.0, 2.0], [3.0, 1.0], [4.0, 0.0]])
+    d = crowding_distance(front)
+    assert np.isinf(d[0]) and np.isinf(d[3])
+    # Row 1: (3 - 0) / 4 + (4 - 1) / 4; row 2: (4 - 1) / 4 + (2 - 0) / 4.
+    np.testing.assert_allclose(d[1:3], [1.5, 1.25])
+
+
+def test_multi_objective_split_takes_fronts_then_the_most_isolated() -> None:
+    losses = np.array([[0.0, 4.0], [1.0, 2.0], [3.0, 1.0], [4.0, 0.0], [5.0, 5.0]])
+    good = split_good(losses, 3)
+    # Front has 4 points; the extremes (infinite crowding) and row 1 (1.5 > 1.25) win.
+    np.testing.assert_array_equal(good, [True, True, False, True, False])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    losses=arrays(
+        np.float64, st.tuples(st.integers(1, 30), st.integers(1, 3)), elements=st.floats(-5, 5)
+    ),
+    n_good=st.integers(0, 30),
+    data=st.data(),
+)
+def test_split_always_selects_exactly_n_good(
+    losses: np.ndarray, n_good: int, data: st.DataObject
+) -> None:
+    violations = data.draw(
+        st.none() | arrays(np.float64, losses.shape[0], elements=st.sampled_from([0.0, 0.5, 2.0]))
+    )
+    good = split_good(losses, n_good, violations)
+    assert good.sum() == min(n_good, len(losses))
