@@ -1,0 +1,348 @@
+"""CMA-ES state rebuilt from the history: replay of tagged generations, IPOP restarts.
+
+The optimizer itself is the ``cmaes`` package (``CMA``, or ``CMAwM`` — CMA-ES
+with margin — when some dimensions are discrete). hypersense keeps no
+optimizer state outside the storage: every trial the sampler starts records
+its *step* (restart index, generation) and the trial numbers that were told
+to reach that step. Any process rebuilds the optimizer by replaying those
+steps (each one a deterministic ``tell``), so a study resumed elsewhere, or
+asked by several workers at once, continues the same search.
+
+A run restarts (IPOP-CMA-ES: a new random mean and a population
+``inc_popsize`` times larger) when ``cmaes`` says the run should stop or when
+the best value has not improved for ``stagnation_generations`` generations.
+
+References: N. Hansen, "The CMA evolution strategy: a tutorial", 2016;
+A. Auger and N. Hansen, "A restart CMA evolution strategy with increasing
+population size", CEC 2005; R. Hamano et al., "CMA-ES with margin", GECCO 2022.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = [
+    "CmaMember",
+    "CmaRun",
+    "CmaSettings",
+    "ReplayCache",
+    "ask_member",
+    "default_popsize",
+    "discrete_bounds",
+    "has_stagnated",
+    "replay",
+    "restart_mean",
+]
+
+
+@dataclass(frozen=True)
+class CmaSettings:
+    """What fixes a CMA-ES search in the unit cube.
+
+    Attributes:
+        n_values: Shape ``(d,)``: the number of equal-width bins of a discrete
+            dimension handled with margin, 0 for a continuous one.
+        mean0: Shape ``(d,)``: the first run's initial mean.
+        sigma0: Initial step size, in unit-cube coordinates.
+        popsize0: The first run's population size.
+        inc_popsize: Factor by which each restart grows the population.
+        restart: Whether to restart at all.
+        stagnation_generations: Generations without improvement that count as
+            stagnation (None: ``10 + ceil(30 d / popsize)``).
+    """
+
+    n_values: NDArray[np.int64]
+    mean0: NDArray[np.float64]
+    sigma0: float
+    popsize0: int
+    inc_popsize: int
+    restart: bool
+    stagnation_generations: int | None
+
+    @property
+    def dim(self) -> int:
+        """Dimension of the search."""
+        return int(self.n_values.shape[0])
+
+    def popsize(self, restart: int) -> int:
+        """Population size of run ``restart`` (0 is the first)."""
+        return int(self.popsize0 * self.inc_popsize**restart)
+
+    def patience(self, popsize: int) -> int:
+        """Generations without improvement tolerated by a run of ``popsize``."""
+        if self.stagnation_generations is not None:
+            return self.stagnation_generations
+        return 10 + math.ceil(30 * self.dim / popsize)
+
+
+@dataclass(frozen=True)
+class CmaMember:
+    """One trial of the search, as the replay needs it.
+
+    Attributes:
+        number: The trial number.
+        restart: The run it was proposed in.
+        generation: Its generation within that run.
+        told: Trial numbers told to reach that generation (empty for the very
+            first one).
+        x: Shape ``(d,)``: the point to tell ``cmaes`` (what the optimizer
+            proposed, or the encoded values actually evaluated where they
+            differ); None unless the trial is COMPLETE.
+        loss: Its value in minimisation form; None unless COMPLETE.
+    """
+
+    number: int
+    restart: int
+    generation: int
+    told: tuple[int, ...]
+    x: NDArray[np.float64] | None = None
+    loss: float | None = None
+
+    @property
+    def step(self) -> tuple[int, int]:
+        """``(restart, generation)``."""
+        return (self.restart, self.generation)
+
+
+@dataclass
+class CmaRun:
+    """The optimizer of the current run and where the search stands.
+
+    Attributes:
+        optimizer: A ``cmaes.CMA`` or ``cmaes.CMAwM``.
+        restart: Index of the run.
+        generation: Generation the optimizer is at within the run.
+        told: Trial numbers told to reach this generation.
+        best_per_generation: Best loss of each told generation of this run.
+    """
+
+    optimizer: Any
+    restart: int = 0
+    generation: int = 0
+    told: tuple[int, ...] = ()
+    best_per_generation: list[float] = field(default_factory=list)
+
+    @property
+    def step(self) -> tuple[int, int]:
+        """``(restart, generation)``."""
+        return (self.restart, self.generation)
+
+
+@dataclass
+class ReplayCache:
+    """The last replayed chain of steps and the run it produced (in memory only)."""
+
+    key: str = ""
+    chain: tuple[tuple[int, int, tuple[int, ...]], ...] = ()
+    run: CmaRun | None = None
+
+
+def default_popsize(dim: int) -> int:
+    """CMA-ES's default population size, ``4 + floor(3 ln d)``."""
+    return 4 + math.floor(3 * math.log(max(dim, 1)))
+
+
+def discrete_bounds(n_values: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Shape ``(d, 2)`` box of the optimizer: [0, 1] for continuous dimensions,
+    the first and last bin centres for discrete ones."""
+    n = np.maximum(n_values, 1).astype(float)
+    low = np.where(n_values > 0, 0.5 / n, 0.0)
+    high = np.where(n_values > 0, 1.0 - 0.5 / n, 1.0)
+    return np.stack([low, high], axis=1)
+
+
+def has_stagnated(best_per_generation: Sequence[float], patience: int) -> bool:
+    """Whether the last ``patience`` generations found nothing better than before.
+
+    Args:
+        best_per_generation: Best loss of each generation, oldest first.
+        patience: How many generations without improvement are tolerated.
+    """
+    if len(best_per_generation) <= patience:
+        return False
+    before = min(best_per_generation[:-patience])
+    return min(best_per_generation[-patience:]) >= before
+
+
+def restart_mean(
+    told_x: NDArray[np.float64], restart: int, bounds: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """A uniformly random initial mean for run ``restart``, shape ``(d,)``.
+
+    Its randomness is seeded by the bits of the last told points, a pure
+    function of the history: every process restarts at the same place, and
+    different searches restart at different places.
+
+    Args:
+        told_x: Shape ``(m, d)``: the points told last.
+        restart: Index of the new run.
+        bounds: Shape ``(d, 2)`` box of the optimizer.
+    """
+    words = np.ascontiguousarray(told_x, dtype=np.float64).view(np.uint32).ravel()
+    rng = np.random.default_rng(np.random.SeedSequence([restart, *words.tolist()]))
+    u = rng.random(bounds.shape[0])
+    out: NDArray[np.float64] = bounds[:, 0] + u * (bounds[:, 1] - bounds[:, 0])
+    return out
+
+
+def _new_optimizer(
+    cmaes: ModuleType, settings: CmaSettings, mean: NDArray[np.float64], popsize: int
+) -> Any:
+    bounds = discrete_bounds(settings.n_values)
+    mean = np.clip(mean, bounds[:, 0], bounds[:, 1])
+    common: dict[str, Any] = {
+        "mean": mean,
+        "sigma": settings.sigma0,
+        "bounds": bounds,
+        "n_max_resampling": 10 * settings.dim,
+        "population_size": popsize,
+        # Never used to draw: ask_member reseeds from the trial's generator.
+        "seed": 0,
+    }
+    if np.any(settings.n_values > 0):
+        steps = np.where(settings.n_values > 0, 1.0 / np.maximum(settings.n_values, 1), 0.0)
+        return cmaes.CMAwM(steps=steps, **common)
+    return cmaes.CMA(**common)
+
+
+def _advance(
+    cmaes: ModuleType,
+    settings: CmaSettings,
+    run: CmaRun,
+    solutions: Sequence[CmaMember],
+    *,
+    restart: bool,
+) -> CmaRun:
+    """Tell ``solutions`` (one full generation) to ``run``; restart if asked."""
+    told = tuple(m.number for m in solutions)
+    pairs = [(np.asarray(m.x, dtype=float), m.loss) for m in solutions if m.loss is not None]
+    if restart:
+        told_x = np.array([m.x for m in solutions])
+        r = run.restart + 1
+        mean = restart_mean(told_x, r, discrete_bounds(settings.n_values))
+        optimizer = _new_optimizer(cmaes, settings, mean, settings.popsize(r))
+        return CmaRun(optimizer=optimizer, restart=r, generation=0, told=told)
+    run.optimizer.tell(pairs)
+    run.best_per_generation.append(min(loss for _, loss in pairs))
+    run.generation += 1
+    run.told = told
+    return run
+
+
+def _should_restart(settings: CmaSettings, run: CmaRun) -> bool:
+    if not settings.restart:
+        return False
+    patience = settings.patience(settings.popsize(run.restart))
+    return bool(run.optimizer.should_stop()) or has_stagnated(run.best_per_generation, patience)
+
+
+def _resolve(
+    step_members: Sequence[CmaMember], by_number: Mapping[int, CmaMember], popsize: int
+) -> list[CmaMember] | None:
+    """The told generation recorded by the earliest member whose record is usable."""
+    for member in step_members:
+        told = [by_number.get(n) for n in member.told]
+        if len(told) == popsize and all(m is not None and m.loss is not None for m in told):
+            return [m for m in told if m is not None]
+    return None
+
+
+def _recorded_steps(
+    members: Sequence[CmaMember], settings: CmaSettings
+) -> list[tuple[tuple[int, int], list[CmaMember]]]:
+    """The chain of steps the history records after (0, 0), with their told members."""
+    by_step: dict[tuple[int, int], list[CmaMember]] = {}
+    for m in sorted(members, key=lambda m: m.number):
+        by_step.setdefault(m.step, []).append(m)
+    by_number = {m.number: m for m in members}
+    chain: list[tuple[tuple[int, int], list[CmaMember]]] = []
+    restart, generation = 0, 0
+    while True:
+        options = [s for s in ((restart, generation + 1), (restart + 1, 0)) if s in by_step]
+        resolved = None
+        for step in sorted(options, key=lambda s: by_step[s][0].number):
+            told = _resolve(by_step[step], by_number, settings.popsize(restart))
+            if told is not None:
+                resolved = (step, told)
+                break
+        if resolved is None:
+            return chain
+        chain.append(resolved)
+        restart, generation = resolved[0]
+
+
+def replay(
+    cmaes: ModuleType,
+    settings: CmaSettings,
+    members: Sequence[CmaMember],
+    cache: ReplayCache,
+    key: str,
+) -> CmaRun:
+    """The run a trial starting now samples from.
+
+    Replays the recorded steps (resuming from ``cache`` when its chain is a
+    prefix of the history's), updates ``cache``, then, if the current
+    generation has ``popsize`` COMPLETE members, tells the first ``popsize`` of
+    them (by number) and restarts if the run stagnated. The returned run is
+    a copy that the caller may mutate.
+
+    Args:
+        cmaes: The ``cmaes`` module.
+        settings: The search's settings.
+        members: Every trial tagged with this search's key (any state).
+        cache: The in-memory cache of the sampler, updated in place.
+        key: Identifies the search (space and settings) in the cache.
+    """
+    steps = _recorded_steps(members, settings)
+    chain = tuple((s[0], s[1], tuple(m.number for m in told)) for s, told in steps)
+    cached = cache.run
+    if cached is not None and cache.key == key and chain[: len(cache.chain)] == cache.chain:
+        done = len(cache.chain)
+        if done < len(chain):
+            cached = copy.deepcopy(cached)
+    else:
+        cached = CmaRun(_new_optimizer(cmaes, settings, settings.mean0, settings.popsize(0)))
+        done = 0
+    for (restart, _), told in steps[done:]:
+        cached = _advance(cmaes, settings, cached, told, restart=restart != cached.restart)
+    cache.key, cache.chain, cache.run = key, chain, cached
+    run = copy.deepcopy(cached)
+
+    current = [m for m in members if m.step == run.step and m.loss is not None]
+    current.sort(key=lambda m: m.number)
+    popsize = settings.popsize(run.restart)
+    if len(current) >= popsize:
+        solutions = current[:popsize]
+        run = _advance(cmaes, settings, run, solutions, restart=False)
+        if _should_restart(settings, run):
+            run = _advance(cmaes, settings, run, solutions, restart=True)
+    return run
+
+
+def ask_member(run: CmaRun, seed: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Sample one member of ``run``'s current generation.
+
+    Args:
+        run: A run returned by :func:`replay` (its generator is reseeded).
+        seed: Seed of this member's draw (from the trial's own generator).
+
+    Returns:
+        ``(x_eval, x_tell)``, shapes ``(d,)``: the point to decode and evaluate
+        (discrete dimensions on bin centres) and the point to tell later
+        (they differ only under margin).
+    """
+    run.optimizer.reseed_rng(seed)
+    drawn = run.optimizer.ask()
+    if isinstance(drawn, tuple):
+        x_eval, x_tell = drawn
+    else:
+        x_eval = x_tell = drawn
+    return np.asarray(x_eval, dtype=float), np.asarray(x_tell, dtype=float)
