@@ -232,7 +232,7 @@ def demo(
     best = status.best_trials[0]
     test = task.evaluate_test(best.params, seed=int(best.system_attrs.get(SystemAttr.SEED, 0)))
     sem = best.user_attrs.get("accuracy_sem")
-    spread = f" ± {sem:.3f}" if isinstance(sem, float) else ""
+    spread = f" ± {sem:.4f}" if isinstance(sem, float) else ""
     assert best.value is not None
     _stdout().print(
         Text(
