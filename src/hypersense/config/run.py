@@ -101,6 +101,45 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
     return study, owned
 
 
+class _RunTracker:
+    """Counts this run's trials, stops the study at its target, sends statuses."""
+
+    def __init__(self, study: Study, spec: RunSpec, progress: ProgressCallback | None) -> None:
+        self._study = study
+        self._spec = spec
+        self._progress = progress
+        self._started = time.monotonic()
+        self.done_before = count_toward_target(study.trials)
+        self._n_new = 0
+
+    def status(self, trial: FrozenTrial | None, n_done: int) -> RunStatus:
+        return RunStatus(
+            study_name=self._study.study_name,
+            directions=self._study.directions,
+            n_target=self._spec.n_trials,
+            n_done_before=self.done_before,
+            n_done=n_done,
+            n_new=self._n_new,
+            elapsed_s=time.monotonic() - self._started,
+            trial=trial,
+            best_trials=_best(self._study),
+            task=self._spec.task,
+        )
+
+    def start(self) -> None:
+        if self._progress is not None:
+            self._progress(self.status(None, self.done_before))
+
+    def on_trial(self, study: Study, trial: FrozenTrial) -> None:
+        """The study callback: count, stop at the target, report."""
+        self._n_new += 1
+        n_done = count_toward_target(study.trials)
+        if self._spec.n_trials is not None and n_done >= self._spec.n_trials:
+            study.stop()  # another process may have brought the study to its target
+        if self._progress is not None:
+            self._progress(self.status(trial, n_done))
+
+
 def run_config(
     config: StudyConfig,
     *,
@@ -136,47 +175,21 @@ def run_config(
     """
     spec = build_run(config, storage=storage)
     study, owned = _open_study(spec, config)
-    started = time.monotonic()
-    done_before = count_toward_target(study.trials)
-    n_new = 0
-
-    def status(trial: FrozenTrial | None, n_done: int) -> RunStatus:
-        return RunStatus(
-            study_name=study.study_name,
-            directions=study.directions,
-            n_target=spec.n_trials,
-            n_done_before=done_before,
-            n_done=n_done,
-            n_new=n_new,
-            elapsed_s=time.monotonic() - started,
-            trial=trial,
-            best_trials=_best(study),
-            task=spec.task,
-        )
-
-    def on_trial(study_: Study, trial: FrozenTrial) -> None:
-        nonlocal n_new
-        n_new += 1
-        n_done = count_toward_target(study_.trials)
-        if spec.n_trials is not None and n_done >= spec.n_trials:
-            study_.stop()  # another process may have brought the study to its target
-        if progress is not None:
-            progress(status(trial, n_done))
-
     try:
-        if progress is not None:
-            progress(status(None, done_before))
-        remaining = None if spec.n_trials is None else max(0, spec.n_trials - done_before)
+        tracker = _RunTracker(study, spec, progress)
+        tracker.start()
+        target = spec.n_trials
+        remaining = None if target is None else max(0, target - tracker.done_before)
         if remaining != 0:
             study.optimize(
                 spec.objective,
                 n_trials=remaining,
                 timeout=spec.timeout_s,
                 n_jobs=spec.n_jobs,
-                callbacks=[on_trial, *callbacks],
+                callbacks=[tracker.on_trial, *callbacks],
                 catch=spec.catch,
             )
-        return status(None, count_toward_target(study.trials))
+        return tracker.status(None, count_toward_target(study.trials))
     finally:
         study.close()
         if owned:
