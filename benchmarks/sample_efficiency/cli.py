@@ -105,7 +105,12 @@ def _report(args: argparse.Namespace) -> None:
     store = ResultsStore.open(args.results)
     if not store.runs:
         raise SystemExit(f"{args.results}: no runs stored")
-    table = build_table(store.runs.values(), method_order=list(METHODS), budget=args.budget)
+    table = build_table(
+        store.runs.values(),
+        method_order=list(METHODS),
+        problem_order=list(PROBLEMS),
+        budget=args.budget,
+    )
     scored = [m for m in table.methods if table.is_complete(m)]
     candidate = args.candidate or next((m for m in _CANDIDATES if m in scored), None)
     summary = build_summary(

@@ -54,8 +54,7 @@ def _run_section(store: ResultsStore, summary: Summary) -> list[str]:
         "Versions: " + ", ".join(f"{k} {v}" for k, v in packages.items()) + ".",
         "",
     ]
-    versions = sorted({f"{r.method}: {r.tool_version}" for r in store.runs.values()})
-    lines += ["Tool versions of the stored runs: " + "; ".join(versions) + ".", ""]
+    lines += _version_lines(store)
     if store.skipped:
         lines += ["**Skipped methods** (not available here):", ""]
         lines += [f"- `{m}`: {reason}" for m, reason in sorted(store.skipped.items())]
@@ -72,6 +71,18 @@ def _run_section(store: ResultsStore, summary: Summary) -> list[str]:
             lines.append(f"- `{key}`: {trace.strip().splitlines()[-1]}")
         lines.append("")
     return lines
+
+
+def _version_lines(store: ResultsStore) -> list[str]:
+    """Tool versions per method; a warning where one method's runs mix versions."""
+    versions: dict[str, set[str]] = {}
+    for record in store.runs.values():
+        versions.setdefault(record.method, set()).add(record.tool_version)
+    lines = ["Tool versions of the stored runs:", ""]
+    for method, found in versions.items():
+        note = " (**runs from several versions**: rerun with --overwrite)" if len(found) > 1 else ""
+        lines.append(f"- `{method}`: {'; '.join(sorted(found))}{note}")
+    return [*lines, ""]
 
 
 def _score_section(summary: Summary) -> list[str]:
@@ -180,7 +191,7 @@ def _problem_section(summary: Summary, p: int) -> list[str]:
         f"Evaluation cost: median {_num(eval_ms)} ms; "
         f"repeated configurations (memoised): {memo}.",
         "",
-        *_header(["method", *[f"@{k}" for k in summary.checkpoints], "score", "step ms"]),
+        *_header(["method", *[f"@{k}" for k in summary.checkpoints], "score", "step ms", "mean"]),
     ]
     last = len(summary.checkpoints) - 1
     for m, method in enumerate(t.methods):
@@ -189,7 +200,8 @@ def _problem_section(summary: Summary, p: int) -> list[str]:
         if method in summary.scored:
             score = summary.scores[last, summary.scored.index(method), p]
         step_ms = 1000 * _median_defined(t.tool_time_s[m, p])
-        lines.append(_row([f"`{method}`", *cells, _score(score), _num(step_ms)]))
+        mean_ms = 1000 * _median_defined(t.tool_mean_s[m, p])
+        lines.append(_row([f"`{method}`", *cells, _score(score), _num(step_ms), _num(mean_ms)]))
     return [*lines, ""]
 
 
@@ -204,7 +216,9 @@ def render_report(store: ResultsStore, summary: Summary) -> str:
         "",
         "`score`: clipped normalised score at the last checkpoint. `step ms`: median wall "
         "time the tool spent per evaluation outside the objective (ask + tell + suggest), "
-        "median over seeds.",
+        "median over seeds; `mean`: the same time averaged over a run's evaluations but the "
+        "first (which pays one-off imports); it shows the model-based steps a median can "
+        "hide. Median over seeds.",
         "",
     ]
     for p in range(len(summary.table.problems)):

@@ -32,6 +32,8 @@ class ResultTable:
         budget: Evaluations per run, ``B``.
         best: Shape ``(M, P, S, B)`` best-so-far loss; NaN where a run is missing.
         tool_time_s: Shape ``(M, P, S)`` median seconds the tool took per step.
+        tool_mean_s: Shape ``(M, P, S)`` mean seconds the tool took per step, first
+            step left out (it pays one-off lazy imports, e.g. torch or scipy.stats.qmc).
         eval_time_s: Shape ``(M, P, S)`` median seconds per (non-memoised) evaluation.
         memo_hits: Shape ``(M, P, S)`` repeated configurations within the run.
     """
@@ -43,6 +45,7 @@ class ResultTable:
     budget: int
     best: NDArray[np.float64]
     tool_time_s: NDArray[np.float64]
+    tool_mean_s: NDArray[np.float64]
     eval_time_s: NDArray[np.float64]
     memo_hits: NDArray[np.float64]
 
@@ -71,6 +74,7 @@ class ResultTable:
             self.budget,
             self.best[rows],
             self.tool_time_s[rows],
+            self.tool_mean_s[rows],
             self.eval_time_s[rows],
             self.memo_hits[rows],
         )
@@ -91,6 +95,7 @@ def build_table(
     runs: Iterable[RunRecord],
     *,
     method_order: Sequence[str] = (),
+    problem_order: Sequence[str] = (),
     budget: int | None = None,
 ) -> ResultTable:
     """Arrange ``runs`` into a :class:`ResultTable`.
@@ -98,6 +103,7 @@ def build_table(
     Args:
         runs: Stored runs (any subset of methods, problems and seeds).
         method_order: Methods to list first, in this order; others follow sorted.
+        problem_order: Problems to list first, in this order; others follow sorted.
         budget: Evaluations to keep per run; default: the shortest run's length.
     """
     records = list(runs)
@@ -108,12 +114,13 @@ def build_table(
     problem_groups: dict[str, str] = {}
     for r in records:
         problem_groups.setdefault(r.problem, r.group)
-    problems = list(problem_groups)
+    known = set(problem_groups)
+    problems = [p for p in problem_order if p in known] + sorted(known - set(problem_order))
     seeds = sorted({r.seed for r in records})
     n_eval = min(r.budget for r in records) if budget is None else budget
     shape = (len(methods), len(problems), len(seeds))
     best = np.full((*shape, n_eval), np.nan)
-    tool_time, eval_time, memo = (np.full(shape, np.nan) for _ in range(3))
+    tool_time, tool_mean, eval_time, memo = (np.full(shape, np.nan) for _ in range(4))
     for r in records:
         if r.budget < n_eval:
             continue  # too short for this table: treated as missing
@@ -123,6 +130,7 @@ def build_table(
         best[i, j, k] = best_so_far(losses)
         fresh = _first_occurrences(r.params[:n_eval])
         tool_time[i, j, k] = float(np.median(r.tool_time_s[:n_eval]))
+        tool_mean[i, j, k] = float(np.mean(r.tool_time_s[1:n_eval] or r.tool_time_s[:1]))
         eval_time[i, j, k] = float(np.median(np.asarray(r.eval_time_s[:n_eval])[fresh]))
         memo[i, j, k] = float(np.sum(~fresh))
     return ResultTable(
@@ -133,6 +141,7 @@ def build_table(
         n_eval,
         best,
         tool_time,
+        tool_mean,
         eval_time,
         memo,
     )
