@@ -165,6 +165,7 @@ def test_stale_trials_are_failed_exactly_once(storage: Storage) -> None:
     failed = storage.fail_stale_trials(sid, cutoff=1000.0, now=2000.0)
     assert [t.number for t in failed] == [old.number]
     assert failed[0].state is TrialState.FAIL and "heartbeat" in (failed[0].fail_reason or "")
+    assert failed[0].system_attrs["interrupted"] is True
     assert storage.fail_stale_trials(sid, cutoff=1000.0, now=2000.0) == []
     assert storage.get_trial(fresh.trial_id).state is TrialState.RUNNING
     with pytest.raises(StaleTrialError):  # the late result of the stale attempt

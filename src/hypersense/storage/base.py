@@ -168,7 +168,8 @@ class Storage(ABC):
 
     @abstractmethod
     def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
-        """Mark FAIL every RUNNING trial whose heartbeat is older than ``cutoff``.
+        """Mark FAIL (with system attribute ``interrupted``) every RUNNING trial whose
+        heartbeat is older than ``cutoff``.
 
         Returns the trials this call failed (never one another caller failed).
         """

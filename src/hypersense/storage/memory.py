@@ -16,7 +16,7 @@ from hypersense.space.base import Distribution
 from hypersense.storage.base import Storage, StudyRecord, StudySummary
 from hypersense.storage.json_values import normalize, normalize_attrs
 from hypersense.storage.validation import check_finish, check_param, check_study_name
-from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 
 __all__ = ["InMemoryStorage"]
@@ -286,6 +286,7 @@ class InMemoryStorage(Storage):
                     row.state = TrialState.FAIL
                     row.completed_at = now
                     row.fail_reason = "stale heartbeat: the worker stopped responding"
+                    row.system_attrs[SystemAttr.INTERRUPTED] = True
                     row.snapshot = None
                     out.append(row.freeze())
         return out

@@ -28,7 +28,7 @@ from hypersense.storage.sql import statements as sql
 from hypersense.storage.sql.engine import SQLEngine
 from hypersense.storage.sql.reading import combine, read_trials, states_condition
 from hypersense.storage.validation import check_finish, check_param, check_study_name
-from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 
 __all__ = ["SQLStorage"]
@@ -406,6 +406,18 @@ class SQLStorage(Storage):
             ]
             if not ids:
                 return []
+            conn.execute(
+                sql.INSERT_ATTR,
+                [
+                    {
+                        "trial_id": i,
+                        "kind": "system",
+                        "key": SystemAttr.INTERRUPTED,
+                        "value_json": "true",
+                    }
+                    for i in ids
+                ],
+            )
             return read_trials(conn, t.trials.c.trial_id.in_(ids))
 
         return self._db.run(op, write=True)
