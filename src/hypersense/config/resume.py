@@ -28,11 +28,6 @@ from hypersense.trial.state import TrialState
 
 __all__ = ["count_toward_target", "counts_toward_target"]
 
-# The fail reason both storage backends write when they fail a silent trial.
-# (They do not set the `interrupted` attribute; this prefix is how to tell.)
-_STALE_REASON_PREFIX = "stale heartbeat"
-
-
 def counts_toward_target(trial: FrozenTrial) -> bool:
     """Whether ``trial`` counts toward a config's ``n_trials`` (see module doc)."""
     if not trial.state.is_finished:
@@ -40,9 +35,9 @@ def counts_toward_target(trial: FrozenTrial) -> bool:
     if trial.state is not TrialState.FAIL:
         return True
     attrs = trial.system_attrs
-    if attrs.get(SystemAttr.INTERRUPTED) or SystemAttr.RETRIED_BY in attrs:
-        return False
-    return not (trial.fail_reason or "").startswith(_STALE_REASON_PREFIX)
+    # Both Ctrl-C and a stale heartbeat set `interrupted`; a retried trial's retry
+    # stands for it.
+    return not (attrs.get(SystemAttr.INTERRUPTED) or SystemAttr.RETRIED_BY in attrs)
 
 
 def count_toward_target(trials: Iterable[FrozenTrial]) -> int:
