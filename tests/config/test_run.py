@@ -184,7 +184,11 @@ def _trial(state: hs.TrialState, **system: object) -> FrozenTrial:
         (_trial(hs.TrialState.FAIL, reason="the worker process died (exit code -9)"), True),
         (_trial(hs.TrialState.FAIL, interrupted=True), False),
         (
-            _trial(hs.TrialState.FAIL, reason="stale heartbeat: the worker stopped responding"),
+            _trial(
+                hs.TrialState.FAIL,
+                reason="stale heartbeat: the worker stopped responding",
+                interrupted=True,
+            ),
             False,
         ),
         (_trial(hs.TrialState.FAIL, retried_by=5), False),
