@@ -1,0 +1,477 @@
+"""``HyperSearchCV``: a scikit-learn meta-estimator that searches with a hypersense study.
+
+It behaves like ``GridSearchCV`` (same fitted attributes, same ``cv_results_``
+keys, ``refit`` as bool, metric name or callable, multi-metric scoring,
+delegation of ``predict``/``predict_proba``/... to ``best_estimator_``), and
+follows scikit-learn's estimator rules: ``__init__`` only stores its
+arguments, ``fit`` validates them, fitted attributes end with ``_``, and
+``clone``/``get_params``/``set_params`` (with ``step__param`` names inside
+pipelines) work through ``BaseEstimator``.
+
+What it adds: any hypersense sampler chooses the candidates, and any pruner
+stops a hopeless candidate between its folds (each fold's score is reported as
+it finishes), so no ``partial_fit`` is needed. The study is kept as
+``study_`` for hypersense's analyses.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import numbers
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
+from sklearn.exceptions import FitFailedWarning, NotFittedError
+from sklearn.model_selection import check_cv
+from sklearn.utils import indexable
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from hypersense.errors import HypersenseError
+from hypersense.execution.executor_choice import resolve_n_jobs
+from hypersense.integrations.sklearn.evaluation import SearchObjective
+from hypersense.integrations.sklearn.results import (
+    Candidate,
+    build_cv_results,
+    candidates_from_trials,
+)
+from hypersense.integrations.sklearn.scoring import Scoring, resolve_scoring
+from hypersense.integrations.sklearn.spaces import EstimatorSpace, translate_search_space
+from hypersense.pruners.base import Pruner
+from hypersense.samplers.base import Sampler
+from hypersense.storage.base import Storage
+from hypersense.study.management import create_study
+from hypersense.study.study import Study
+
+__all__ = ["HyperSearchCV", "SearchFailedError"]
+
+_log = logging.getLogger(__name__)
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+class SearchFailedError(HypersenseError, ValueError):
+    """No candidate of a search has a finite mean score, so none can be chosen."""
+
+
+def _estimator_has(attr: str) -> Callable[[HyperSearchCV], bool]:
+    """Whether the search can delegate ``attr`` (for ``available_if``): it needs
+    ``refit`` and the attribute on the refitted (else the base) estimator."""
+
+    def check(self: HyperSearchCV) -> bool:
+        _require_refit(self, attr)
+        getattr(getattr(self, "best_estimator_", self.estimator), attr)  # AttributeError if not
+        return True
+
+    return check
+
+
+def _delegated(attr: str) -> Callable[[_Method], _Method]:
+    """``available_if`` for a method that forwards ``attr`` to ``best_estimator_``."""
+    decorator: Callable[[_Method], _Method] = available_if(_estimator_has(attr))
+    return decorator
+
+
+def _require_refit(search: HyperSearchCV, attr: str) -> None:
+    if not search.refit:
+        raise AttributeError(
+            f"this {type(search).__name__} was built with refit=False; {attr} needs the "
+            "best configuration refitted on all the data (refit it by hand from `best_params_`)"
+        )
+
+
+def _seed_from(random_state: Any) -> int | None:
+    if random_state is None:
+        return None
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"`random_state` must be >= 0 (got {random_state!r})")
+        return int(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int32).max))
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(np.iinfo(np.int32).max))
+    raise TypeError(
+        "`random_state` must be None, a non-negative integer, a numpy RandomState or a "
+        f"numpy Generator (got {random_state!r})"
+    )
+
+
+class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
+    """Cross-validated hyperparameter search run as a hypersense study.
+
+    ``fit`` creates a study that maximises the mean cross-validated score of
+    the search metric. Each trial suggests a configuration from
+    ``search_space``, fits and scores it fold by fold (reporting each fold's
+    score at step = fold index, and stopping early if the pruner says so),
+    and records every metric per fold. Then ``cv_results_`` is built from the
+    study's trials, the best candidate is chosen, and (with ``refit``) it is
+    refitted on all the data.
+
+    Args:
+        estimator: The scikit-learn estimator (or pipeline) to tune.
+        search_space: Parameter name (``step__param`` inside pipelines) to a
+            list of values, a hypersense Distribution, or a scipy.stats
+            ``loguniform``/``uniform``/``randint``; or a list of such dicts
+            (alternative spaces). See :mod:`hypersense.integrations.sklearn.spaces`.
+        n_trials: Candidates to evaluate (>= 1). None: until the sampler is
+            exhausted (a GridSampler's grid); needs an explicit ``sampler``.
+        sampler: Any hypersense sampler. None: a TPE sampler seeded with
+            ``random_state``. A copy is used, so the given one is never changed.
+        pruner: Any hypersense pruner; it is asked between folds. None: no pruning.
+        cv: As in ``GridSearchCV``: None (5 folds), a number of folds
+            (stratified, unshuffled for classifiers), a splitter, or an
+            iterable of ``(train, test)`` index pairs.
+        scoring: None (the estimator's ``score``), a scorer name, a callable
+            ``scorer(estimator, X, y)``, a list of scorer names, or a dict of
+            metric name to scorer name or callable. Greater is better.
+        refit: Refit the best candidate on all the data: True/False, the
+            metric to choose by (several metrics), or a callable taking
+            ``cv_results_`` and returning the best index. The metric ``refit``
+            names (else the first) is the one the study optimises.
+        n_jobs: Worker processes of the study (None or 1: in this process;
+            -1: one per CPU).
+        storage: Where the study lives: None (in memory), a URL
+            (``sqlite:///search.db``) or a hypersense Storage. A Storage object
+            is shared with clones, not copied.
+        random_state: Seed of the default sampler (None, an int, a numpy
+            RandomState or Generator); ignored when ``sampler`` is given.
+        return_train_score: Also score every fold's training rows.
+        error_score: ``"raise"`` to re-raise a failed fit, or the score a
+            failed fit gets (NaN by default: the candidate then fails, stops
+            at that fold and ranks last).
+
+    Attributes:
+        cv_results_: Dict of arrays, ``GridSearchCV``'s keys plus
+            ``trial_number`` and ``trial_state``; pruned and failed candidates
+            have NaN scores for folds that did not run and rank last. See
+            :mod:`hypersense.integrations.sklearn.results`.
+        best_estimator_: The best candidate refitted on all the data (refit only).
+        best_score_: Mean cross-validated score of the best candidate (not
+            set when ``refit`` is a callable).
+        best_params_: Parameters of the best candidate.
+        best_index_: Index of the best candidate in ``cv_results_``.
+        scorer_: The scorer (a dict of them with several metrics).
+        n_splits_: Number of folds.
+        refit_time_: Seconds spent refitting the best candidate.
+        multimetric_: Whether several metrics were computed.
+        study_: The hypersense study of the search (not pickled; with a
+            persistent storage, reload it with ``hypersense.load_study``).
+        study_name_: The study's name in ``storage``.
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        search_space: Any,
+        *,
+        n_trials: int | None = 10,
+        sampler: Sampler | None = None,
+        pruner: Pruner | None = None,
+        cv: Any = None,
+        scoring: Any = None,
+        refit: bool | str | Callable[[dict[str, Any]], int] = True,
+        n_jobs: int | None = None,
+        storage: str | Storage | None = None,
+        random_state: Any = None,
+        return_train_score: bool = False,
+        error_score: float | str = np.nan,
+    ) -> None:
+        self.estimator = estimator
+        self.search_space = search_space
+        self.n_trials = n_trials
+        self.sampler = sampler
+        self.pruner = pruner
+        self.cv = cv
+        self.scoring = scoring
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.storage = storage
+        self.random_state = random_state
+        self.return_train_score = return_train_score
+        self.error_score = error_score
+
+    # ------------------------------------------------------------ validation
+    def _check_options(self) -> int:
+        """Validate the simple options; return the number of worker processes."""
+        if not hasattr(self.estimator, "fit"):
+            raise TypeError(
+                f"`estimator` must be a scikit-learn estimator with a `fit` method "
+                f"(got {self.estimator!r})"
+            )
+        n = self.n_trials
+        if n is not None and (not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1):
+            raise ValueError(f"`n_trials` must be an integer >= 1 or None (got {n!r})")
+        if n is None and self.sampler is None:
+            raise ValueError(
+                "`n_trials=None` runs until the sampler is exhausted, which the default TPE "
+                "sampler never is; give `n_trials` or a finite sampler such as a GridSampler"
+            )
+        if self.sampler is not None and not isinstance(self.sampler, Sampler):
+            raise TypeError(
+                f"`sampler` must be a hypersense Sampler or None (got {self.sampler!r})"
+            )
+        if self.pruner is not None and not isinstance(self.pruner, Pruner):
+            raise TypeError(f"`pruner` must be a hypersense Pruner or None (got {self.pruner!r})")
+        if self.storage is not None and not isinstance(self.storage, (str, Storage)):
+            raise TypeError(
+                "`storage` must be None, a URL string or a hypersense Storage "
+                f"(got {self.storage!r})"
+            )
+        if not isinstance(self.return_train_score, (bool, np.bool_)):
+            raise TypeError(
+                f"`return_train_score` must be a bool (got {self.return_train_score!r})"
+            )
+        score = self.error_score
+        if score != "raise" and (not isinstance(score, numbers.Real) or isinstance(score, bool)):
+            raise ValueError(f"`error_score` must be 'raise' or a number (got {score!r})")
+        return 1 if self.n_jobs is None else resolve_n_jobs(self.n_jobs)
+
+    def _check_names(self, space: EstimatorSpace) -> None:
+        """Every searched name must reach a parameter of the estimator; a nested
+        ``step__param`` is checked up to its first component, since the step
+        itself may be one of the searched values."""
+        known = set(self.estimator.get_params(deep=True))
+        for name in space.names:
+            if name.split("__", 1)[0] not in known:
+                raise ValueError(
+                    f"`search_space` names the parameter {name!r}, which "
+                    f"{type(self.estimator).__name__} does not have; its parameters are "
+                    f"{sorted(known)}"
+                )
+
+    def _make_study(self) -> Study:
+        if self.sampler is not None:
+            sampler = copy.deepcopy(self.sampler)
+        else:
+            from hypersense.samplers.tpe import TPESampler
+
+            sampler = TPESampler(seed=_seed_from(self.random_state))
+        pruner = copy.deepcopy(self.pruner) if self.pruner is not None else None
+        return create_study(
+            storage=self.storage, direction="maximize", sampler=sampler, pruner=pruner
+        )
+
+    # ------------------------------------------------------------------- fit
+    def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> HyperSearchCV:  # noqa: N803 - scikit-learn's name
+        """Run the search on ``X``, ``y``; refit the best candidate if asked.
+
+        Args:
+            X: Samples, shape ``(n_samples, n_features)``.
+            y: Targets, shape ``(n_samples,)`` or ``(n_samples, n_outputs)``, or None.
+            groups: Group labels for a group-aware ``cv`` splitter.
+            **fit_params: Passed to the estimator's ``fit``; arrays with one
+                entry per sample (``sample_weight``) are cut to each fold.
+
+        Returns:
+            self
+        """
+        n_jobs = self._check_options()
+        space = translate_search_space(self.search_space)
+        self._check_names(space)
+        scoring = resolve_scoring(self.estimator, self.scoring, self.refit)
+        X, y = indexable(X, y)  # noqa: N806
+        splitter = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        folds = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
+        objective = SearchObjective(
+            estimator=self.estimator,
+            space=space,
+            x=X,
+            y=y,
+            folds=folds,
+            scoring=scoring,
+            fit_params=fit_params,
+            return_train_score=bool(self.return_train_score),
+            error_score=self.error_score,
+        )
+        study = self._make_study()
+        try:
+            study.optimize(objective, n_trials=self.n_trials, n_jobs=n_jobs)
+            trials = study.trials
+        finally:
+            study.close()
+        candidates = candidates_from_trials(trials, space, len(folds))
+        _warn_about_failed_fits(candidates)
+        self.study_ = study
+        self.study_name_ = study.study_name
+        self.n_splits_ = len(folds)
+        self.multimetric_ = scoring.multimetric
+        self.scorer_: Any = (
+            dict(scoring.scorers) if scoring.multimetric else scoring.scorers["score"]
+        )
+        self.cv_results_ = build_cv_results(
+            candidates,
+            n_splits=len(folds),
+            metrics=list(scoring.scorers),
+            return_train_score=bool(self.return_train_score),
+        )
+        self._choose_best(scoring)
+        if self.refit:
+            self._refit_best(X, y, fit_params)
+        return self
+
+    def _choose_best(self, scoring: Scoring) -> None:
+        results = self.cv_results_
+        means = results[f"mean_test_{scoring.search_metric}"]
+        if not np.isfinite(means).any():
+            states = sorted(set(results["trial_state"]))
+            raise SearchFailedError(
+                f"none of the {len(means)} candidates has a finite mean "
+                f"{scoring.search_metric!r} score (trial states: {states}); see `cv_results_` "
+                "and the FitFailedWarning for the errors"
+            )
+        if not (self.refit or not scoring.multimetric):
+            return
+        if callable(self.refit):
+            index = self.refit(results)
+            if not isinstance(index, numbers.Integral) or isinstance(index, bool):
+                raise TypeError(f"the `refit` callable returned {index!r}, not an integer index")
+            if not 0 <= index < len(means):
+                raise IndexError(
+                    f"the `refit` callable returned {index}, outside [0, {len(means)})"
+                )
+            best_index = int(index)
+        else:
+            best_index = int(np.argmin(results[f"rank_test_{scoring.search_metric}"]))
+            self.best_score_ = float(means[best_index])
+        self.best_index_ = best_index
+        self.best_params_ = results["params"][best_index]
+
+    def _refit_best(self, X: Any, y: Any, fit_params: dict[str, Any]) -> None:  # noqa: N803 - scikit-learn's name
+        best = clone(self.estimator).set_params(**clone(self.best_params_, safe=False))
+        started = time.perf_counter()
+        if y is None:
+            best.fit(X, **fit_params)
+        else:
+            best.fit(X, y, **fit_params)
+        self.refit_time_ = time.perf_counter() - started
+        self.best_estimator_ = best
+        if hasattr(best, "feature_names_in_"):
+            self.feature_names_in_ = best.feature_names_in_
+
+    # ------------------------------------------------------------ delegation
+    def score(self, X: Any, y: Any = None) -> float:  # noqa: N803 - scikit-learn's name
+        """Score ``X``, ``y`` with the refitted best estimator and the search's
+        scorer (the ``refit`` metric with several metrics)."""
+        _require_refit(self, "score")
+        check_is_fitted(self)
+        if self.multimetric_:
+            if not isinstance(self.refit, str):
+                raise ValueError(
+                    "with several metrics and a callable `refit`, `score` does not know which "
+                    "metric to use; call one of `scorer_` on `best_estimator_` instead"
+                )
+            scorers: dict[str, Any] = self.scorer_
+            scorer = scorers[self.refit]
+        else:
+            scorer = self.scorer_
+        return float(scorer(self.best_estimator_, X, y))
+
+    @_delegated("predict")
+    def predict(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.predict(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.predict(X)
+
+    @_delegated("predict_proba")
+    def predict_proba(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.predict_proba(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.predict_proba(X)
+
+    @_delegated("predict_log_proba")
+    def predict_log_proba(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.predict_log_proba(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.predict_log_proba(X)
+
+    @_delegated("decision_function")
+    def decision_function(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.decision_function(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.decision_function(X)
+
+    @_delegated("score_samples")
+    def score_samples(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.score_samples(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.score_samples(X)
+
+    @_delegated("transform")
+    def transform(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.transform(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.transform(X)
+
+    @_delegated("inverse_transform")
+    def inverse_transform(self, X: Any) -> Any:  # noqa: N803 - scikit-learn's name
+        """``best_estimator_.inverse_transform(X)``."""
+        check_is_fitted(self)
+        return self.best_estimator_.inverse_transform(X)
+
+    @property
+    def classes_(self) -> Any:
+        """Class labels of the refitted best classifier."""
+        _estimator_has("classes_")(self)
+        return self.best_estimator_.classes_
+
+    @property
+    def n_features_in_(self) -> int:
+        """Number of features seen by the refitted best estimator."""
+        try:
+            check_is_fitted(self)
+        except NotFittedError as exc:
+            raise AttributeError(
+                f"{type(self).__name__} has no n_features_in_ before it is fitted"
+            ) from exc
+        return int(self.best_estimator_.n_features_in_)
+
+    # ------------------------------------------------------ sklearn protocol
+    def __sklearn_tags__(self) -> Any:
+        """The base estimator's kind (classifier, regressor...) and input tags."""
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.estimator_type = inner.estimator_type
+        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
+        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
+        tags.input_tags.pairwise = inner.input_tags.pairwise
+        tags.input_tags.sparse = inner.input_tags.sparse
+        return tags
+
+    def __sklearn_clone__(self) -> HyperSearchCV:
+        """An unfitted copy; a Storage object is shared (it is a connection, not a
+        setting, and in-memory storage cannot be copied), everything else cloned."""
+        if not isinstance(self.storage, Storage):
+            cloned: HyperSearchCV = super().__sklearn_clone__()
+            return cloned
+        params = self.get_params(deep=False)
+        params = {k: v if k == "storage" else clone(v, safe=False) for k, v in params.items()}
+        return type(self)(**params)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The pickled state, without ``study_`` (a study holds a live storage)."""
+        state: dict[str, Any] = super().__getstate__()
+        state = dict(state)
+        state.pop("study_", None)
+        return state
+
+
+def _warn_about_failed_fits(candidates: Sequence[Candidate]) -> None:
+    """Warn, like ``GridSearchCV``, when some fits failed (with ``error_score`` a number)."""
+    errors = [f.error for c in candidates for f in c.folds if f is not None and f.error]
+    if not errors:
+        return
+    n_fits = sum(f is not None for c in candidates for f in c.folds)
+    warnings.warn(
+        f"{len(errors)} of the {n_fits} fits failed and got `error_score`; the first error: "
+        f"{errors[0]}",
+        FitFailedWarning,
+        stacklevel=3,
+    )
