@@ -1,0 +1,126 @@
+"""One pass of training and one pass of validation over mini-batches.
+
+Both passes accumulate their sums on the model's device and read them back
+once per pass, so a batch costs no more host-device synchronisation than the
+optimiser step itself (a hand-written ``loss.item()`` per batch would add one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+
+from hypersense.torch.data import Batches
+from hypersense.torch.regularization import clip_gradients, parameter_penalty
+
+__all__ = ["LossFn", "MetricFn", "evaluate", "train_one_epoch"]
+
+#: ``loss(outputs, targets)`` -> the batch's mean loss (a scalar tensor).
+LossFn = Callable[[Any, torch.Tensor], torch.Tensor]
+#: ``metric(outputs, targets)`` -> the batch's mean metric (scalar tensor or float).
+MetricFn = Callable[[Any, torch.Tensor], "torch.Tensor | float"]
+
+
+def split_batch(batch: Any, device: torch.device) -> tuple[list[torch.Tensor], torch.Tensor]:
+    """Move a ``(inputs..., target)`` batch to ``device``; return inputs and target."""
+    if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+        raise TypeError(
+            "each batch must be a tuple (inputs..., target) of at least two tensors "
+            f"(got {type(batch).__name__})"
+        )
+    moved = [t.to(device, non_blocking=True) for t in batch]
+    return moved[:-1], moved[-1]
+
+
+def train_one_epoch(
+    model: torch.nn.Module,
+    batches: Batches,
+    optimizer: torch.optim.Optimizer,
+    *,
+    loss_fn: LossFn,
+    lrs: Sequence[float],
+    device: torch.device,
+    l1: float = 0.0,
+    l2: float = 0.0,
+    grad_clip_norm: float | None = None,
+) -> float:
+    """Train ``model`` on every batch once; return the epoch's mean training loss.
+
+    Args:
+        model: The model, already on ``device``.
+        batches: Mini-batches ``(inputs..., target)``.
+        optimizer: The optimiser of the model's parameters.
+        loss_fn: The batch's mean loss from outputs and targets.
+        lrs: The learning rate of each step of this epoch; a loader yielding
+            more batches than announced keeps the last rate.
+        device: Where batches go.
+        l1: Coefficient of the L1 penalty added to the loss.
+        l2: Coefficient of the L2 penalty added to the loss.
+        grad_clip_norm: Largest joint gradient norm, or None.
+
+    Returns:
+        The mean of the data loss over the epoch's examples (penalties excluded).
+    """
+    model.train()
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = optimizer.param_groups
+    last = len(lrs) - 1
+    loss_sum: torch.Tensor | None = None
+    n_seen = 0
+    for step, batch in enumerate(batches):
+        lr = lrs[step if step < last else last]
+        for group in groups:
+            group["lr"] = lr
+        inputs, target = split_batch(batch, device)
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(*inputs), target)
+        penalty = parameter_penalty(params, l1=l1, l2=l2)
+        torch.autograd.backward(loss if penalty is None else loss + penalty)
+        clip_gradients(params, grad_clip_norm)
+        optimizer.step()
+        n = len(target)
+        weighted = loss.detach() * n
+        loss_sum = weighted if loss_sum is None else loss_sum + weighted
+        n_seen += n
+    if loss_sum is None:
+        raise ValueError("the training data yielded no batch")
+    return float(loss_sum) / n_seen
+
+
+def evaluate(
+    model: torch.nn.Module,
+    batches: Batches,
+    *,
+    loss_fn: LossFn,
+    metric: MetricFn | None,
+    device: torch.device,
+) -> tuple[float, float | None]:
+    """The mean loss (and metric) of ``model`` over every validation example.
+
+    Batch means are weighted by batch size, so the metric must be a mean over
+    examples (accuracy, a loss); a metric that is not (AUC, F1) would come out
+    as an average of batch values.
+
+    Returns:
+        ``(mean loss, mean metric or None)``.
+    """
+    model.eval()
+    loss_sum: torch.Tensor | None = None
+    metric_sum: torch.Tensor | float = 0.0
+    n_seen = 0
+    with torch.no_grad():
+        for batch in batches:
+            inputs, target = split_batch(batch, device)
+            outputs = model(*inputs)
+            n = len(target)
+            weighted = loss_fn(outputs, target) * n
+            loss_sum = weighted if loss_sum is None else loss_sum + weighted
+            if metric is not None:
+                metric_sum = metric_sum + metric(outputs, target) * n
+            n_seen += n
+    if loss_sum is None:
+        raise ValueError("the validation data yielded no batch")
+    mean_metric = None if metric is None else float(metric_sum) / n_seen
+    return float(loss_sum) / n_seen, mean_metric

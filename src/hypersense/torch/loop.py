@@ -1,0 +1,295 @@
+"""The training helper: train a model under a recipe, validate, report, stop early.
+
+Lifecycle of :func:`fit`:
+
+1. The recipe comes from ``hparams``: drawn from a trial through a
+   :class:`~hypersense.torch.spaces.RecipeSpace`, read from a dict, or given.
+2. Under a seed (the trial's by default) the global generators are seeded, the
+   model is built by ``model_factory`` (so its initial weights follow the
+   seed), moved to the device, and the optimiser and schedule are built.
+3. Each epoch trains on every mini-batch, validates, reports the monitored
+   value to the trial at step = epoch (from 0), keeps a copy of the best
+   weights, and stops on divergence, on the pruner's word, or once patience
+   runs out.
+4. The best weights are put back, the curves go to the trial's user attributes
+   (also when pruned or failing), and a pruned trial raises
+   :class:`~hypersense.TrialPruned`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import numbers
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import torch
+
+from hypersense.direction import StudyDirection, parse_direction
+from hypersense.errors import TrialPruned
+from hypersense.torch.data import DataSource, make_batches
+from hypersense.torch.early_stopping import EarlyStopping
+from hypersense.torch.epoch import LossFn, MetricFn
+from hypersense.torch.recipe import TrainingRecipe
+from hypersense.torch.result import StopReason, TrainingAttr, TrainingResult
+from hypersense.torch.run import TrainingRun
+from hypersense.torch.runtime import deterministic_algorithms, resolve_device, torch_threads
+from hypersense.torch.seeding import derive_seeds, seeded_global_rngs
+from hypersense.torch.spaces import RecipeSpace
+from hypersense.trial.trial import Trial
+
+__all__ = ["fit", "resolve_recipe"]
+
+_log = logging.getLogger(__name__)
+
+#: What ``hparams`` may be: a trial to draw from, a dict, a recipe, or None (defaults).
+HParams = Trial | Mapping[str, Any] | TrainingRecipe | None
+
+
+def fit(
+    model_factory: Callable[[], torch.nn.Module],
+    *,
+    train: DataSource,
+    val: DataSource,
+    loss: LossFn,
+    max_epochs: int,
+    hparams: HParams = None,
+    metric: MetricFn | None = None,
+    direction: str | StudyDirection | None = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
+    restore_best: bool = True,
+    trial: Trial | None = None,
+    space: RecipeSpace | None = None,
+    seed: int | None = None,
+    device: str | torch.device | None = None,
+    eval_batch_size: int | None = None,
+    num_workers: int = 0,
+    deterministic: bool = False,
+    n_threads: int | None = None,
+    raise_pruned: bool = True,
+) -> TrainingResult:
+    """Train a fresh model under a training recipe and validate it every epoch.
+
+    Args:
+        model_factory: Builds the model (called once, after seeding).
+        train: Training data: a DataLoader, a Dataset, or ``(inputs..., target)``
+            tensors/arrays (see :mod:`hypersense.torch.data`).
+        val: Validation data, in the same forms.
+        loss: ``loss(outputs, targets)`` -> the batch's mean loss.
+        max_epochs: Most epochs to train, >= 1; a trial's budget (from a
+            multi-fidelity pruner) lowers it.
+        hparams: A Trial (the recipe is suggested from ``space``, and the trial
+            gets reports), a dict of recipe fields, a TrainingRecipe, or None
+            (the recipe's defaults).
+        metric: ``metric(outputs, targets)`` -> the batch's mean score; None
+            monitors the validation loss.
+        direction: ``"minimize"``/``"maximize"`` for ``metric`` (required with
+            one); the loss is always minimised.
+        patience: Stop after this many epochs without improvement; None trains
+            every epoch.
+        min_delta: How much a value must beat the best one to count as better.
+        restore_best: Give back the best epoch's weights rather than the last.
+        trial: A trial to report to when ``hparams`` is not one (e.g. a recipe
+            the objective suggested itself).
+        space: The recipe space to suggest from when ``hparams`` is a Trial
+            (default: the standard one).
+        seed: Seed of initial weights, dropout and batch order; default: the
+            trial's seed, or none (not reproducible) without a trial.
+        device: Where to train; default CUDA when available, else the CPU.
+        eval_batch_size: Batch size of validation (default: the training one).
+        num_workers: Worker processes of DataLoaders built around Datasets.
+        deterministic: Make PyTorch use deterministic kernels during training.
+        n_threads: PyTorch's CPU threads during training (None: its default);
+            1 keeps parallel trials from fighting over the cores.
+        raise_pruned: Raise TrialPruned when the pruner stops training (else
+            return a result with ``pruned=True``).
+
+    Returns:
+        The trained model with curves, the best epoch and its value.
+
+    Raises:
+        hypersense.TrialPruned: The trial's pruner stopped training.
+    """
+    stopper = EarlyStopping(
+        minimize=_minimize(metric, direction), patience=patience, min_delta=min_delta
+    )
+    trial = _resolve_trial(hparams, trial)
+    recipe = resolve_recipe(hparams, space=space, train=train)
+    n_epochs = _n_epochs(max_epochs, trial)
+    _check_options(
+        eval_batch_size=eval_batch_size, num_workers=num_workers, seed=seed, n_threads=n_threads
+    )
+    if seed is None and trial is not None:
+        seed = trial.seed
+    target = resolve_device(device)
+    with _environment(seed, deterministic=deterministic, n_threads=n_threads) as shuffle_seed:
+        model = _build_model(model_factory, target)
+        pin = target.type == "cuda"
+        batches = make_batches(
+            train,
+            name="train",
+            batch_size=recipe.batch_size,
+            shuffle=True,
+            seed=shuffle_seed,
+            num_workers=num_workers,
+            pin_memory=pin,
+        )
+        val_batches = make_batches(
+            val,
+            name="val",
+            shuffle=False,
+            seed=None,
+            batch_size=eval_batch_size or recipe.batch_size,
+            num_workers=num_workers,
+            pin_memory=pin,
+        )
+        run = TrainingRun(
+            model,
+            recipe,
+            batches,
+            val_batches,
+            loss_fn=loss,
+            metric=metric,
+            stopper=stopper,
+            restore_best=restore_best,
+            n_epochs=n_epochs,
+            device=target,
+            trial=trial,
+        )
+        result = _run_and_record(run, trial)
+    if result.pruned and raise_pruned:
+        raise TrialPruned(f"pruned after epoch {result.n_epochs - 1}")
+    return result
+
+
+@contextlib.contextmanager
+def _environment(
+    seed: int | None, *, deterministic: bool, n_threads: int | None
+) -> Iterator[int | None]:
+    """Seeded global generators, thread limit and kernel choice for one run;
+    yields the seed of the mini-batch order (None without a seed)."""
+    torch_seed, shuffle_seed = derive_seeds(seed, 2) if seed is not None else (None, None)
+    with (
+        seeded_global_rngs(torch_seed),
+        deterministic_algorithms(deterministic),
+        torch_threads(n_threads),
+    ):
+        yield shuffle_seed
+
+
+def _run_and_record(run: TrainingRun, trial: Trial | None) -> TrainingResult:
+    """Run training; store the curves on ``trial`` whether it ends well or not."""
+    try:
+        result = run.run()
+    except Exception:
+        if trial is not None:
+            _record_partial(run, trial)
+        raise
+    if trial is not None:
+        for key, value in result.to_attrs().items():
+            trial.set_user_attr(key, value)
+    return result
+
+
+def _record_partial(run: TrainingRun, trial: Trial) -> None:
+    """Best effort: keep the curves of a run that raised, for its post-mortem."""
+    try:
+        for key, value in run.result(StopReason.MAX_EPOCHS).to_attrs().items():
+            if key != TrainingAttr.STOP_REASON:
+                trial.set_user_attr(key, value)
+    except Exception:  # noqa: BLE001 - the original error matters more
+        _log.warning("could not store the curves of failed trial %d", trial.number)
+
+
+def resolve_recipe(
+    hparams: HParams, *, space: RecipeSpace | None, train: DataSource
+) -> TrainingRecipe:
+    """The recipe ``hparams`` stands for; a given DataLoader's batch size wins.
+
+    When ``train`` is a DataLoader, its batch size is the recipe's: a trial
+    does not tune it, a dict without ``batch_size`` takes it, and a recipe or
+    dict naming another one is an error.
+    """
+    loader_batch = train.batch_size if isinstance(train, torch.utils.data.DataLoader) else None
+    if space is not None and not isinstance(hparams, Trial):
+        raise ValueError("`space` is only used when `hparams` is a Trial to suggest from")
+    if isinstance(hparams, Trial):
+        space = RecipeSpace() if space is None else space
+        if loader_batch is not None and "batch_size" not in space.fixed:
+            space = space.fix({"batch_size": loader_batch})
+        recipe = space.suggest(hparams)
+    elif isinstance(hparams, TrainingRecipe):
+        recipe = hparams
+    elif hparams is None or isinstance(hparams, Mapping):
+        values = dict(hparams or {})
+        if loader_batch is not None:
+            values.setdefault("batch_size", loader_batch)
+        recipe = TrainingRecipe.from_dict(values)
+    else:
+        raise TypeError(
+            "`hparams` must be a Trial, a dict of recipe fields, a TrainingRecipe or None "
+            f"(got {type(hparams).__name__})"
+        )
+    if loader_batch is not None and recipe.batch_size != loader_batch:
+        raise ValueError(
+            f"the recipe's batch_size={recipe.batch_size} differs from the batch size "
+            f"{loader_batch} of the DataLoader given as `train`"
+        )
+    return recipe
+
+
+def _minimize(metric: MetricFn | None, direction: str | StudyDirection | None) -> bool:
+    if metric is None:
+        if direction is not None and parse_direction(direction) is StudyDirection.MAXIMIZE:
+            raise ValueError("without a `metric` the validation loss is monitored: it is minimised")
+        return True
+    if not callable(metric):
+        raise TypeError(f"`metric` must be callable (got {metric!r})")
+    if direction is None:
+        raise ValueError("`direction` ('minimize' or 'maximize') is required with a `metric`")
+    return parse_direction(direction) is StudyDirection.MINIMIZE
+
+
+def _resolve_trial(hparams: HParams, trial: Trial | None) -> Trial | None:
+    if trial is not None and not isinstance(trial, Trial):
+        raise TypeError(f"`trial` must be a Trial (got {type(trial).__name__})")
+    if isinstance(hparams, Trial):
+        if trial is not None and trial is not hparams:
+            raise ValueError("`hparams` and `trial` are two different trials")
+        return hparams
+    return trial
+
+
+def _n_epochs(max_epochs: int, trial: Trial | None) -> int:
+    if not isinstance(max_epochs, numbers.Integral) or isinstance(max_epochs, bool):
+        raise ValueError(f"`max_epochs` must be an integer >= 1 (got {max_epochs!r})")
+    if max_epochs < 1:
+        raise ValueError(f"`max_epochs` must be an integer >= 1 (got {max_epochs!r})")
+    budget = None if trial is None else trial.budget
+    if budget is None or not math.isfinite(budget):
+        return int(max_epochs)
+    return max(1, min(int(max_epochs), math.floor(budget)))
+
+
+def _check_options(**options: int | None) -> None:
+    lowest = {"eval_batch_size": 1, "num_workers": 0, "seed": 0, "n_threads": 1}
+    for name, value in options.items():
+        if value is None and name != "num_workers":
+            continue
+        low = lowest[name]
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
+            raise ValueError(f"`{name}` must be an integer >= {low} (got {value!r})")
+
+
+def _build_model(factory: Callable[[], torch.nn.Module], device: torch.device) -> torch.nn.Module:
+    if not callable(factory):
+        raise TypeError(f"`model_factory` must be callable (got {factory!r})")
+    model = factory()
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(
+            f"`model_factory` must return a torch.nn.Module (got {type(model).__name__})"
+        )
+    return model.to(device)

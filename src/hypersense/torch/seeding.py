@@ -1,0 +1,84 @@
+"""Seeds for reproducible training: Python's, NumPy's and PyTorch's generators.
+
+A model's initial weights, dropout masks and any random draw in the user's own
+code come from the global generators of ``random``, ``numpy.random`` and
+``torch``; :func:`seeded_global_rngs` seeds all of them for the length of a
+training run and puts their previous states back afterwards, so training does
+not leave global state behind. Mini-batch order comes from a separate
+``torch.Generator`` (:func:`derive_seeds` gives it its own stream), and
+data-loader worker processes seed their own generators with :func:`seed_worker`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+__all__ = [
+    "derive_seeds",
+    "seed_global_rngs",
+    "seed_worker",
+    "seeded_global_rngs",
+]
+
+
+def derive_seeds(seed: int, n: int) -> list[int]:
+    """``n`` independent 63-bit seeds drawn from ``seed`` (NumPy's SeedSequence).
+
+    Seeding two generators with the same integer would give them correlated
+    streams (the mini-batch order would echo the weight initialisation).
+    """
+    words = np.random.SeedSequence(seed).generate_state(n, dtype=np.uint64)
+    return [int(w) >> 1 for w in words]
+
+
+def seed_global_rngs(seed: int) -> None:
+    """Seed the global generators of Python, NumPy and PyTorch (CPU and CUDA).
+
+    The global NumPy generator is seeded only for the user's own code (a model
+    factory drawing with ``np.random``); hypersense never draws from it.
+    """
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+
+
+@contextlib.contextmanager
+def seeded_global_rngs(seed: int | None) -> Iterator[None]:
+    """Seed the global generators for a block and restore their states after it.
+
+    With ``seed=None`` nothing is seeded or restored.
+    """
+    if seed is None:
+        yield
+        return
+    python_state = random.getstate()
+    numpy_state = np.random.get_state()
+    torch_state = torch.random.get_rng_state()
+    cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    seed_global_rngs(seed)
+    try:
+        yield
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)
+        torch.random.set_rng_state(torch_state)
+        if cuda_states is not None:
+            torch.cuda.set_rng_state_all(cuda_states)
+
+
+def seed_worker(worker_id: int) -> None:
+    """``worker_init_fn`` for a DataLoader: seed a worker's Python and NumPy generators.
+
+    PyTorch seeds each worker's torch generator with the loader's base seed plus
+    the worker id, but leaves ``random`` and ``numpy.random`` as forked from the
+    parent, so every worker would draw the same augmentations. This derives
+    them from the worker's torch seed instead.
+    """
+    worker_seed = torch.initial_seed() % 2**32
+    np.random.seed(worker_seed)
+    random.seed(worker_seed)
