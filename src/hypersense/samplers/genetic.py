@@ -26,8 +26,9 @@ class GeneticSampler(GenerationalSampler):
     small population, tournaments of 3, simulated binary crossover, and
     Gaussian mutation of every numeric parameter with a step equal to the
     parents' spread of that parameter, so the search narrows by itself as the
-    population converges (categorical parameters mutate with
-    ``mutation_prob``).
+    population converges; categorical parameters mutate with
+    ``mutation_prob`` = 0.1, rarely enough that a good choice spreads through
+    the population.
 
     With several objectives, "better" means a lower Pareto front and then a
     larger crowding distance, as in NSGA-II (see
@@ -64,7 +65,7 @@ class GeneticSampler(GenerationalSampler):
         crossover: str = "sbx",
         crossover_prob: float = 0.9,
         mutation: str = "gaussian",
-        mutation_prob: float | None = None,
+        mutation_prob: float | None = 0.1,
         tournament_size: int = 3,
         constraints_func: ConstraintsFunc | None = None,
         seed: int | None = None,

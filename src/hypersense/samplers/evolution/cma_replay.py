@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
+import pickle
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -193,6 +194,17 @@ def restart_mean(
     return out
 
 
+def _as_stored(optimizer: Any) -> Any:
+    """The optimizer after a pickle round trip.
+
+    ``cmaes`` pickles the covariance matrix as its upper triangle, which
+    symmetrises it to the last bit. Every tell is followed by this round trip,
+    so a state replayed from scratch and one resumed from a (copied) cache
+    are identical bit for bit, and so are their proposals.
+    """
+    return pickle.loads(pickle.dumps(optimizer))
+
+
 def _new_optimizer(
     cmaes: ModuleType, settings: CmaSettings, mean: NDArray[np.float64], popsize: int
 ) -> Any:
@@ -231,6 +243,7 @@ def _advance(
         optimizer = _new_optimizer(cmaes, settings, mean, settings.popsize(r))
         return CmaRun(optimizer=optimizer, restart=r, generation=0, told=told)
     run.optimizer.tell(pairs)
+    run.optimizer = _as_stored(run.optimizer)
     run.best_per_generation.append(min(loss for _, loss in pairs))
     run.generation += 1
     run.told = told
