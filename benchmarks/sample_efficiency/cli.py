@@ -88,16 +88,23 @@ def _run(args: argparse.Namespace) -> None:
     if args.seeds < 1:
         raise SystemExit(f"--seeds must be >= 1 (got {args.seeds})")
     store = ResultsStore.open(args.out)
-    run_benchmark(
-        store,
-        select_methods(_split(args.methods)),
-        select_problems(_split(args.problems)),
-        list(range(args.seeds)),
-        args.budget,
-        jobs=args.jobs,
-        overwrite=args.overwrite,
-        say=print,
-    )
+    try:
+        run_benchmark(
+            store,
+            select_methods(_split(args.methods)),
+            select_problems(_split(args.problems)),
+            list(range(args.seeds)),
+            args.budget,
+            jobs=args.jobs,
+            overwrite=args.overwrite,
+            say=print,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: {len(store.runs)} runs kept in {store.path}; "
+            "run the same command again to continue"
+        )
+        raise SystemExit(130) from None
     print(f"results: {store.path}")
 
 

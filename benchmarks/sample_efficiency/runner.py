@@ -2,7 +2,9 @@
 
 Runs are independent, so they go to a pool of ``jobs`` processes (spawned, so
 no worker inherits a half-initialised torch or BLAS from the parent). The
-parent alone writes the results file, once per finished run. Each worker is
+parent alone writes the results file, once per finished run. Ctrl-C
+terminates the workers at once (scikit-learn's MLP swallows KeyboardInterrupt
+and would otherwise train on) and keeps every run finished so far. Each worker is
 single-threaded (BLAS/OpenMP limited to one thread) so ``jobs`` is the number
 of cores used, and timings are comparable between methods.
 """
@@ -15,7 +17,6 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from benchmarks.problems.registry import make_problem
@@ -23,7 +24,7 @@ from benchmarks.sample_efficiency.methods import METHODS
 from benchmarks.sample_efficiency.recording import EvaluationLog, RunRecord, run_key
 from benchmarks.sample_efficiency.results import ResultsStore, describe_environment
 
-__all__ = ["RunTask", "limit_threads", "plan_tasks", "run_benchmark", "run_one"]
+__all__ = ["RunOutcome", "RunTask", "limit_threads", "plan_tasks", "run_benchmark", "run_one"]
 
 _log = logging.getLogger(__name__)
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -42,6 +43,15 @@ class RunTask:
     def key(self) -> str:
         """The results-file key of this run."""
         return run_key(self.method, self.problem, self.seed)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a worker sends back: the record, or the traceback of the failure."""
+
+    task: RunTask
+    record: RunRecord | None
+    error: str | None
 
 
 def limit_threads() -> None:
@@ -98,20 +108,26 @@ def plan_tasks(
     return tasks
 
 
-def _record_outcome(
-    store: ResultsStore, task: RunTask, future: Future[RunRecord], say: Callable[[str], None]
-) -> None:
-    exc = future.exception()
-    if exc is None:
-        record = future.result()
+def _run_safely(task: RunTask) -> RunOutcome:
+    """:func:`run_one` in a worker, with any exception returned as its traceback."""
+    try:
+        return RunOutcome(task, run_one(task), None)
+    except Exception:
+        return RunOutcome(task, None, traceback.format_exc())
+
+
+def _store_outcome(store: ResultsStore, outcome: RunOutcome, say: Callable[[str], None]) -> None:
+    key = outcome.task.key
+    if outcome.record is not None:
+        record = outcome.record
         store.add_run(record)
         say(
-            f"done  {task.key}: best {min(record.values):.6g}, "
+            f"done  {key}: best {min(record.values):.6g}, "
             f"{record.wall_time_s:.1f} s (tool {sum(record.tool_time_s):.1f} s)"
         )
     else:
-        store.errors[task.key] = "".join(traceback.format_exception(exc))
-        say(f"FAIL  {task.key}: {type(exc).__name__}: {exc}")
+        store.errors[key] = outcome.error or "unknown error"
+        say(f"FAIL  {key}: {store.errors[key].strip().splitlines()[-1]}")
     store.save()
 
 
@@ -152,13 +168,13 @@ def run_benchmark(
         f"{len(seeds)} seeds, budget {budget}), {jobs} process(es)"
     )
     limit_threads()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(run_one, task): task for task in tasks}
-        try:
-            for future in as_completed(futures):
-                _record_outcome(store, futures[future], future, say)
-        except KeyboardInterrupt:
-            for future in futures:
-                future.cancel()
-            raise
+    pool = multiprocessing.get_context("spawn").Pool(processes=jobs)
+    try:
+        for outcome in pool.imap_unordered(_run_safely, tasks):
+            _store_outcome(store, outcome, say)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
