@@ -98,3 +98,25 @@ def test_a_missing_hypersense_sampler_is_reported_not_raised() -> None:
 
     reason = _hypersense_unavailable("no-such-sampler")()
     assert reason is not None and "no-such-sampler" in reason
+
+
+def test_run_benchmark_skips_unavailable_methods_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from benchmarks.sample_efficiency.runner import run_benchmark
+
+    missing = replace(METHODS["hypersense:random"], name="hypersense:missing")
+    missing = replace(missing, unavailable_reason=lambda: "not here")
+    monkeypatch.setitem(METHODS, "hypersense:missing", missing)
+    store = ResultsStore(tmp_path / "r.json")
+    said: list[str] = []
+    methods = ["hypersense:random", "hypersense:missing"]
+    run_benchmark(store, methods, ["branin"], [0, 1], 4, jobs=1, say=said.append)
+    assert sorted(store.runs) == ["hypersense:random|branin|0", "hypersense:random|branin|1"]
+    assert store.skipped == {"hypersense:missing": "not here"}
+    assert ResultsStore.open(tmp_path / "r.json").runs == store.runs
+    said.clear()
+    run_benchmark(store, methods, ["branin"], [0, 1], 4, jobs=1, say=said.append)
+    assert any(line.startswith("0 runs to do") for line in said)
