@@ -129,7 +129,7 @@ def _run_folds(
         scores.append(score)
         trial.report(score, fold)
         if not math.isfinite(score):
-            _log.warning(
+            _log.info(
                 "trial %d scored %r on fold %d of %d; its remaining folds are skipped "
                 "and the trial fails",
                 trial.number,

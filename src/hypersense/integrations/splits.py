@@ -128,9 +128,11 @@ def make_folds(
         use_strata = is_classification_target(y) if stratify is None else bool(stratify)
         splitter = _k_fold(int(cv), stratify=use_strata, seed=int(seed))
         pairs: Iterable[Any] = splitter.split(np.zeros((n_samples, 1)), y, groups)
+    elif isinstance(cv, (str, bytes)):  # a str has a `split` method too
+        raise TypeError(f"`cv` must be a number of folds, not a string (got {cv!r})")
     elif isinstance(cv, Splitter):
         pairs = cv.split(x, y, groups)
-    elif isinstance(cv, Iterable) and not isinstance(cv, (str, bytes)):
+    elif isinstance(cv, Iterable):
         pairs = cv
     else:
         raise TypeError(

@@ -105,14 +105,13 @@ def resolve_scoring(estimator: Any, scoring: Any, refit: Any) -> Scoring:
         refit: True/False, a metric name (several metrics), or a callable that
             takes ``cv_results_`` and returns the best index.
     """
-    if scoring is None or isinstance(scoring, str):
+    if scoring is None:
         from sklearn.metrics import check_scoring
 
-        try:
-            single: Scorer = check_scoring(estimator, scoring=scoring)
-        except ValueError as exc:
-            raise ValueError(f"`scoring`: {exc}") from None
-        scorers: dict[str, Scorer] = {_SINGLE: single}
+        scorers: dict[str, Scorer] = {_SINGLE: check_scoring(estimator)}
+        multimetric = False
+    elif isinstance(scoring, str):
+        scorers = {_SINGLE: _named_scorer(scoring)}
         multimetric = False
     elif isinstance(scoring, (list, tuple, set, frozenset, Mapping)):
         scorers = _multimetric_scorers(scoring)

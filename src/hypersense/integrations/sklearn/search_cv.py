@@ -275,6 +275,7 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         space = translate_search_space(self.search_space)
         self._check_names(space)
         scoring = resolve_scoring(self.estimator, self.scoring, self.refit)
+        _check_target(self.estimator, y)
         X, y = indexable(X, y)  # noqa: N806
         splitter = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         folds = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
@@ -289,42 +290,46 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             return_train_score=bool(self.return_train_score),
             error_score=self.error_score,
         )
-        study = self._make_study()
-        try:
-            study.optimize(objective, n_trials=self.n_trials, n_jobs=n_jobs)
-            trials = study.trials
-        finally:
-            study.close()
-        candidates = candidates_from_trials(trials, space, len(folds))
-        _warn_about_failed_fits(candidates)
-        self.study_ = study
-        self.study_name_ = study.study_name
-        self.n_splits_ = len(folds)
-        self.multimetric_ = scoring.multimetric
-        self.scorer_: Any = (
-            dict(scoring.scorers) if scoring.multimetric else scoring.scorers["score"]
-        )
-        self.cv_results_ = build_cv_results(
-            candidates,
-            n_splits=len(folds),
-            metrics=list(scoring.scorers),
-            return_train_score=bool(self.return_train_score),
-        )
+        study = self._run_study(objective, n_jobs)
+        self._store_results(study, space, scoring, len(folds))
         self._choose_best(scoring)
         if self.refit:
             self._refit_best(X, y, fit_params)
         return self
 
+    def _run_study(self, objective: SearchObjective, n_jobs: int) -> Study:
+        study = self._make_study()
+        try:
+            study.optimize(objective, n_trials=self.n_trials, n_jobs=n_jobs)
+        finally:
+            study.close()  # stops the heartbeat thread of a shared storage
+        return study
+
+    def _store_results(
+        self, study: Study, space: EstimatorSpace, scoring: Scoring, n_splits: int
+    ) -> None:
+        """Set ``cv_results_`` and the attributes describing the search."""
+        candidates = candidates_from_trials(study.trials, space, n_splits)
+        results = build_cv_results(
+            candidates,
+            n_splits=n_splits,
+            metrics=list(scoring.scorers),
+            return_train_score=bool(self.return_train_score),
+        )
+        _raise_if_none_finished(results, candidates, scoring.search_metric)
+        _warn_about_failed_fits(candidates)
+        self.study_ = study
+        self.study_name_ = study.study_name
+        self.n_splits_ = n_splits
+        self.multimetric_ = scoring.multimetric
+        self.scorer_: Any = (
+            dict(scoring.scorers) if scoring.multimetric else scoring.scorers["score"]
+        )
+        self.cv_results_ = results
+
     def _choose_best(self, scoring: Scoring) -> None:
         results = self.cv_results_
         means = results[f"mean_test_{scoring.search_metric}"]
-        if not np.isfinite(means).any():
-            states = sorted(set(results["trial_state"]))
-            raise SearchFailedError(
-                f"none of the {len(means)} candidates has a finite mean "
-                f"{scoring.search_metric!r} score (trial states: {states}); see `cv_results_` "
-                "and the FitFailedWarning for the errors"
-            )
         if not (self.refit or not scoring.multimetric):
             return
         if callable(self.refit):
@@ -433,7 +438,7 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
 
     # ------------------------------------------------------ sklearn protocol
     def __sklearn_tags__(self) -> Any:
-        """The base estimator's kind (classifier, regressor...) and input tags."""
+        """The base estimator's kind (classifier, regressor...), target and input tags."""
         from sklearn.utils import get_tags
 
         tags = super().__sklearn_tags__()
@@ -441,6 +446,7 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         tags.estimator_type = inner.estimator_type
         tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
         tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
+        tags.target_tags = copy.deepcopy(inner.target_tags)
         tags.input_tags.pairwise = inner.input_tags.pairwise
         tags.input_tags.sparse = inner.input_tags.sparse
         return tags
@@ -463,9 +469,45 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         return state
 
 
+def _check_target(estimator: Any, y: Any) -> None:
+    """A supervised estimator needs ``y``: say so before any fold fails on it."""
+    from sklearn.utils import get_tags
+
+    if y is None and get_tags(estimator).target_tags.required:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
+        )
+
+
+def _fit_errors(candidates: Sequence[Candidate]) -> list[str]:
+    """Error texts of the failed fits, in trial and fold order."""
+    return [f.error for c in candidates for f in c.folds if f is not None and f.error]
+
+
+def _raise_if_none_finished(
+    results: dict[str, Any], candidates: Sequence[Candidate], metric: str
+) -> None:
+    """Raise SearchFailedError, quoting the first fit error, when no candidate has
+    a finite mean score (like ``GridSearchCV`` when every fit failed)."""
+    means = results[f"mean_test_{metric}"]
+    if np.isfinite(means).any():
+        return
+    states = sorted(set(results["trial_state"]))
+    errors = _fit_errors(candidates)
+    cause = (
+        f"the first of {len(errors)} failed fits: {errors[0]}"
+        if errors
+        else "see the trials of `study_` for why"
+    )
+    raise SearchFailedError(
+        f"none of the {len(means)} candidates has a finite mean {metric!r} score "
+        f"(trial states: {states}); {cause}"
+    )
+
+
 def _warn_about_failed_fits(candidates: Sequence[Candidate]) -> None:
     """Warn, like ``GridSearchCV``, when some fits failed (with ``error_score`` a number)."""
-    errors = [f.error for c in candidates for f in c.folds if f is not None and f.error]
+    errors = _fit_errors(candidates)
     if not errors:
         return
     n_fits = sum(f is not None for c in candidates for f in c.folds)

@@ -46,7 +46,10 @@ __all__ = [
 ALTERNATIVE_PARAM = "search_space_alternative"
 
 _STORABLE = (str, int, float, bool, type(None))
-_SUPPORTED_SCIPY = "scipy.stats loguniform, uniform or randint"
+_SUPPORTED = (
+    "(supported: a list of values, a hypersense Distribution, or scipy.stats "
+    "loguniform, uniform or randint)"
+)
 
 
 @dataclass(frozen=True)
@@ -122,9 +125,7 @@ def _from_scipy(frozen: Any) -> ParameterTranslation:
     if kind == "randint":
         return ParameterTranslation(IntDistribution(int(low), int(high)))
     raise InvalidDistributionError(
-        f"scipy.stats.{kind} has no hypersense equivalent; use {_SUPPORTED_SCIPY}, a list "
-        "of values or a hypersense Distribution",
-        f"{kind}{tuple(frozen.args)!r}",
+        f"scipy.stats.{kind} cannot be translated {_SUPPORTED}", f"{kind}{tuple(frozen.args)!r}"
     )
 
 
@@ -150,9 +151,7 @@ def translate_parameter(name: str, spec: Any) -> ParameterTranslation:
     except InvalidDistributionError as exc:
         raise exc.for_parameter(name) from None
     raise InvalidDistributionError(
-        "a search-space entry must be a list of values, a hypersense Distribution or a "
-        f"{_SUPPORTED_SCIPY} distribution",
-        f"{spec!r} of type {type(spec).__name__}",
+        f"unsupported search-space entry {_SUPPORTED}", f"{spec!r} of type {type(spec).__name__}"
     ).for_parameter(name)
 
 
