@@ -27,7 +27,7 @@ from hypersense.torch.optimizers import build_optimizer  # noqa: E402
 from hypersense.torch.recipe import OPTIMIZERS, SCHEDULES, TrainingRecipe  # noqa: E402
 from hypersense.torch.result import StopReason, TrainingAttr, TrainingResult  # noqa: E402
 from hypersense.torch.schedules import lr_trajectory  # noqa: E402
-from hypersense.torch.seeding import seed_worker, seeded_global_rngs  # noqa: E402
+from hypersense.torch.seeding import seeded_global_rngs  # noqa: E402
 from hypersense.torch.spaces import RecipeSpace, suggest_recipe  # noqa: E402
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "fit",
     "lr_trajectory",
     "make_batches",
-    "seed_worker",
     "seeded_global_rngs",
     "suggest_recipe",
 ]

@@ -4,8 +4,7 @@
   by :class:`TensorBatches`, which indexes the tensors directly (no per-example
   Python work, unlike a DataLoader over a TensorDataset).
 - A ``torch.utils.data.Dataset``: wrapped in a DataLoader with a seeded
-  generator for the shuffle and :func:`~hypersense.torch.seeding.seed_worker`
-  for its worker processes.
+  generator, which fixes the shuffle and the seeds of its worker processes.
 - A ``DataLoader``: used as given (its batch size, sampler and workers). A
   loader without its own generator shuffles from torch's global generator,
   which the training helper seeds.
@@ -21,10 +20,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeAlias
 
 import numpy as np
-import torch
 from torch.utils.data import DataLoader, Dataset
 
-from hypersense.torch.seeding import seed_worker
+import torch
 
 __all__ = ["Batches", "DataSource", "TensorBatches", "make_batches"]
 
@@ -153,7 +151,6 @@ def make_batches(
             shuffle=shuffle,
             num_workers=num_workers,
             generator=generator,
-            worker_init_fn=seed_worker if num_workers > 0 else None,
             persistent_workers=num_workers > 0,
             pin_memory=pin_memory,
         )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-
 from hypersense.torch.recipe import TrainingRecipe
 
 __all__ = ["StopReason", "TrainingAttr", "TrainingResult"]
@@ -106,4 +105,3 @@ class TrainingResult:
         if self.val_metric is not None:
             attrs[TrainingAttr.VAL_METRIC] = list(self.val_metric)
         return attrs
-

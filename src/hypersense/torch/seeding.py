@@ -5,8 +5,10 @@ code come from the global generators of ``random``, ``numpy.random`` and
 ``torch``; :func:`seeded_global_rngs` seeds all of them for the length of a
 training run and puts their previous states back afterwards, so training does
 not leave global state behind. Mini-batch order comes from a separate
-``torch.Generator`` (:func:`derive_seeds` gives it its own stream), and
-data-loader worker processes seed their own generators with :func:`seed_worker`.
+``torch.Generator`` (:func:`derive_seeds` gives it its own stream). DataLoader
+worker processes need nothing more: PyTorch seeds each worker's Python, NumPy
+and torch generators from the loader's base seed and the worker's id, and the
+base seed comes from the loader's (seeded) generator.
 """
 
 from __future__ import annotations
@@ -16,12 +18,12 @@ import random
 from collections.abc import Iterator
 
 import numpy as np
+
 import torch
 
 __all__ = [
     "derive_seeds",
     "seed_global_rngs",
-    "seed_worker",
     "seeded_global_rngs",
 ]
 
@@ -69,16 +71,3 @@ def seeded_global_rngs(seed: int | None) -> Iterator[None]:
         torch.random.set_rng_state(torch_state)
         if cuda_states is not None:
             torch.cuda.set_rng_state_all(cuda_states)
-
-
-def seed_worker(worker_id: int) -> None:
-    """``worker_init_fn`` for a DataLoader: seed a worker's Python and NumPy generators.
-
-    PyTorch seeds each worker's torch generator with the loader's base seed plus
-    the worker id, but leaves ``random`` and ``numpy.random`` as forked from the
-    parent, so every worker would draw the same augmentations. This derives
-    them from the worker's torch seed instead.
-    """
-    worker_seed = torch.initial_seed() % 2**32
-    np.random.seed(worker_seed)
-    random.seed(worker_seed)

@@ -104,7 +104,8 @@ class RecipeSpace:
 
     Args:
         tuned: Field name -> distribution to suggest from, when the field is
-            active (see :data:`ACTIVE_WHEN`). None: :func:`standard_distributions`.
+            active (see :data:`ACTIVE_WHEN`). None: :func:`standard_distributions`
+            for every field not in ``fixed``.
         fixed: Field name -> value used as it is, never suggested.
 
     Fields in neither mapping keep the recipe's defaults. Narrow or fix parts
@@ -117,8 +118,10 @@ class RecipeSpace:
         tuned: Mapping[str, Distribution] | None = None,
         fixed: Mapping[str, Any] | None = None,
     ) -> None:
-        self._tuned = dict(standard_distributions() if tuned is None else tuned)
         self._fixed = dict(fixed or {})
+        if tuned is None:
+            tuned = {k: d for k, d in standard_distributions().items() if k not in self._fixed}
+        self._tuned = dict(tuned)
         _check_names(self._tuned, "tuned")
         _check_names(self._fixed, "fixed")
         both = sorted(set(self._tuned) & set(self._fixed))
