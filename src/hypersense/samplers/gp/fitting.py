@@ -1,0 +1,96 @@
+"""Fitting the GP hyperparameters: maximum a posteriori with several restarts."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import NDArray
+
+from hypersense.samplers.gp.kernels import KernelParams, pairwise_deltas
+from hypersense.samplers.gp.likelihood import HyperPrior, negative_log_posterior
+
+__all__ = ["NOISE_FLOOR", "fit_kernel_params"]
+
+_log = logging.getLogger(__name__)
+
+#: Smallest noise variance (standardised outputs): keeps the Cholesky factor of
+#: the covariance stable when points nearly coincide, costs nothing in accuracy.
+NOISE_FLOOR = 1e-6
+
+# Box on theta (log hyperparameters): length scales from far below a grid cell
+# to "this parameter does not matter"; variances within a factor 100 of the
+# standardised scale; noise up to four times the output variance.
+_LOG_LS_BOUNDS = (math.log(1e-3), math.log(1e3))
+_LOG_SIGNAL_BOUNDS = (math.log(1e-2), math.log(1e2))
+_LOG_NOISE_BOUNDS = (math.log(1e-9), math.log(4.0))
+_MAX_ITER = 200
+
+
+def fit_kernel_params(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    is_categorical: NDArray[np.bool_],
+    *,
+    rng: np.random.Generator,
+    n_restarts: int = 3,
+    fit_noise: bool = True,
+    prior: HyperPrior | None = None,
+) -> KernelParams:
+    """The maximum a posteriori hyperparameters of a zero-mean Matérn-5/2 GP.
+
+    L-BFGS-B runs from the prior median and from ``n_restarts - 1`` draws of a
+    narrowed prior; the best posterior value wins. Restarts matter because the
+    marginal likelihood often has a "everything is noise" mode (long length
+    scales, large noise) next to the useful one.
+
+    Args:
+        x: Inputs in model space; shape ``(n, d)``.
+        y: Standardised targets; shape ``(n,)``.
+        is_categorical: Shape ``(d,)``.
+        rng: Source of the restart points.
+        n_restarts: Number of L-BFGS-B runs (>= 1).
+        fit_noise: Fit the noise variance; else fix it at :data:`NOISE_FLOOR`.
+        prior: Priors on the log hyperparameters (defaults when None).
+
+    Returns:
+        The fitted hyperparameters (the prior median if every run failed).
+    """
+    n_dims = x.shape[1]
+    locs, scales = (prior or HyperPrior()).locs_scales(n_dims, fit_noise=fit_noise)
+    bounds = [_LOG_LS_BOUNDS] * n_dims + [_LOG_SIGNAL_BOUNDS]
+    if fit_noise:
+        bounds.append(_LOG_NOISE_BOUNDS)
+    lower, upper = np.array(bounds).T
+    deltas = pairwise_deltas(x, is_categorical)
+    args = (deltas, y, locs, scales, NOISE_FLOOR)
+    starts = [locs] + [
+        locs + 0.5 * scales * rng.standard_normal(locs.shape) for _ in range(1, n_restarts)
+    ]
+    best_theta, best_value = np.clip(locs, lower, upper), math.inf
+    for start in starts:
+        result = scipy.optimize.minimize(
+            negative_log_posterior,
+            np.clip(start, lower, upper),
+            args=args,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": _MAX_ITER},
+        )
+        if np.isfinite(result.fun) and result.fun < best_value:
+            best_theta, best_value = result.x, float(result.fun)
+    if not math.isfinite(best_value):
+        _log.warning("GP hyperparameter fit failed on %d points; using the prior median", len(y))
+    return _params_from_theta(best_theta, n_dims, fit_noise=fit_noise)
+
+
+def _params_from_theta(theta: NDArray[np.float64], n_dims: int, *, fit_noise: bool) -> KernelParams:
+    noise = NOISE_FLOOR + (math.exp(theta[n_dims + 1]) if fit_noise else 0.0)
+    return KernelParams(
+        lengthscales=np.exp(theta[:n_dims]),
+        signal_var=math.exp(theta[n_dims]),
+        noise_var=noise,
+    )

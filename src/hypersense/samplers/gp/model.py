@@ -1,0 +1,174 @@
+"""The GP posterior: mean and variance of the latent function, with input gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+from numpy.typing import NDArray
+
+from hypersense.samplers.gp.kernels import (
+    KernelParams,
+    kernel_matrix,
+    matern52,
+    matern52_derivative,
+    scaled_sq_distances,
+)
+
+__all__ = ["GPPosterior"]
+
+# Predictions are made in row blocks so a (batch, n) cross-covariance never
+# exceeds this many entries (16 MiB of float64).
+_MAX_BLOCK_ENTRIES = 1 << 21
+# Relative jitter added to the diagonal, in growing steps, if a Cholesky fails.
+_JITTERS = (0.0, 1e-8, 1e-6, 1e-4)
+
+
+def _cholesky_with_jitter(cov: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Lower Cholesky factor of ``cov`` (shape ``(n, n)``), adding diagonal
+    jitter when rounding made it indefinite."""
+    scale = float(np.mean(np.diag(cov))) if cov.size else 1.0
+    for jitter in _JITTERS:
+        try:
+            chol: NDArray[np.float64] = scipy.linalg.cholesky(
+                cov + jitter * scale * np.eye(cov.shape[0]), lower=True, check_finite=False
+            )
+            return chol
+        except np.linalg.LinAlgError:
+            continue
+    raise np.linalg.LinAlgError("GP covariance is not positive definite even with jitter")
+
+
+class GPPosterior:
+    """The posterior of a zero-mean GP after observing ``y`` at ``x``.
+
+    Immutable once built: it caches the Cholesky factor of the noisy covariance
+    and ``alpha = K^-1 y``, so each prediction costs ``O(n^2)`` per point.
+
+    Args:
+        x: Inputs in model space; shape ``(n, d)``.
+        y: Targets; shape ``(n,)``.
+        params: Kernel hyperparameters.
+        is_categorical: Shape ``(d,)``; True where a column holds a choice index.
+    """
+
+    def __init__(
+        self,
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        params: KernelParams,
+        is_categorical: NDArray[np.bool_],
+        *,
+        _chol: NDArray[np.float64] | None = None,
+    ) -> None:
+        self._x = np.asarray(x, dtype=float)
+        self._y = np.asarray(y, dtype=float)
+        self._params = params
+        self._is_categorical = np.asarray(is_categorical, dtype=bool)
+        if _chol is None:
+            cov = kernel_matrix(self._x, self._x, params, self._is_categorical)
+            cov[np.diag_indices_from(cov)] += params.noise_var
+            _chol = _cholesky_with_jitter(cov)
+        self._chol = _chol
+        self._alpha = scipy.linalg.cho_solve((_chol, True), self._y, check_finite=False)
+
+    @property
+    def params(self) -> KernelParams:
+        """The kernel hyperparameters."""
+        return self._params
+
+    @property
+    def x(self) -> NDArray[np.float64]:
+        """Observed inputs; shape ``(n, d)``."""
+        return self._x
+
+    @property
+    def is_categorical(self) -> NDArray[np.bool_]:
+        """Shape ``(d,)``."""
+        return self._is_categorical
+
+    def with_fantasies(self, x_new: NDArray[np.float64]) -> GPPosterior:
+        """This posterior after also "observing" its own mean at ``x_new``.
+
+        The kriging-believer fantasy of pending evaluations: the mean is
+        unchanged everywhere while the variance shrinks around ``x_new``, so an
+        acquisition stops proposing points next to evaluations still running.
+        The Cholesky factor is extended by a block update in ``O(n^2 m)``.
+
+        Args:
+            x_new: Pending inputs; shape ``(m, d)``.
+        """
+        if x_new.shape[0] == 0:
+            return self
+        mean, _ = self.mean_var(x_new)
+        k21 = kernel_matrix(x_new, self._x, self._params, self._is_categorical)
+        k22 = kernel_matrix(x_new, x_new, self._params, self._is_categorical)
+        k22[np.diag_indices_from(k22)] += self._params.noise_var
+        l21 = scipy.linalg.solve_triangular(self._chol, k21.T, lower=True, check_finite=False).T
+        l22 = _cholesky_with_jitter(k22 - l21 @ l21.T)
+        n, m = self._x.shape[0], x_new.shape[0]
+        chol = np.zeros((n + m, n + m))
+        chol[:n, :n] = self._chol
+        chol[n:, :n] = l21
+        chol[n:, n:] = l22
+        return GPPosterior(
+            np.vstack([self._x, x_new]),
+            np.concatenate([self._y, mean]),
+            self._params,
+            self._is_categorical,
+            _chol=chol,
+        )
+
+    def mean_var(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Posterior mean and variance of the latent function (no noise).
+
+        Args:
+            x: Shape ``(b, d)``.
+
+        Returns:
+            Mean and variance, each of shape ``(b,)``; the variance is clipped
+            at a tiny positive value.
+        """
+        rows = max(1, _MAX_BLOCK_ENTRIES // max(1, self._x.shape[0]))
+        means, variances = [], []
+        for start in range(0, x.shape[0], rows):
+            block = x[start : start + rows]
+            k = kernel_matrix(block, self._x, self._params, self._is_categorical)
+            v = scipy.linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
+            means.append(k @ self._alpha)
+            variances.append(self._params.signal_var - np.einsum("ij,ij->j", v, v))
+        mean = np.concatenate(means) if means else np.zeros(0)
+        var = np.concatenate(variances) if variances else np.zeros(0)
+        return mean, np.maximum(var, 1e-12 * self._params.signal_var)
+
+    def mean_var_grad(
+        self, x: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Mean, variance and their gradients with respect to the inputs.
+
+        With ``G = s2 m'(t)`` (shape ``(b, n)``), ``dk_bi/dx_bj = 2 rho_j G_bi
+        (x_bj - X_ij)`` for a numeric dimension, so both gradients reduce to
+        matrix products and never form a ``(b, n, d)`` array. Categorical
+        dimensions get gradient 0 (they are searched discretely).
+
+        Args:
+            x: Shape ``(b, d)``.
+
+        Returns:
+            ``(mean (b,), var (b,), d mean/dx (b, d), d var/dx (b, d))``.
+        """
+        params, xs = self._params, self._x
+        t = scaled_sq_distances(x, xs, params.inv_sq_lengthscales, self._is_categorical)
+        k = params.signal_var * matern52(t)
+        g = params.signal_var * matern52_derivative(t)
+        v = scipy.linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
+        beta = scipy.linalg.solve_triangular(self._chol.T, v, lower=False, check_finite=False).T
+        mean = k @ self._alpha
+        var = params.signal_var - np.einsum("ij,ij->j", v, v)
+        two_rho = 2.0 * params.inv_sq_lengthscales * ~self._is_categorical
+        g_alpha = g * self._alpha
+        d_mean = two_rho * (x * g_alpha.sum(axis=1, keepdims=True) - g_alpha @ xs)
+        g_beta = g * beta
+        d_var = -2.0 * two_rho * (x * g_beta.sum(axis=1, keepdims=True) - g_beta @ xs)
+        floor = 1e-12 * params.signal_var
+        d_var = np.where((var > floor)[:, None], d_var, 0.0)
+        return mean, np.maximum(var, floor), d_mean, d_var

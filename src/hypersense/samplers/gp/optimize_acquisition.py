@@ -1,0 +1,256 @@
+"""Maximising an acquisition over a mixed continuous / integer / categorical space.
+
+1. Candidates: a scrambled Sobol set over the whole space (global) and
+   perturbations of the best observed points (local, scaled by the fitted
+   length scales), every discrete coordinate on a value its parameter can take.
+2. The best few of each kind start a local search that alternates
+   (a) L-BFGS-B on the continuous coordinates, preconditioned by the length
+   scales (the acquisition is a function of ``x / l``, so optimising
+   ``z = x / l`` equalises its curvature across dimensions), and
+   (b) a discrete search of each integer / categorical coordinate over its
+   values: all of them for categoricals and short grids, otherwise a stencil
+   of near and far neighbours. Integers are therefore never relaxed and
+   rounded: the acquisition is compared only at values the parameter takes.
+3. The best point found wins.
+
+All starts are refined in one L-BFGS-B run on the sum of their acquisitions:
+the problem is separable, so this is the same optimum with one Python-level
+loop instead of one per start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+import numpy as np
+import scipy.optimize
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from hypersense.samplers.gp.model_space import ModelSpace
+
+__all__ = ["Acquisition", "optimize_acquisition"]
+
+_LOG2_N_GLOBAL = 10  # 1024 Sobol candidates
+_N_LOCAL = 512
+_N_STARTS_GLOBAL = 4
+_N_STARTS_LOCAL = 4
+_MAX_ROUNDS = 4
+_LBFGS_MAXITER = 100
+_EXHAUSTIVE_MAX = 16  # grids up to this size are searched exhaustively
+
+
+class Acquisition(Protocol):
+    """A batched acquisition function to maximise."""
+
+    def __call__(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Values at the rows of ``x`` (shape ``(b, d)``); shape ``(b,)``."""
+        ...
+
+    def value_and_grad(
+        self, x: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Values (shape ``(b,)``) and gradients (shape ``(b, d)``)."""
+        ...
+
+
+def optimize_acquisition(
+    acquisition: Acquisition,
+    model_space: ModelSpace,
+    *,
+    lengthscales: NDArray[np.float64],
+    incumbents: NDArray[np.float64],
+    rng: np.random.Generator,
+    fixed: Mapping[int, float] | None = None,
+) -> tuple[NDArray[np.float64], float]:
+    """The model-space point that maximises ``acquisition``, and its value.
+
+    Args:
+        acquisition: Function to maximise.
+        model_space: Which dimensions are continuous, discrete or categorical.
+        lengthscales: Fitted length scales; shape ``(d,)``.
+        incumbents: Good observed points to search around, best first;
+            shape ``(k, d)`` (``k`` may be 0).
+        rng: Source of the candidates.
+        fixed: Model-space values of dimensions that must not move (e.g.
+            parameters given by ``enqueue_trial``).
+
+    Returns:
+        The point (shape ``(d,)``) and its acquisition value.
+    """
+    fixed = dict(fixed or {})
+    free = np.ones(model_space.n_dims, dtype=bool)
+    free[list(fixed)] = False
+    pools = [_global_candidates(model_space, rng)]
+    if incumbents.shape[0]:
+        pools.append(_local_candidates(model_space, incumbents, lengthscales, free, rng))
+    starts = []
+    for pool, n_starts in zip(pools, (_N_STARTS_GLOBAL, _N_STARTS_LOCAL), strict=False):
+        pool = _with_fixed(pool, fixed)
+        starts.append(_top_unique(pool, acquisition(pool), n_starts))
+    x = np.vstack(starts)
+    values = acquisition(x)
+    continuous = np.array([j for j in model_space.continuous_dims if free[j]], dtype=np.int64)
+    discrete = [int(j) for j in model_space.discrete_dims if free[j]]
+    for _ in range(_MAX_ROUNDS):
+        if continuous.size:
+            x, values = _refine_continuous(acquisition, x, values, continuous, lengthscales)
+        changed = False
+        for j in discrete:
+            x, values, moved = _search_discrete(acquisition, x, values, model_space.grid(j), j)
+            changed |= moved
+        if not changed:
+            break
+    best = int(np.argmax(values))
+    return x[best], float(values[best])
+
+
+def _with_fixed(x: NDArray[np.float64], fixed: Mapping[int, float]) -> NDArray[np.float64]:
+    for j, value in fixed.items():
+        x[:, j] = value
+    return x
+
+
+def _global_candidates(model_space: ModelSpace, rng: np.random.Generator) -> NDArray[np.float64]:
+    """Scrambled Sobol points over the space; shape ``(2**10, d)``."""
+    engine = qmc.Sobol(d=model_space.n_dims, scramble=True, rng=rng)
+    return model_space.from_unit_cube(engine.random_base2(_LOG2_N_GLOBAL))
+
+
+def _local_candidates(
+    model_space: ModelSpace,
+    incumbents: NDArray[np.float64],
+    lengthscales: NDArray[np.float64],
+    free: NDArray[np.bool_],
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Perturbations of the incumbents; shape ``(_N_LOCAL, d)``.
+
+    Each candidate moves a random subset of about four free dimensions (all of
+    them in low dimension): numeric ones by a Gaussian step of a fifth of their
+    length scale (at least one grid cell), categorical ones to a random choice.
+    """
+    d = model_space.n_dims
+    n_free = max(int(free.sum()), 1)
+    base = incumbents[rng.integers(incumbents.shape[0], size=_N_LOCAL)]
+    moves = (rng.random((_N_LOCAL, d)) < min(1.0, 4.0 / n_free)) & free
+    free_dims = np.flatnonzero(free)
+    if free_dims.size:  # every candidate moves at least one dimension
+        moves[np.arange(_N_LOCAL), rng.choice(free_dims, _N_LOCAL)] = True
+    step = np.clip(0.2 * lengthscales, 1e-3, 0.25)
+    for j, units in enumerate(model_space.unit_values):
+        if units is not None and not model_space.is_categorical[j]:
+            step[j] = max(step[j], 1.0 / len(units))
+    x = np.array(base, copy=True)
+    numeric = ~model_space.is_categorical
+    x[:, numeric] += (step * rng.standard_normal((_N_LOCAL, d)))[:, numeric] * moves[:, numeric]
+    x[:, numeric] = np.clip(x[:, numeric], 0.0, 1.0)
+    for c in np.flatnonzero(model_space.is_categorical):
+        choices = model_space.unit_values[c]
+        assert choices is not None
+        draw = rng.integers(len(choices), size=_N_LOCAL).astype(float)
+        x[:, c] = np.where(moves[:, c], draw, x[:, c])
+    return model_space.snap(x)
+
+
+def _tolerance(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Smallest gain that counts as an improvement: batched evaluations of the
+    same point may differ in the last bits, which must not count as a move."""
+    return 1e-10 * (1.0 + np.abs(values))
+
+
+def _top_unique(x: NDArray[np.float64], values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """The ``n`` distinct rows of ``x`` with the highest values."""
+    order = np.argsort(-values, kind="stable")
+    _, first = np.unique(x[order], axis=0, return_index=True)
+    keep = order[np.sort(first)][:n]
+    return x[keep]
+
+
+def _refine_continuous(
+    acquisition: Acquisition,
+    x: NDArray[np.float64],
+    values: NDArray[np.float64],
+    dims: NDArray[np.int64],
+    lengthscales: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """L-BFGS-B on the continuous coordinates of every start at once.
+
+    Args:
+        x: Starts; shape ``(b, d)``.
+        values: Their acquisition values; shape ``(b,)``.
+        dims: Continuous dimensions to move.
+        lengthscales: Shape ``(d,)``.
+
+    Returns:
+        The refined points and values; a start that got worse keeps its old point.
+    """
+    scale = lengthscales[dims]
+    n_starts = x.shape[0]
+
+    def negative_sum(z_flat: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
+        point = np.array(x, copy=True)
+        point[:, dims] = z_flat.reshape(n_starts, -1) * scale
+        value, grad = acquisition.value_and_grad(point)
+        return -float(value.sum()), -(grad[:, dims] * scale).ravel()
+
+    bounds = [(0.0, 1.0 / s) for s in scale] * n_starts
+    result = scipy.optimize.minimize(
+        negative_sum,
+        (x[:, dims] / scale).ravel(),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": _LBFGS_MAXITER},
+    )
+    refined = np.array(x, copy=True)
+    refined[:, dims] = np.clip(result.x.reshape(n_starts, -1) * scale, 0.0, 1.0)
+    new_values = acquisition(refined)
+    better = new_values > values + _tolerance(values)
+    return np.where(better[:, None], refined, x), np.where(better, new_values, values)
+
+
+def _search_discrete(
+    acquisition: Acquisition,
+    x: NDArray[np.float64],
+    values: NDArray[np.float64],
+    grid: NDArray[np.float64],
+    j: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], bool]:
+    """Move coordinate ``j`` of each start to its best value among a candidate set.
+
+    Args:
+        x: Starts; shape ``(b, d)``.
+        values: Their acquisition values; shape ``(b,)``.
+        grid: The values of dimension ``j`` in model space, sorted; shape ``(m,)``.
+        j: The dimension.
+
+    Returns:
+        The moved points, their values, and whether any start moved.
+    """
+    m, n_starts = len(grid), x.shape[0]
+    if m <= 1:
+        return x, values, False
+    if m <= _EXHAUSTIVE_MAX:
+        index = np.broadcast_to(np.arange(m), (n_starts, m))
+    else:
+        current = np.argmin(np.abs(x[:, j, None] - grid[None, :]), axis=1)
+        powers = 2 ** np.arange(int(np.log2(m)) + 1)
+        offsets = np.concatenate([-powers, powers])
+        spread = np.linspace(0, m - 1, _EXHAUSTIVE_MAX).round().astype(np.int64)
+        index = np.hstack(
+            [current[:, None] + offsets, np.broadcast_to(spread, (n_starts, spread.size))]
+        )
+        index = np.clip(index, 0, m - 1)
+    trial = np.repeat(x[:, None, :], index.shape[1], axis=1)
+    trial[:, :, j] = grid[index]
+    trial_values = acquisition(trial.reshape(-1, x.shape[1])).reshape(n_starts, -1)
+    best = np.argmax(trial_values, axis=1)
+    best_values = trial_values[np.arange(n_starts), best]
+    better = (best_values > values + _tolerance(values)) & (
+        grid[index[np.arange(n_starts), best]] != x[:, j]
+    )
+    moved = np.array(x, copy=True)
+    moved[better, j] = grid[index[better, best[better]]]
+    return moved, np.where(better, best_values, values), bool(better.any())

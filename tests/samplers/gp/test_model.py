@@ -1,0 +1,89 @@
+"""The GP posterior: closed-form cases, a 1-D function, gradients, fantasies."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from hypersense.samplers.gp.fitting import fit_kernel_params
+from hypersense.samplers.gp.kernels import KernelParams, matern52
+from hypersense.samplers.gp.model import GPPosterior
+
+NUMERIC_1D = np.array([False])
+
+
+def _params(ls: list[float], signal: float = 1.0, noise: float = 1e-6) -> KernelParams:
+    return KernelParams(lengthscales=np.array(ls), signal_var=signal, noise_var=noise)
+
+
+def test_single_observation_posterior_is_the_closed_form() -> None:
+    params = _params([0.5], signal=2.0, noise=0.1)
+    gp = GPPosterior(np.array([[0.3]]), np.array([1.5]), params, NUMERIC_1D)
+    x = np.array([[0.3], [0.6], [0.9]])
+    k = 2.0 * matern52(((x[:, 0] - 0.3) / 0.5) ** 2)
+    mean, var = gp.mean_var(x)
+    np.testing.assert_allclose(mean, k * 1.5 / 2.1, rtol=1e-12)
+    np.testing.assert_allclose(var, 2.0 - k * k / 2.1, rtol=1e-12)
+
+
+def test_posterior_of_a_smooth_1d_function_recovers_it() -> None:
+    def f(x: np.ndarray) -> np.ndarray:
+        return np.sin(2 * math.pi * x) + x
+
+    x_train = np.linspace(0, 1, 15)[:, None]
+    y = f(x_train[:, 0])
+    params = fit_kernel_params(
+        x_train, y, NUMERIC_1D, rng=np.random.default_rng(0), fit_noise=False
+    )
+    gp = GPPosterior(x_train, y, params, NUMERIC_1D)
+    x_test = np.linspace(0.02, 0.98, 49)[:, None]
+    mean, var = gp.mean_var(x_test)
+    np.testing.assert_allclose(mean, f(x_test[:, 0]), atol=0.02)
+    _, var_train = gp.mean_var(x_train)
+    assert np.all(var_train < 1e-4)
+    # Uncertainty grows outside the data.
+    assert gp.mean_var(np.array([[1.3]]))[1][0] > 10 * var.max()
+
+
+def test_mean_and_variance_gradients_match_finite_differences() -> None:
+    rng = np.random.default_rng(3)
+    is_cat = np.array([False, True, False])
+    x = np.column_stack([rng.random(10), rng.integers(2, size=10), rng.random(10)])
+    y = rng.standard_normal(10)
+    gp = GPPosterior(x, y, _params([0.4, 1.0, 0.7], noise=1e-3), is_cat)
+    at = np.array([[0.2, 1.0, 0.5], [0.9, 0.0, 0.1]])
+    _, _, d_mean, d_var = gp.mean_var_grad(at)
+    h = 1e-6
+    for j in (0, 2):
+        step = np.zeros(3)
+        step[j] = h
+        m1, v1 = gp.mean_var(at + step)
+        m0, v0 = gp.mean_var(at - step)
+        np.testing.assert_allclose(d_mean[:, j], (m1 - m0) / (2 * h), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(d_var[:, j], (v1 - v0) / (2 * h), rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(d_mean[:, 1], 0.0)
+    mean, var, _, _ = gp.mean_var_grad(at)
+    np.testing.assert_allclose((mean, var), gp.mean_var(at), rtol=1e-12)
+
+
+def test_fantasies_keep_the_mean_and_shrink_the_variance_at_pending_points() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.random((8, 2))
+    y = rng.standard_normal(8)
+    params = _params([0.3, 0.3], noise=1e-4)
+    gp = GPPosterior(x, y, params, np.zeros(2, dtype=bool))
+    pending = np.array([[0.5, 0.5], [0.1, 0.9]])
+    believer = gp.with_fantasies(pending)
+    probe = rng.random((20, 2))
+    np.testing.assert_allclose(believer.mean_var(probe)[0], gp.mean_var(probe)[0], atol=1e-8)
+    assert np.all(believer.mean_var(probe)[1] <= gp.mean_var(probe)[1] + 1e-12)
+    assert np.all(believer.mean_var(pending)[1] < 2e-4)
+    # The block-updated factor equals a factorisation from scratch.
+    scratch = GPPosterior(
+        np.vstack([x, pending]),
+        np.concatenate([y, gp.mean_var(pending)[0]]),
+        params,
+        np.zeros(2, dtype=bool),
+    )
+    np.testing.assert_allclose(believer.mean_var(probe), scratch.mean_var(probe), atol=1e-9)

@@ -1,0 +1,42 @@
+"""Output standardisation and the power warp of heavy-tailed losses."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hypersense.samplers.gp.warping import fit_output_warp, is_heavy_tailed
+
+
+def test_light_tailed_losses_are_only_standardised() -> None:
+    y = np.random.default_rng(0).normal(5.0, 2.0, size=60)
+    warp = fit_output_warp(y)
+    assert warp.yeo_johnson_lambda is None
+    z = warp(y)
+    assert abs(z.mean()) < 1e-12 and abs(z.std() - 1) < 1e-12
+    np.testing.assert_allclose(z, (y - y.mean()) / y.std())
+
+
+def test_heavy_tailed_losses_are_warped_monotonically_towards_gaussian() -> None:
+    rng = np.random.default_rng(1)
+    y = np.exp(rng.normal(0.0, 2.0, size=60))  # log-normal: a long right tail
+    warp = fit_output_warp(y)
+    assert warp.yeo_johnson_lambda is not None and warp.yeo_johnson_lambda < 1
+    z = warp(y)
+    np.testing.assert_array_equal(np.argsort(z), np.argsort(y))
+    assert abs(z.mean()) < 1e-9 and abs(z.std() - 1) < 1e-9
+    assert not is_heavy_tailed(z)
+    # Values between the observed ones land between their images.
+    probe = np.sort(rng.uniform(y.min(), y.max(), size=50))
+    assert np.all(np.diff(warp(probe)) >= 0)
+
+
+def test_warp_can_be_disabled_and_constant_losses_do_not_break_it() -> None:
+    y = np.exp(np.random.default_rng(2).normal(0.0, 2.0, size=30))
+    assert fit_output_warp(y, allow_power=False).yeo_johnson_lambda is None
+    flat = fit_output_warp(np.full(10, 3.0))
+    np.testing.assert_array_equal(flat(np.full(10, 3.0)), 0.0)
+
+
+def test_a_single_far_outlier_counts_as_heavy_tailed() -> None:
+    z = np.concatenate([np.linspace(-1, 1, 30), [40.0]])
+    assert is_heavy_tailed((z - z.mean()) / z.std())
