@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
+from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.evolution.cma_replay import (
@@ -24,7 +25,7 @@ from hypersense.samplers.evolution.cma_replay import (
     default_popsize,
     replay,
 )
-from hypersense.samplers.space_inference import intersection_space
+from hypersense.samplers.evolution.trial_memo import IncrementalIntersection, TrialMemo
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
@@ -143,12 +144,23 @@ class CmaEsSampler(Sampler):
         self._stagnation_generations = stagnation_generations
         self._with_margin = with_margin
         self._independent_sampler = independent_sampler
+        self._fresh_caches()
+
+    def _fresh_caches(self) -> None:
+        """In-memory caches (dropped when pickled; they change no result)."""
         self._cache = ReplayCache()
+        self._intersections: dict[Any, IncrementalIntersection] = {}
+        self._member_memo: TrialMemo[CmaMember | None] = TrialMemo()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        state["_cache"] = ReplayCache()
+        for name in ("_cache", "_intersections", "_member_memo"):
+            del state[name]
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._fresh_caches()
 
     # ------------------------------------------------------------ contract
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
@@ -160,7 +172,8 @@ class CmaEsSampler(Sampler):
         completed = history.trials((TrialState.COMPLETE,), context.tags)
         if len(completed) < self._n_startup_trials:
             return SearchSpace()
-        shared = intersection_space(completed)
+        scope = tuple(sorted(context.tags.items()))
+        shared = self._intersections.setdefault(scope, IncrementalIntersection())(completed)
         return SearchSpace(
             {n: d for n, d in shared.items() if not isinstance(d, CategoricalDistribution)}
         )
@@ -196,7 +209,7 @@ class CmaEsSampler(Sampler):
             return self._independent_sampler.sample_independent(
                 history, context, name, distribution
             )
-        return distribution.from_unit(float(context.rng.random()))
+        return distribution.from_unit(context.uniform(name))
 
     def after_trial(self, history: StudyHistory, trial: FrozenTrial) -> None:
         if self._independent_sampler is not None:
@@ -248,30 +261,26 @@ class CmaEsSampler(Sampler):
         self, history: StudyHistory, context: SamplingContext, space: SearchSpace, key: str
     ) -> list[CmaMember]:
         """The trials of this search, with points and losses of the COMPLETE ones."""
-        tagged = [
-            t
-            for t in history.trials(tags=context.tags)
-            if isinstance(t.system_attrs.get(CMA_ATTR), Mapping)
-            and t.system_attrs[CMA_ATTR].get("key") == key
-        ]
-        complete = [t for t in tagged if t.is_valid_value()]
-        losses = history.loss_matrix(complete)[:, 0] if complete else np.zeros(0)
-        loss_of = {t.number: float(v) for t, v in zip(complete, losses, strict=True)}
-        members = []
-        for trial in tagged:
-            tag = trial.system_attrs[CMA_ATTR]
-            loss = loss_of.get(trial.number)
-            members.append(
-                CmaMember(
-                    number=trial.number,
-                    restart=int(tag["restart"]),
-                    generation=int(tag["generation"]),
-                    told=tuple(int(n) for n in tag["told"]),
-                    x=None if loss is None else _told_point(trial, space, tag["x"]),
-                    loss=loss,
-                )
+        scoped = history.trials(tags=context.tags)
+        self._member_memo.begin(key, len(scoped))
+        sign = -1.0 if history.directions[0] is StudyDirection.MAXIMIZE else 1.0
+
+        def member_of(trial: FrozenTrial) -> CmaMember | None:
+            tag = trial.system_attrs.get(CMA_ATTR)
+            if not isinstance(tag, Mapping) or tag.get("key") != key:
+                return None
+            complete = trial.is_valid_value()
+            return CmaMember(
+                number=trial.number,
+                restart=int(tag["restart"]),
+                generation=int(tag["generation"]),
+                told=tuple(int(n) for n in tag["told"]),
+                x=_told_point(trial, space, tag["x"]) if complete else None,
+                loss=sign * trial.values[0] if complete and trial.values else None,
             )
-        return members
+
+        members = (self._member_memo.get(t, member_of) for t in scoped)
+        return [m for m in members if m is not None]
 
 
 def _told_point(

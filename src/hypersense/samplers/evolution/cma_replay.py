@@ -271,10 +271,18 @@ def _resolve(
 def _recorded_steps(
     members: Sequence[CmaMember], settings: CmaSettings
 ) -> list[tuple[tuple[int, int], list[CmaMember]]]:
-    """The chain of steps the history records after (0, 0), with their told members."""
+    """The chain of steps the history records after (0, 0), with their told members.
+
+    ``members`` are in number order, so each step's earliest record comes first.
+    """
     by_step: dict[tuple[int, int], list[CmaMember]] = {}
-    for m in sorted(members, key=lambda m: m.number):
-        by_step.setdefault(m.step, []).append(m)
+    for m in members:
+        step = (m.restart, m.generation)
+        group = by_step.get(step)
+        if group is None:
+            by_step[step] = [m]
+        else:
+            group.append(m)
     by_number = {m.number: m for m in members}
     chain: list[tuple[tuple[int, int], list[CmaMember]]] = []
     restart, generation = 0, 0
@@ -310,7 +318,8 @@ def replay(
     Args:
         cmaes: The ``cmaes`` module.
         settings: The search's settings.
-        members: Every trial tagged with this search's key (any state).
+        members: Every trial tagged with this search's key (any state), in
+            number order.
         cache: The in-memory cache of the sampler, updated in place.
         key: Identifies the search (space and settings) in the cache.
     """
@@ -329,8 +338,8 @@ def replay(
     cache.key, cache.chain, cache.run = key, chain, cached
     run = copy.deepcopy(cached)
 
-    current = [m for m in members if m.step == run.step and m.loss is not None]
-    current.sort(key=lambda m: m.number)
+    r, g = run.restart, run.generation
+    current = [m for m in members if m.generation == g and m.restart == r and m.loss is not None]
     popsize = settings.popsize(run.restart)
     if len(current) >= popsize:
         solutions = current[:popsize]

@@ -37,7 +37,11 @@ from hypersense.samplers.evolution.constraints import (
     ViolationCache,
     check_constraints_func,
 )
-from hypersense.samplers.evolution.generations import completed_by_generation, next_generation
+from hypersense.samplers.evolution.generations import (
+    complete_generation,
+    generation_after,
+    group_by_generation,
+)
 from hypersense.samplers.evolution.operators import (
     Crossover,
     Mutation,
@@ -46,7 +50,7 @@ from hypersense.samplers.evolution.operators import (
     mutate,
 )
 from hypersense.samplers.evolution.selection import preference_order, tournament
-from hypersense.samplers.space_inference import intersection_space
+from hypersense.samplers.evolution.trial_memo import IncrementalIntersection, TrialMemo
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.search_space import SearchSpace
@@ -135,13 +139,25 @@ class GenerationalSampler(Sampler):
         self._tournament_size = _check_count("tournament_size", tournament_size, 1)
         self._constraints_func = check_constraints_func(constraints_func)
         self._violations = ViolationCache(self._constraints_func)
+        self._fresh_caches()
+
+    def _fresh_caches(self) -> None:
+        """In-memory caches (dropped when pickled; they change no result)."""
         self._survivor_memo: dict[tuple[Any, int], tuple[int, tuple[int, ...]]] = {}
+        self._intersections: dict[Any, IncrementalIntersection] = {}
+        self._generations: TrialMemo[int | None] = TrialMemo()
+        self._points: TrialMemo[tuple[float, ...] | None] = TrialMemo()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
+        for name in ("_survivor_memo", "_intersections", "_generations", "_points"):
+            del state[name]
         state["_violations"] = ViolationCache(self._constraints_func)
-        state["_survivor_memo"] = {}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._fresh_caches()
 
     @property
     def generation_key(self) -> str:
@@ -155,17 +171,23 @@ class GenerationalSampler(Sampler):
 
     # ------------------------------------------------------------ contract
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
-        return intersection_space(history.trials((TrialState.COMPLETE,), context.tags))
+        scope = tuple(sorted(context.tags.items()))
+        intersection = self._intersections.setdefault(scope, IncrementalIntersection())
+        return intersection(history.trials((TrialState.COMPLETE,), context.tags))
 
     def sample_relative(
         self, history: StudyHistory, context: SamplingContext, space: SearchSpace
     ) -> dict[str, ParamValue]:
         scoped = history.trials(tags=context.tags)
-        generation = next_generation(scoped, self.generation_key, self._population_size)
+        self._generations.begin(self.generation_key, len(scoped))
+        groups = group_by_generation(
+            (t, self._generations.get(t, self._generation_of)) for t in scoped
+        )
+        generation = generation_after(groups, self._population_size)
         context.system_attrs[self.generation_key] = generation
         if generation == 0 or len(space) == 0:
             return {}
-        parents = self._survivors(history, scoped, generation, context.tags)
+        parents = self._survivors(history, groups, generation, context.tags)
         if not parents:
             return {}
         child, picked = self._offspring(space, parents, scoped, context.rng)
@@ -179,18 +201,20 @@ class GenerationalSampler(Sampler):
         name: str,
         distribution: Distribution,
     ) -> ParamValue:
-        return distribution.from_unit(float(context.rng.random()))
+        return distribution.from_unit(context.uniform(name))
 
     # ------------------------------------------------------------ survival
+    def _generation_of(self, trial: FrozenTrial) -> int | None:
+        return complete_generation(trial, self.generation_key)
+
     def _survivors(
         self,
         history: StudyHistory,
-        scoped: Sequence[FrozenTrial],
+        groups: Mapping[int, list[FrozenTrial]],
         generation: int,
         tags: Mapping[str, str],
     ) -> list[FrozenTrial]:
         """The parents of ``generation``, best first (recomputed or memoised)."""
-        groups = completed_by_generation(scoped, self.generation_key)
         by_number = {t.number: t for members in groups.values() for t in members}
         scope = tuple(sorted(tags.items()))
         survivors: list[FrozenTrial] = []
@@ -255,19 +279,20 @@ class GenerationalSampler(Sampler):
         self, space: SearchSpace, scoped: Sequence[FrozenTrial]
     ) -> set[tuple[float, ...]]:
         """Encoded points already evaluated or pending (complete and running trials)."""
-        points: list[Mapping[str, Any]] = []
-        for trial in scoped:
+        self._points.begin(space, len(scoped))
+
+        def point_of(trial: FrozenTrial) -> tuple[float, ...] | None:
             if trial.state is TrialState.RUNNING:
                 params = trial.proposed_params
             elif trial.state is TrialState.COMPLETE:
                 params = trial.params
             else:
-                continue
+                return None
             # A pending point proposed for another space may hold values this
             # space cannot encode (e.g. an unknown category); it cannot collide.
-            if all(name in params and d.contains(params[name]) for name, d in space.items()):
-                points.append(params)
-        if not points:
-            return set()
-        encoded = space.encode_many([dict(p) for p in points])
-        return {self._point_key(row) for row in encoded}
+            if not all(name in params and d.contains(params[name]) for name, d in space.items()):
+                return None
+            return self._point_key(space.encode(params))
+
+        points = (self._points.get(t, point_of) for t in scoped)
+        return {p for p in points if p is not None}

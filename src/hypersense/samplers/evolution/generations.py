@@ -12,12 +12,19 @@ up with more than ``population_size`` members, and all of them compete.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
 
-__all__ = ["completed_by_generation", "generation_of", "next_generation"]
+__all__ = [
+    "complete_generation",
+    "completed_by_generation",
+    "generation_after",
+    "generation_of",
+    "group_by_generation",
+    "next_generation",
+]
 
 
 def generation_of(trial: FrozenTrial, key: str) -> int | None:
@@ -32,16 +39,37 @@ def completed_by_generation(
     trials: Sequence[FrozenTrial], key: str
 ) -> dict[int, list[FrozenTrial]]:
     """COMPLETE trials grouped by their generation tag, each group in number order."""
+    return group_by_generation((t, complete_generation(t, key)) for t in trials)
+
+
+def complete_generation(trial: FrozenTrial, key: str) -> int | None:
+    """The generation of a COMPLETE trial with valid values, else None."""
+    if trial.state is not TrialState.COMPLETE or not trial.is_valid_value():
+        return None
+    return generation_of(trial, key)
+
+
+def group_by_generation(
+    pairs: Iterable[tuple[FrozenTrial, int | None]],
+) -> dict[int, list[FrozenTrial]]:
+    """Trials grouped by a generation computed beforehand (None: left out), each
+    group in number order."""
     groups: dict[int, list[FrozenTrial]] = {}
-    for trial in trials:
-        if trial.state is not TrialState.COMPLETE or not trial.is_valid_value():
-            continue
-        generation = generation_of(trial, key)
+    for trial, generation in pairs:
         if generation is not None:
             groups.setdefault(generation, []).append(trial)
     for members in groups.values():
         members.sort(key=lambda t: t.number)
     return groups
+
+
+def generation_after(groups: Mapping[int, Sequence[FrozenTrial]], population_size: int) -> int:
+    """The generation a trial starting now joins, given the COMPLETE members of
+    each generation so far (see :func:`next_generation`)."""
+    if not groups:
+        return 0
+    newest = max(groups)
+    return newest + 1 if len(groups[newest]) >= population_size else newest
 
 
 def next_generation(trials: Sequence[FrozenTrial], key: str, population_size: int) -> int:
@@ -52,8 +80,4 @@ def next_generation(trials: Sequence[FrozenTrial], key: str, population_size: in
         key: The system attribute holding the generation.
         population_size: Members a generation needs before the next one opens.
     """
-    groups = completed_by_generation(trials, key)
-    if not groups:
-        return 0
-    newest = max(groups)
-    return newest + 1 if len(groups[newest]) >= population_size else newest
+    return generation_after(completed_by_generation(trials, key), population_size)
