@@ -177,7 +177,8 @@ def cross_validate_trial(
 
     Give exactly one of ``fit_and_score`` and ``estimator``. Scores must be in
     the study's direction; scikit-learn scorers are greater-is-better, so a
-    study of them should maximise.
+    study of them should maximise. Call it once per trial: its reports use the
+    steps ``0 .. n_folds - 1``.
 
     Args:
         trial: The running trial.

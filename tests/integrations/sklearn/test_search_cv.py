@@ -194,6 +194,16 @@ def test_a_search_where_every_candidate_failed_raises() -> None:
         _grid(MajorityClassifier(), {"fail": [True]}, cv=2).fit(x, y)
 
 
+def test_without_a_fit_error_the_search_failure_quotes_the_trial_fail_reason() -> None:
+    x, y = iris()
+
+    def nan_scorer(estimator: Any, x: Any, y: Any) -> float:
+        return float("nan")
+
+    with pytest.raises(SearchFailedError, match="fail reason: the objective returned a non-finite"):
+        _grid(SVC(), {"C": [1.0]}, cv=2, scoring=nan_scorer).fit(x, y)
+
+
 # --------------------------------------------------------------------- refit
 def test_refit_false_keeps_the_choice_but_no_estimator() -> None:
     x, y = iris()

@@ -47,12 +47,14 @@ class Candidate:
         state: ``"COMPLETE"``, ``"PRUNED"`` or ``"FAIL"``.
         params: The estimator's parameter values.
         folds: One record per fold, None where the fold did not run.
+        fail_reason: Why the trial failed, if it did.
     """
 
     number: int
     state: str
     params: Mapping[str, Any]
     folds: tuple[FoldRecord | None, ...]
+    fail_reason: str | None = None
 
 
 def candidates_from_trials(
@@ -69,7 +71,8 @@ def candidates_from_trials(
             else None
             for i in range(n_splits)
         )
-        out.append(Candidate(trial.number, trial.state.name, space.decode(trial.params), folds))
+        params = space.decode(trial.params)
+        out.append(Candidate(trial.number, trial.state.name, params, folds, trial.fail_reason))
     return out
 
 

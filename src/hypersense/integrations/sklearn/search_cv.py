@@ -20,43 +20,39 @@ import copy
 import logging
 import numbers
 import time
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
-from sklearn.exceptions import FitFailedWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import check_cv
 from sklearn.utils import indexable
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from hypersense.errors import HypersenseError
-from hypersense.execution.executor_choice import resolve_n_jobs
 from hypersense.integrations.sklearn.evaluation import SearchObjective
-from hypersense.integrations.sklearn.results import (
-    Candidate,
-    build_cv_results,
-    candidates_from_trials,
-)
+from hypersense.integrations.sklearn.failures import raise_if_none_finished, warn_about_failed_fits
+from hypersense.integrations.sklearn.results import build_cv_results, candidates_from_trials
 from hypersense.integrations.sklearn.scoring import Scoring, resolve_scoring
 from hypersense.integrations.sklearn.spaces import EstimatorSpace, translate_search_space
+from hypersense.integrations.sklearn.validation import (
+    check_parameter_names,
+    check_search_options,
+    check_target,
+    seed_from,
+)
 from hypersense.pruners.base import Pruner
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage
 from hypersense.study.management import create_study
 from hypersense.study.study import Study
 
-__all__ = ["HyperSearchCV", "SearchFailedError"]
+__all__ = ["HyperSearchCV"]
 
 _log = logging.getLogger(__name__)
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-class SearchFailedError(HypersenseError, ValueError):
-    """No candidate of a search has a finite mean score, so none can be chosen."""
 
 
 def _estimator_has(attr: str) -> Callable[[HyperSearchCV], bool]:
@@ -83,23 +79,6 @@ def _require_refit(search: HyperSearchCV, attr: str) -> None:
             f"this {type(search).__name__} was built with refit=False; {attr} needs the "
             "best configuration refitted on all the data (refit it by hand from `best_params_`)"
         )
-
-
-def _seed_from(random_state: Any) -> int | None:
-    if random_state is None:
-        return None
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"`random_state` must be >= 0 (got {random_state!r})")
-        return int(random_state)
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(np.iinfo(np.int32).max))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(np.iinfo(np.int32).max))
-    raise TypeError(
-        "`random_state` must be None, a non-negative integer, a numpy RandomState or a "
-        f"numpy Generator (got {random_state!r})"
-    )
 
 
 class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
@@ -196,62 +175,13 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         self.return_train_score = return_train_score
         self.error_score = error_score
 
-    # ------------------------------------------------------------ validation
-    def _check_options(self) -> int:
-        """Validate the simple options; return the number of worker processes."""
-        if not hasattr(self.estimator, "fit"):
-            raise TypeError(
-                f"`estimator` must be a scikit-learn estimator with a `fit` method "
-                f"(got {self.estimator!r})"
-            )
-        n = self.n_trials
-        if n is not None and (not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1):
-            raise ValueError(f"`n_trials` must be an integer >= 1 or None (got {n!r})")
-        if n is None and self.sampler is None:
-            raise ValueError(
-                "`n_trials=None` runs until the sampler is exhausted, which the default TPE "
-                "sampler never is; give `n_trials` or a finite sampler such as a GridSampler"
-            )
-        if self.sampler is not None and not isinstance(self.sampler, Sampler):
-            raise TypeError(
-                f"`sampler` must be a hypersense Sampler or None (got {self.sampler!r})"
-            )
-        if self.pruner is not None and not isinstance(self.pruner, Pruner):
-            raise TypeError(f"`pruner` must be a hypersense Pruner or None (got {self.pruner!r})")
-        if self.storage is not None and not isinstance(self.storage, (str, Storage)):
-            raise TypeError(
-                "`storage` must be None, a URL string or a hypersense Storage "
-                f"(got {self.storage!r})"
-            )
-        if not isinstance(self.return_train_score, (bool, np.bool_)):
-            raise TypeError(
-                f"`return_train_score` must be a bool (got {self.return_train_score!r})"
-            )
-        score = self.error_score
-        if score != "raise" and (not isinstance(score, numbers.Real) or isinstance(score, bool)):
-            raise ValueError(f"`error_score` must be 'raise' or a number (got {score!r})")
-        return 1 if self.n_jobs is None else resolve_n_jobs(self.n_jobs)
-
-    def _check_names(self, space: EstimatorSpace) -> None:
-        """Every searched name must reach a parameter of the estimator; a nested
-        ``step__param`` is checked up to its first component, since the step
-        itself may be one of the searched values."""
-        known = set(self.estimator.get_params(deep=True))
-        for name in space.names:
-            if name.split("__", 1)[0] not in known:
-                raise ValueError(
-                    f"`search_space` names the parameter {name!r}, which "
-                    f"{type(self.estimator).__name__} does not have; its parameters are "
-                    f"{sorted(known)}"
-                )
-
     def _make_study(self) -> Study:
         if self.sampler is not None:
             sampler = copy.deepcopy(self.sampler)
         else:
             from hypersense.samplers.tpe import TPESampler
 
-            sampler = TPESampler(seed=_seed_from(self.random_state))
+            sampler = TPESampler(seed=seed_from(self.random_state))
         pruner = copy.deepcopy(self.pruner) if self.pruner is not None else None
         return create_study(
             storage=self.storage, direction="maximize", sampler=sampler, pruner=pruner
@@ -271,11 +201,20 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         Returns:
             self
         """
-        n_jobs = self._check_options()
+        n_jobs = check_search_options(
+            estimator=self.estimator,
+            n_trials=self.n_trials,
+            sampler=self.sampler,
+            pruner=self.pruner,
+            storage=self.storage,
+            n_jobs=self.n_jobs,
+            return_train_score=self.return_train_score,
+            error_score=self.error_score,
+        )
         space = translate_search_space(self.search_space)
-        self._check_names(space)
+        check_parameter_names(self.estimator, space.names)
         scoring = resolve_scoring(self.estimator, self.scoring, self.refit)
-        _check_target(self.estimator, y)
+        check_target(self.estimator, y)
         X, y = indexable(X, y)  # noqa: N806
         splitter = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         folds = [(np.asarray(tr), np.asarray(te)) for tr, te in splitter.split(X, y, groups)]
@@ -316,8 +255,8 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             metrics=list(scoring.scorers),
             return_train_score=bool(self.return_train_score),
         )
-        _raise_if_none_finished(results, candidates, scoring.search_metric)
-        _warn_about_failed_fits(candidates)
+        raise_if_none_finished(results, candidates, scoring.search_metric)
+        warn_about_failed_fits(candidates)
         self.study_ = study
         self.study_name_ = study.study_name
         self.n_splits_ = n_splits
@@ -467,53 +406,3 @@ class HyperSearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         state = dict(state)
         state.pop("study_", None)
         return state
-
-
-def _check_target(estimator: Any, y: Any) -> None:
-    """A supervised estimator needs ``y``: say so before any fold fails on it."""
-    from sklearn.utils import get_tags
-
-    if y is None and get_tags(estimator).target_tags.required:
-        raise ValueError(
-            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
-        )
-
-
-def _fit_errors(candidates: Sequence[Candidate]) -> list[str]:
-    """Error texts of the failed fits, in trial and fold order."""
-    return [f.error for c in candidates for f in c.folds if f is not None and f.error]
-
-
-def _raise_if_none_finished(
-    results: dict[str, Any], candidates: Sequence[Candidate], metric: str
-) -> None:
-    """Raise SearchFailedError, quoting the first fit error, when no candidate has
-    a finite mean score (like ``GridSearchCV`` when every fit failed)."""
-    means = results[f"mean_test_{metric}"]
-    if np.isfinite(means).any():
-        return
-    states = sorted(set(results["trial_state"]))
-    errors = _fit_errors(candidates)
-    cause = (
-        f"the first of {len(errors)} failed fits: {errors[0]}"
-        if errors
-        else "see the trials of `study_` for why"
-    )
-    raise SearchFailedError(
-        f"none of the {len(means)} candidates has a finite mean {metric!r} score "
-        f"(trial states: {states}); {cause}"
-    )
-
-
-def _warn_about_failed_fits(candidates: Sequence[Candidate]) -> None:
-    """Warn, like ``GridSearchCV``, when some fits failed (with ``error_score`` a number)."""
-    errors = _fit_errors(candidates)
-    if not errors:
-        return
-    n_fits = sum(f is not None for c in candidates for f in c.folds)
-    warnings.warn(
-        f"{len(errors)} of the {n_fits} fits failed and got `error_score`; the first error: "
-        f"{errors[0]}",
-        FitFailedWarning,
-        stacklevel=3,
-    )
