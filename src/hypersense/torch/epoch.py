@@ -1,8 +1,9 @@
 """One pass of training and one pass of validation over mini-batches.
 
-Both passes accumulate their sums on the model's device and read them back
-once per pass, so a batch costs no more host-device synchronisation than the
-optimiser step itself (a hand-written ``loss.item()`` per batch would add one).
+Both passes keep each batch's loss on the model's device and read them back
+together once per pass, so a batch costs no host-device synchronisation and no
+arithmetic beyond the training step itself (a hand-written ``loss.item()`` per
+batch would wait for the device every batch).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
-
 from hypersense.torch.data import Batches
 from hypersense.torch.regularization import clip_gradients, parameter_penalty
 
-__all__ = ["LossFn", "MetricFn", "evaluate", "train_one_epoch"]
+__all__ = ["LossFn", "MetricFn", "evaluate", "train_one_epoch", "weighted_mean"]
 
 #: ``loss(outputs, targets)`` -> the batch's mean loss (a scalar tensor).
 LossFn = Callable[[Any, torch.Tensor], torch.Tensor]
@@ -67,8 +67,8 @@ def train_one_epoch(
     params = [p for p in model.parameters() if p.requires_grad]
     groups = optimizer.param_groups
     last = len(lrs) - 1
-    loss_sum: torch.Tensor | None = None
-    n_seen = 0
+    losses: list[torch.Tensor] = []
+    sizes: list[int] = []
     for step, batch in enumerate(batches):
         lr = lrs[step if step < last else last]
         for group in groups:
@@ -80,13 +80,21 @@ def train_one_epoch(
         torch.autograd.backward(loss if penalty is None else loss + penalty)
         clip_gradients(params, grad_clip_norm)
         optimizer.step()
-        n = len(target)
-        weighted = loss.detach() * n
-        loss_sum = weighted if loss_sum is None else loss_sum + weighted
-        n_seen += n
-    if loss_sum is None:
+        losses.append(loss.detach())
+        sizes.append(len(target))
+    if not losses:
         raise ValueError("the training data yielded no batch")
-    return float(loss_sum) / n_seen
+    return weighted_mean(losses, sizes)
+
+
+def weighted_mean(values: Sequence[torch.Tensor], sizes: Sequence[int]) -> float:
+    """The mean of per-batch means ``values`` weighted by batch ``sizes``.
+
+    The batch values are read back in one transfer and summed in float64.
+    """
+    stacked = torch.stack([v.reshape(()) for v in values]).cpu().double()
+    weights = torch.tensor(sizes, dtype=torch.float64)
+    return float(torch.dot(stacked, weights)) / float(weights.sum())
 
 
 def evaluate(
@@ -107,20 +115,18 @@ def evaluate(
         ``(mean loss, mean metric or None)``.
     """
     model.eval()
-    loss_sum: torch.Tensor | None = None
-    metric_sum: torch.Tensor | float = 0.0
-    n_seen = 0
+    losses: list[torch.Tensor] = []
+    metrics: list[torch.Tensor] = []
+    sizes: list[int] = []
     with torch.no_grad():
         for batch in batches:
             inputs, target = split_batch(batch, device)
             outputs = model(*inputs)
-            n = len(target)
-            weighted = loss_fn(outputs, target) * n
-            loss_sum = weighted if loss_sum is None else loss_sum + weighted
+            losses.append(loss_fn(outputs, target))
             if metric is not None:
-                metric_sum = metric_sum + metric(outputs, target) * n
-            n_seen += n
-    if loss_sum is None:
+                metrics.append(torch.as_tensor(metric(outputs, target)))
+            sizes.append(len(target))
+    if not losses:
         raise ValueError("the validation data yielded no batch")
-    mean_metric = None if metric is None else float(metric_sum) / n_seen
-    return float(loss_sum) / n_seen, mean_metric
+    mean_metric = weighted_mean(metrics, sizes) if metric is not None else None
+    return weighted_mean(losses, sizes), mean_metric
