@@ -258,3 +258,24 @@ def test_maximisation_is_supported() -> None:
     study = hs.create_study(direction="maximize", sampler=CmaEsSampler(seed=1))
     study.optimize(objective, n_trials=60)
     assert study.best_value > -5.0
+
+
+def test_a_sampler_reused_on_another_study_proposes_as_a_fresh_one() -> None:
+    """Studies run alike tell the same trial numbers at the same steps: the replay
+    cache a sampler filled on one study must not be taken for another's state."""
+
+    def shifted(trial: hs.Trial) -> float:
+        return _quadratic(trial) + 3.0 * trial.params["x0"]
+
+    def resumed_study(sampler: CmaEsSampler) -> list[dict[str, float]]:
+        storage = InMemoryStorage()
+        hs.create_study("other", storage, sampler=CmaEsSampler(seed=8)).optimize(
+            shifted, n_trials=40
+        )
+        study = hs.load_study("other", storage, sampler=sampler)
+        study.optimize(shifted, n_trials=10)
+        return [dict(t.params) for t in study.trials[40:]]
+
+    reused = CmaEsSampler(seed=8)
+    hs.create_study(sampler=reused).optimize(_quadratic, n_trials=25)
+    assert resumed_study(reused) == resumed_study(CmaEsSampler(seed=8))

@@ -139,11 +139,22 @@ class CmaRun:
 
 @dataclass
 class ReplayCache:
-    """The last replayed chain of steps and the run it produced (in memory only)."""
+    """In-memory only: the last replayed chain of steps and the run it produced,
+    and each recorded step's told generation keyed by the step's first record."""
 
     key: str = ""
-    chain: tuple[tuple[int, int, tuple[int, ...]], ...] = ()
+    chain: tuple[tuple[tuple[int, int], tuple[_Told, ...]], ...] = ()
     run: CmaRun | None = None
+    resolved: dict[tuple[int, int], tuple[CmaMember, list[CmaMember]]] = field(default_factory=dict)
+
+
+#: What identifies a told trial in a replayed chain: number, loss, point bytes.
+_Told = tuple[int, float | None, bytes]
+
+
+def _told_signature(member: CmaMember) -> _Told:
+    x = b"" if member.x is None else np.asarray(member.x, dtype=float).tobytes()
+    return (member.number, member.loss, x)
 
 
 def default_popsize(dim: int) -> int:
@@ -269,7 +280,7 @@ def _resolve(
 
 
 def _recorded_steps(
-    members: Sequence[CmaMember], settings: CmaSettings
+    members: Sequence[CmaMember], settings: CmaSettings, cache: ReplayCache
 ) -> list[tuple[tuple[int, int], list[CmaMember]]]:
     """The chain of steps the history records after (0, 0), with their told members.
 
@@ -290,8 +301,16 @@ def _recorded_steps(
         options = [s for s in ((restart, generation + 1), (restart + 1, 0)) if s in by_step]
         resolved = None
         for step in sorted(options, key=lambda s: by_step[s][0].number):
+            # A step's first record and the complete trials it names never
+            # change: resolve it once.
+            hit = cache.resolved.get(step)
+            if hit is not None and hit[0] is by_step[step][0]:
+                resolved = (step, hit[1])
+                break
             told = _resolve(by_step[step], by_number, settings.popsize(restart))
             if told is not None:
+                if by_step[step][0].loss is not None:
+                    cache.resolved[step] = (by_step[step][0], told)
                 resolved = (step, told)
                 break
         if resolved is None:
@@ -323,8 +342,12 @@ def replay(
         cache: The in-memory cache of the sampler, updated in place.
         key: Identifies the search (space and settings) in the cache.
     """
-    steps = _recorded_steps(members, settings)
-    chain = tuple((s[0], s[1], tuple(m.number for m in told)) for s, told in steps)
+    if cache.key != key:
+        cache.resolved.clear()
+    steps = _recorded_steps(members, settings, cache)
+    # The chain names what was told by value (number, loss, point), so a cache
+    # filled on another study with the same trial numbers is never taken for it.
+    chain = tuple((step, tuple(_told_signature(m) for m in told)) for step, told in steps)
     cached = cache.run
     if cached is not None and cache.key == key and chain[: len(cache.chain)] == cache.chain:
         done = len(cache.chain)

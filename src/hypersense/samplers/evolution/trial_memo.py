@@ -72,15 +72,13 @@ class IncrementalIntersection:
         if not trials:
             self._seen, self._common = {}, {}
             return SearchSpace()
-        found = sum(1 for t in trials if self._seen.get(id(t)) is t)
-        if found != len(self._seen) or not self._seen:
+        fresh = [t for t in trials if self._seen.get(id(t)) is not t]
+        if not self._seen or len(trials) - len(fresh) != len(self._seen):
             # Some trial folded in before is gone (another history): start over.
             self._seen = {id(t): t for t in trials}
             self._common = dict(intersection_space(trials, include_single=True))
         else:
-            for trial in trials:
-                if self._seen.get(id(trial)) is trial:
-                    continue
+            for trial in fresh:
                 self._seen[id(trial)] = trial
                 for name in list(self._common):
                     if trial.distributions.get(name) != self._common[name]:
