@@ -164,7 +164,7 @@ def test_a_failing_run_still_leaves_its_curves_on_the_trial() -> None:
     (trial,) = study.trials
     assert trial.state is hs.TrialState.FAIL
     assert len(trial.user_attrs[TrainingAttr.TRAIN_LOSS]) == 2
-    assert TrainingAttr.STOP_REASON not in trial.user_attrs
+    assert trial.user_attrs[TrainingAttr.STOP_REASON] == "failed"
 
 
 def test_a_trial_and_a_dict_are_the_same_recipe_under_the_same_seed() -> None:

@@ -28,11 +28,11 @@ from typing import Any
 import torch
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.errors import TrialPruned
-from hypersense.torch.data import DataSource, make_batches
+from hypersense.torch.data import Batches, DataSource, make_batches
 from hypersense.torch.early_stopping import EarlyStopping
 from hypersense.torch.epoch import LossFn, MetricFn
 from hypersense.torch.recipe import TrainingRecipe
-from hypersense.torch.result import StopReason, TrainingAttr, TrainingResult
+from hypersense.torch.result import StopReason, TrainingResult
 from hypersense.torch.run import TrainingRun
 from hypersense.torch.runtime import deterministic_algorithms, resolve_device, torch_threads
 from hypersense.torch.seeding import derive_seeds, seeded_global_rngs
@@ -107,7 +107,10 @@ def fit(
             return a result with ``pruned=True``).
 
     Returns:
-        The trained model with curves, the best epoch and its value.
+        The trained model with curves, the best epoch and its value. With a
+        trial, the same curves are stored as its user attributes (keys in
+        :class:`~hypersense.torch.TrainingAttr`), also when it is pruned or
+        training raises.
 
     Raises:
         hypersense.TrialPruned: The trial's pruner stopped training.
@@ -115,35 +118,25 @@ def fit(
     stopper = EarlyStopping(
         minimize=_minimize(metric, direction), patience=patience, min_delta=min_delta
     )
-    trial = _resolve_trial(hparams, trial)
-    recipe = resolve_recipe(hparams, space=space, train=train)
-    n_epochs = _n_epochs(max_epochs, trial)
     _check_options(
         eval_batch_size=eval_batch_size, num_workers=num_workers, seed=seed, n_threads=n_threads
     )
+    target = resolve_device(device)
+    trial = _resolve_trial(hparams, trial)
+    n_epochs = _n_epochs(max_epochs, trial)
+    recipe = resolve_recipe(hparams, space=space, train=train)  # suggests from a trial
     if seed is None and trial is not None:
         seed = trial.seed
-    target = resolve_device(device)
     with _environment(seed, deterministic=deterministic, n_threads=n_threads) as shuffle_seed:
         model = _build_model(model_factory, target)
-        pin = target.type == "cuda"
-        batches = make_batches(
+        batches, val_batches = _make_loaders(
             train,
-            name="train",
-            batch_size=recipe.batch_size,
-            shuffle=True,
-            seed=shuffle_seed,
-            num_workers=num_workers,
-            pin_memory=pin,
-        )
-        val_batches = make_batches(
             val,
-            name="val",
-            shuffle=False,
-            seed=None,
-            batch_size=eval_batch_size or recipe.batch_size,
+            recipe.batch_size,
+            eval_batch_size or recipe.batch_size,
+            shuffle_seed=shuffle_seed,
             num_workers=num_workers,
-            pin_memory=pin,
+            pin_memory=target.type == "cuda",
         )
         run = TrainingRun(
             model,
@@ -162,6 +155,38 @@ def fit(
     if result.pruned and raise_pruned:
         raise TrialPruned(f"pruned after epoch {result.n_epochs - 1}")
     return result
+
+
+def _make_loaders(
+    train: DataSource,
+    val: DataSource,
+    batch_size: int,
+    eval_batch_size: int,
+    *,
+    shuffle_seed: int | None,
+    num_workers: int,
+    pin_memory: bool,
+) -> tuple[Batches, Batches]:
+    """Shuffled training batches (seeded) and in-order validation batches."""
+    batches = make_batches(
+        train,
+        name="train",
+        batch_size=batch_size,
+        shuffle=True,
+        seed=shuffle_seed,
+        num_workers=num_workers,
+        pin_memory=pin_memory,
+    )
+    val_batches = make_batches(
+        val,
+        name="val",
+        batch_size=eval_batch_size,
+        shuffle=False,
+        seed=None,
+        num_workers=num_workers,
+        pin_memory=pin_memory,
+    )
+    return batches, val_batches
 
 
 @contextlib.contextmanager
@@ -196,9 +221,8 @@ def _run_and_record(run: TrainingRun, trial: Trial | None) -> TrainingResult:
 def _record_partial(run: TrainingRun, trial: Trial) -> None:
     """Best effort: keep the curves of a run that raised, for its post-mortem."""
     try:
-        for key, value in run.result(StopReason.MAX_EPOCHS).to_attrs().items():
-            if key != TrainingAttr.STOP_REASON:
-                trial.set_user_attr(key, value)
+        for key, value in run.result(StopReason.FAILED).to_attrs().items():
+            trial.set_user_attr(key, value)
     except Exception:  # noqa: BLE001 - the original error matters more
         _log.warning("could not store the curves of failed trial %d", trial.number)
 

@@ -19,6 +19,7 @@ class StopReason(enum.Enum):
     PATIENCE = "patience"  #: validation stopped improving (early stopping)
     DIVERGED = "diverged"  #: the training loss or the validation value was NaN/inf
     PRUNED = "pruned"  #: the trial's pruner asked to stop
+    FAILED = "failed"  #: training raised (only in the attributes stored on the trial)
 
     def __repr__(self) -> str:
         return f"StopReason.{self.name}"

@@ -1,0 +1,65 @@
+"""Run the overhead benchmark; print a Markdown table, save JSON next to this file.
+
+Usage: ``python -m benchmarks.torch_overhead [--quick] [--out PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import torch
+from benchmarks.torch_overhead.measure import measure
+from benchmarks.torch_overhead.workloads import WORKLOADS
+
+TARGET = 1.05  # the issue's bar: at most 5% slower per epoch
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| workload | steps/epoch | hand s/epoch (wall) | fit s/epoch (wall) | fit/hand wall "
+        "| fit/hand CPU | max val-loss gap | within 5% |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        wall, cpu = r["median_wall_ratio"], r["median_cpu_ratio"]
+        lines.append(
+            f"| {r['workload']} | {r['steps_per_epoch']} | {r['hand_wall_s_per_epoch']:.4f} | "
+            f"{r['fit_wall_s_per_epoch']:.4f} | {wall:.3f} | {cpu:.3f} | "
+            f"{r['max_val_loss_difference']:.1e} | {'yes' if wall <= TARGET else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("results.json"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # both loops alike; one thread is fastest for these sizes
+    epochs, repeats = (2, 3) if args.quick else (5, 9)
+    rows = [measure(w, epochs=epochs, repeats=repeats) for w in WORKLOADS]
+    results = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_1min": os.getloadavg()[0],
+            "torch": torch.__version__,
+            "torch_threads": torch.get_num_threads(),
+            "hypersense": metadata.version("hypersense"),
+        },
+        "rows": rows,
+    }
+    args.out.write_text(json.dumps(results, indent=2))
+    print(markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
