@@ -123,6 +123,7 @@ class CmaRun:
         generation: Generation the optimizer is at within the run.
         told: Trial numbers told to reach this generation.
         best_per_generation: Best loss of each told generation of this run.
+        stopped: Whether ``cmaes`` judged the run finished after the last tell.
     """
 
     optimizer: Any
@@ -130,11 +131,16 @@ class CmaRun:
     generation: int = 0
     told: tuple[int, ...] = ()
     best_per_generation: list[float] = field(default_factory=list)
+    stopped: bool = False
 
     @property
     def step(self) -> tuple[int, int]:
         """``(restart, generation)``."""
         return (self.restart, self.generation)
+
+
+#: What identifies a told trial in a replayed chain: number, loss, point bytes.
+_Told = tuple[int, float | None, bytes]
 
 
 @dataclass
@@ -145,11 +151,9 @@ class ReplayCache:
     key: str = ""
     chain: tuple[tuple[tuple[int, int], tuple[_Told, ...]], ...] = ()
     run: CmaRun | None = None
-    resolved: dict[tuple[int, int], tuple[CmaMember, list[CmaMember]]] = field(default_factory=dict)
-
-
-#: What identifies a told trial in a replayed chain: number, loss, point bytes.
-_Told = tuple[int, float | None, bytes]
+    resolved: dict[tuple[int, int], tuple[CmaMember, list[CmaMember], tuple[_Told, ...]]] = field(
+        default_factory=dict
+    )
 
 
 def _told_signature(member: CmaMember) -> _Told:
@@ -205,15 +209,19 @@ def restart_mean(
     return out
 
 
-def _as_stored(optimizer: Any) -> Any:
-    """The optimizer after a pickle round trip.
+def _settled(optimizer: Any) -> tuple[Any, bool]:
+    """The optimizer made ready to sample without changing, and its stop verdict.
 
-    ``cmaes`` pickles the covariance matrix as its upper triangle, which
-    symmetrises it to the last bit. Every tell is followed by this round trip,
-    so a state replayed from scratch and one resumed from a (copied) cache
-    are identical bit for bit, and so are their proposals.
+    ``should_stop`` computes (and caches) the eigendecomposition of the
+    covariance matrix, which also rewrites the matrix from it; ``ask`` would
+    otherwise do so on first use. A pickle round trip then stores the matrix
+    as ``cmaes`` pickles it (its upper triangle, symmetric to the last bit).
+    Every new or told optimizer goes through this, so a state replayed from
+    scratch and one resumed from a cache are identical bit for bit, and
+    sampling from a settled optimizer changes nothing but its generator.
     """
-    return pickle.loads(pickle.dumps(optimizer))
+    stop = bool(optimizer.should_stop())
+    return pickle.loads(pickle.dumps(optimizer)), stop
 
 
 def _new_optimizer(
@@ -232,8 +240,10 @@ def _new_optimizer(
     }
     if np.any(settings.n_values > 0):
         steps = np.where(settings.n_values > 0, 1.0 / np.maximum(settings.n_values, 1), 0.0)
-        return cmaes.CMAwM(steps=steps, **common)
-    return cmaes.CMA(**common)
+        optimizer = cmaes.CMAwM(steps=steps, **common)
+    else:
+        optimizer = cmaes.CMA(**common)
+    return _settled(optimizer)[0]
 
 
 def _advance(
@@ -254,7 +264,7 @@ def _advance(
         optimizer = _new_optimizer(cmaes, settings, mean, settings.popsize(r))
         return CmaRun(optimizer=optimizer, restart=r, generation=0, told=told)
     run.optimizer.tell(pairs)
-    run.optimizer = _as_stored(run.optimizer)
+    run.optimizer, run.stopped = _settled(run.optimizer)
     run.best_per_generation.append(min(loss for _, loss in pairs))
     run.generation += 1
     run.told = told
@@ -265,7 +275,7 @@ def _should_restart(settings: CmaSettings, run: CmaRun) -> bool:
     if not settings.restart:
         return False
     patience = settings.patience(settings.popsize(run.restart))
-    return bool(run.optimizer.should_stop()) or has_stagnated(run.best_per_generation, patience)
+    return run.stopped or has_stagnated(run.best_per_generation, patience)
 
 
 def _resolve(
@@ -279,13 +289,13 @@ def _resolve(
     return None
 
 
-def _recorded_steps(
-    members: Sequence[CmaMember], settings: CmaSettings, cache: ReplayCache
-) -> list[tuple[tuple[int, int], list[CmaMember]]]:
-    """The chain of steps the history records after (0, 0), with their told members.
+#: One recorded step: where it leads, the members told to get there, and
+#: their signature (see :func:`_told_signature`).
+_Step = tuple[tuple[int, int], list[CmaMember], tuple[_Told, ...]]
 
-    ``members`` are in number order, so each step's earliest record comes first.
-    """
+
+def _group_by_step(members: Sequence[CmaMember]) -> dict[tuple[int, int], list[CmaMember]]:
+    """Members per ``(restart, generation)``, each list in the given (number) order."""
     by_step: dict[tuple[int, int], list[CmaMember]] = {}
     for m in members:
         step = (m.restart, m.generation)
@@ -294,8 +304,20 @@ def _recorded_steps(
             by_step[step] = [m]
         else:
             group.append(m)
-    by_number = {m.number: m for m in members}
-    chain: list[tuple[tuple[int, int], list[CmaMember]]] = []
+    return by_step
+
+
+def _recorded_steps(
+    by_step: Mapping[tuple[int, int], list[CmaMember]],
+    settings: CmaSettings,
+    cache: ReplayCache,
+) -> list[_Step]:
+    """The chain of steps the history records after (0, 0), with their told members.
+
+    Each group of ``by_step`` is in number order, so its earliest record comes first.
+    """
+    by_number: dict[int, CmaMember] | None = None
+    chain: list[_Step] = []
     restart, generation = 0, 0
     while True:
         options = [s for s in ((restart, generation + 1), (restart + 1, 0)) if s in by_step]
@@ -303,15 +325,18 @@ def _recorded_steps(
         for step in sorted(options, key=lambda s: by_step[s][0].number):
             # A step's first record and the complete trials it names never
             # change: resolve it once.
+            first = by_step[step][0]
             hit = cache.resolved.get(step)
-            if hit is not None and hit[0] is by_step[step][0]:
-                resolved = (step, hit[1])
+            if hit is not None and hit[0] is first:
+                resolved = (step, hit[1], hit[2])
                 break
+            if by_number is None:
+                by_number = {m.number: m for group in by_step.values() for m in group}
             told = _resolve(by_step[step], by_number, settings.popsize(restart))
             if told is not None:
-                if by_step[step][0].loss is not None:
-                    cache.resolved[step] = (by_step[step][0], told)
-                resolved = (step, told)
+                resolved = (step, told, tuple(_told_signature(m) for m in told))
+                if first.loss is not None:
+                    cache.resolved[step] = (first, told, resolved[2])
                 break
         if resolved is None:
             return chain
@@ -331,8 +356,9 @@ def replay(
     Replays the recorded steps (resuming from ``cache`` when its chain is a
     prefix of the history's), updates ``cache``, then, if the current
     generation has ``popsize`` COMPLETE members, tells the first ``popsize`` of
-    them (by number) and restarts if the run stagnated. The returned run is
-    a copy that the caller may mutate.
+    them (by number) and restarts if the run stagnated. The returned run may
+    be the cached one: only sample from it (:func:`ask_member`), which
+    changes nothing but its generator.
 
     Args:
         cmaes: The ``cmaes`` module.
@@ -344,10 +370,11 @@ def replay(
     """
     if cache.key != key:
         cache.resolved.clear()
-    steps = _recorded_steps(members, settings, cache)
+    by_step = _group_by_step(members)
+    steps = _recorded_steps(by_step, settings, cache)
     # The chain names what was told by value (number, loss, point), so a cache
     # filled on another study with the same trial numbers is never taken for it.
-    chain = tuple((step, tuple(_told_signature(m) for m in told)) for step, told in steps)
+    chain = tuple((step, signature) for step, _, signature in steps)
     cached = cache.run
     if cached is not None and cache.key == key and chain[: len(cache.chain)] == cache.chain:
         done = len(cache.chain)
@@ -356,19 +383,18 @@ def replay(
     else:
         cached = CmaRun(_new_optimizer(cmaes, settings, settings.mean0, settings.popsize(0)))
         done = 0
-    for (restart, _), told in steps[done:]:
+    for (restart, _), told, _ in steps[done:]:
         cached = _advance(cmaes, settings, cached, told, restart=restart != cached.restart)
     cache.key, cache.chain, cache.run = key, chain, cached
-    run = copy.deepcopy(cached)
 
-    r, g = run.restart, run.generation
-    current = [m for m in members if m.generation == g and m.restart == r and m.loss is not None]
-    popsize = settings.popsize(run.restart)
-    if len(current) >= popsize:
-        solutions = current[:popsize]
-        run = _advance(cmaes, settings, run, solutions, restart=False)
-        if _should_restart(settings, run):
-            run = _advance(cmaes, settings, run, solutions, restart=True)
+    current = [m for m in by_step.get(cached.step, []) if m.loss is not None]
+    popsize = settings.popsize(cached.restart)
+    if len(current) < popsize:
+        return cached
+    solutions = current[:popsize]
+    run = _advance(cmaes, settings, copy.deepcopy(cached), solutions, restart=False)
+    if _should_restart(settings, run):
+        run = _advance(cmaes, settings, run, solutions, restart=True)
     return run
 
 
@@ -376,7 +402,8 @@ def ask_member(run: CmaRun, seed: int) -> tuple[NDArray[np.float64], NDArray[np.
     """Sample one member of ``run``'s current generation.
 
     Args:
-        run: A run returned by :func:`replay` (its generator is reseeded).
+        run: A run returned by :func:`replay`; only its generator changes
+            (reseeded here), the optimizer being settled.
         seed: Seed of this member's draw (from the trial's own generator).
 
     Returns:
