@@ -6,6 +6,8 @@ The names most users need are here; the subpackages hold the rest
 ``hypersense.space``, ``hypersense.execution``).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from hypersense._version import __version__
 from hypersense.direction import StudyDirection
 from hypersense.errors import (
@@ -21,6 +23,7 @@ from hypersense.errors import (
     TrialPruned,
 )
 from hypersense.history import StudyHistory
+from hypersense.integrations import cross_validate_trial
 from hypersense.space import (
     CategoricalDistribution,
     Distribution,
@@ -37,6 +40,9 @@ from hypersense.study import (
 )
 from hypersense.trial import FixedTrial, FrozenTrial, Trial, TrialState
 
+if TYPE_CHECKING:
+    from hypersense.integrations.sklearn import HyperSearchCV
+
 __all__ = [
     "CategoricalDistribution",
     "ConfigError",
@@ -45,6 +51,7 @@ __all__ = [
     "FixedTrial",
     "FloatDistribution",
     "FrozenTrial",
+    "HyperSearchCV",
     "HypersenseError",
     "IntDistribution",
     "InvalidDistributionError",
@@ -62,7 +69,17 @@ __all__ = [
     "TrialState",
     "__version__",
     "create_study",
+    "cross_validate_trial",
     "delete_study",
     "get_all_study_summaries",
     "load_study",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # HyperSearchCV needs scikit-learn, which `import hypersense` must not load.
+    if name == "HyperSearchCV":
+        from hypersense.integrations.sklearn import HyperSearchCV
+
+        return HyperSearchCV
+    raise AttributeError(f"module 'hypersense' has no attribute {name!r}")
