@@ -13,7 +13,7 @@ Three measurements:
   NSGA-II at equal population sizes (12 and the default 50).
 * Speed: time per ask (``ask`` plus the ``suggest`` calls of a 5-D float
   space; ``tell`` is not counted) once the study holds 200 and 1,000 finished
-  trials.
+  trials: the mean over the next asks, best of three blocks.
 
 Run from the repository root::
 

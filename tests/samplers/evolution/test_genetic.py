@@ -211,3 +211,24 @@ def test_beats_random_search_on_a_convex_quadratic_in_5d() -> None:
         _best(GeneticSampler(seed=s), 40) < _best(RandomSampler(seed=s), 40) for s in range(10)
     )
     assert wins >= 8
+
+
+def test_a_sampler_reused_on_another_study_proposes_as_a_fresh_one() -> None:
+    """Survivors are memoised per trial object: another study with the same trial
+    numbers (and other values) must get its own survivors."""
+
+    def shifted(trial: hs.Trial) -> float:
+        return _quadratic(trial) + 5.0 * trial.params["x0"]
+
+    def resumed_study(sampler: GeneticSampler) -> list[dict[str, float]]:
+        storage = InMemoryStorage()
+        hs.create_study("other", storage, sampler=GeneticSampler(seed=8)).optimize(
+            shifted, n_trials=30
+        )
+        study = hs.load_study("other", storage, sampler=sampler)
+        study.optimize(shifted, n_trials=10)
+        return [dict(t.params) for t in study.trials[30:]]
+
+    reused = GeneticSampler(seed=8)
+    hs.create_study(sampler=reused).optimize(_quadratic, n_trials=40)
+    assert resumed_study(reused) == resumed_study(GeneticSampler(seed=8))

@@ -143,7 +143,9 @@ class GenerationalSampler(Sampler):
 
     def _fresh_caches(self) -> None:
         """In-memory caches (dropped when pickled; they change no result)."""
-        self._survivor_memo: dict[tuple[Any, int], tuple[int, tuple[int, ...]]] = {}
+        self._survivor_memo: dict[
+            tuple[Any, int], tuple[tuple[FrozenTrial, ...], list[FrozenTrial]]
+        ] = {}
         self._intersections: dict[Any, IncrementalIntersection] = {}
         self._generations: TrialMemo[int | None] = TrialMemo()
         self._points: TrialMemo[tuple[float, ...] | None] = TrialMemo()
@@ -214,19 +216,27 @@ class GenerationalSampler(Sampler):
         generation: int,
         tags: Mapping[str, str],
     ) -> list[FrozenTrial]:
-        """The parents of ``generation``, best first (recomputed or memoised)."""
-        by_number = {t.number: t for members in groups.values() for t in members}
+        """The parents of ``generation``, best first.
+
+        Survival at ``g`` depends on the members of every generation before
+        it; it is recomputed from the first generation whose members are not
+        the very trial objects of the memo (finished trials are the same
+        objects ask after ask; another study's never are).
+        """
         scope = tuple(sorted(tags.items()))
         survivors: list[FrozenTrial] = []
-        signature = 0
+        unchanged = True
         for g in range(1, generation + 1):
             offspring = groups.get(g - 1, [])
-            signature = hash(
-                (signature, tuple((t.number, t.trial_id, t.values) for t in offspring))
-            )
             memo = self._survivor_memo.get((scope, g))
-            if memo is not None and memo[0] == signature:
-                survivors = [by_number[n] for n in memo[1]]
+            unchanged = (
+                unchanged
+                and memo is not None
+                and len(memo[0]) == len(offspring)
+                and all(a is b for a, b in zip(memo[0], offspring, strict=True))
+            )
+            if unchanged and memo is not None:
+                survivors = memo[1]
                 continue
             candidates = offspring + survivors
             if candidates:
@@ -234,7 +244,7 @@ class GenerationalSampler(Sampler):
                     history.loss_matrix(candidates), self._violations.violations(candidates)
                 )
                 survivors = [candidates[i] for i in order[: self._population_size]]
-            self._survivor_memo[(scope, g)] = (signature, tuple(t.number for t in survivors))
+            self._survivor_memo[(scope, g)] = (tuple(offspring), survivors)
         return survivors
 
     # ------------------------------------------------------------ variation
