@@ -279,3 +279,32 @@ def test_a_sampler_reused_on_another_study_proposes_as_a_fresh_one() -> None:
     reused = CmaEsSampler(seed=8)
     hs.create_study(sampler=reused).optimize(_quadratic, n_trials=25)
     assert resumed_study(reused) == resumed_study(CmaEsSampler(seed=8))
+
+
+def test_a_sqlite_study_resumed_in_a_new_study_object_continues_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The points told to CMA-ES travel through the SQL storage as JSON: the
+    replay after a reload must give the same proposals as an uninterrupted run."""
+    url = f"sqlite:///{tmp_path / 'cma.db'}"
+    first = hs.create_study("s", url, sampler=CmaEsSampler(seed=6), heartbeat_interval_s=None)
+    first.optimize(_quadratic, n_trials=14)
+    first.close()
+    again = hs.load_study("s", url, sampler=CmaEsSampler(seed=6), heartbeat_interval_s=None)
+    again.optimize(_quadratic, n_trials=14)
+    whole = hs.create_study(sampler=CmaEsSampler(seed=6))
+    whole.optimize(_quadratic, n_trials=28)
+    assert [t.params for t in again.trials] == [t.params for t in whole.trials]
+    again.close()
+
+
+def test_worker_processes_fill_generations() -> None:
+    study = hs.create_study(sampler=CmaEsSampler(seed=3))
+    study.optimize(_quadratic, n_trials=30, n_jobs=2)
+    assert all(t.state is hs.TrialState.COMPLETE for t in study.trials)
+    generations = [t.system_attrs[CMA_ATTR]["generation"] for t in study.trials[2:]]
+    assert max(generations) >= 2
+
+
+def test_one_dimension_works() -> None:
+    study = hs.create_study(sampler=CmaEsSampler(seed=0))
+    study.optimize(lambda t: (t.suggest_float("x", -3, 3) - 1.2) ** 2, n_trials=40)
+    assert study.best_value < 1e-2

@@ -232,3 +232,12 @@ def test_a_sampler_reused_on_another_study_proposes_as_a_fresh_one() -> None:
     reused = GeneticSampler(seed=8)
     hs.create_study(sampler=reused).optimize(_quadratic, n_trials=40)
     assert resumed_study(reused) == resumed_study(GeneticSampler(seed=8))
+
+
+def test_worker_processes_run_the_evolution() -> None:
+    study = hs.create_study(sampler=GeneticSampler(population_size=4, seed=3))
+    study.optimize(_quadratic, n_trials=24, n_jobs=2)
+    assert all(t.state is hs.TrialState.COMPLETE for t in study.trials)
+    assert max(t.system_attrs[GEN] for t in study.trials) >= 3
+    points = [tuple(t.params.values()) for t in study.trials]
+    assert len(set(points)) == len(points)
