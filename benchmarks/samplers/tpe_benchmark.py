@@ -29,7 +29,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-
 from benchmarks.problems.base import Problem
 from benchmarks.problems.registry import PROBLEM_GROUPS, make_problem
 from benchmarks.problems.translation import suggest_params

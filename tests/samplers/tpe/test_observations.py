@@ -120,6 +120,7 @@ def test_losses_are_in_minimisation_form_and_violations_are_cached() -> None:
             n_objectives=1,
             current_number=3,
             include_pending=True,
+            violations=cache.violations,
         )
     np.testing.assert_allclose(obs.losses[:, 0], [0.0, -1.0, -2.0])
     assert obs.violations is not None

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from hypersense.samplers.tpe.columns import CategoricalColumn, ContinuousColumn, column_for
+from hypersense.samplers.tpe.columns import (
+    CategoricalColumn,
+    ContinuousColumn,
+    OrderedBinsColumn,
+    column_for,
+)
 from hypersense.samplers.tpe.parzen import (
     BandwidthRule,
     fit_parzen_mixture,
@@ -82,14 +87,13 @@ def test_continuous_density_integrates_to_one_in_two_dimensions() -> None:
 def test_mixed_columns_give_a_normalised_joint_distribution() -> None:
     """Continuous x ordered bins x categories: integrate, sum and sum."""
     int_col = column_for(IntDistribution(1, 5, log=True))
+    assert isinstance(int_col, OrderedBinsColumn)
     cat_col = CategoricalColumn(3)
-    points = np.array(
-        [[0.2, float(int_col.centers[0]), 0.5], [0.8, float(int_col.centers[3]), 1 / 6]]
-    )  # type: ignore[union-attr]
+    points = np.array([[0.2, int_col.centers[0], 0.5], [0.8, int_col.centers[3], 1 / 6]])
     mix = fit_parzen_mixture(points, [CONT, int_col, cat_col], prior_weight=0.5)
     xs = (np.arange(2000) + 0.5) / 2000
     total = 0.0
-    for b in int_col.centers:  # type: ignore[union-attr]
+    for b in int_col.centers:
         for c in cat_col.center_of(np.arange(3)):
             pts = np.column_stack([xs, np.full_like(xs, b), np.full_like(xs, c)])
             total += float(np.exp(parzen_log_pdf(mix, pts)).mean())
@@ -110,11 +114,12 @@ def test_samples_follow_the_density() -> None:
 
 def test_samples_of_discrete_columns_are_bin_values() -> None:
     int_col = column_for(IntDistribution(0, 6, step=2))
+    assert isinstance(int_col, OrderedBinsColumn)
     cat_col = CategoricalColumn(4)
-    points = np.array([[float(int_col.centers[1]), cat_col.center_of(np.array([2]))[0]]])  # type: ignore[union-attr]
+    points = np.array([[int_col.centers[1], cat_col.center_of(np.array([2]))[0]]])
     mix = fit_parzen_mixture(points, [int_col, cat_col], prior_weight=1.0)
     samples = sample_parzen_mixture(mix, np.random.default_rng(0), 500)
-    assert set(np.round(samples[:, 0], 12)) <= set(np.round(int_col.centers, 12))  # type: ignore[union-attr]
+    assert set(np.round(samples[:, 0], 12)) <= set(np.round(int_col.centers, 12))
     assert set(np.round(samples[:, 1], 12)) <= set(np.round(cat_col.center_of(np.arange(4)), 12))
 
 

@@ -12,6 +12,7 @@ from hypersense.direction import non_dominated_mask
 from hypersense.samplers.tpe.split import (
     constraint_violations,
     crowding_distance,
+    improvement_weights,
     n_good_observations,
     pareto_ranks,
     split_good,
@@ -124,3 +125,30 @@ def test_split_always_selects_exactly_n_good(
     )
     good = split_good(losses, n_good, violations)
     assert good.sum() == min(n_good, len(losses))
+
+
+def test_improvement_weights_known_answer() -> None:
+    losses = np.array([[1.0], [10.0], [2.0], [3.0]])
+    good = np.array([True, False, True, False])
+    # Threshold 3 (best bad loss): gains 2 and 1, mean 1.5.
+    weights = improvement_weights(losses, good, share=0.5)
+    np.testing.assert_allclose(weights, [0.5 + 0.5 * 2 / 1.5, 0.5 + 0.5 * 1 / 1.5])
+    assert weights.mean() == pytest.approx(1.0)
+
+
+def test_improvement_weights_without_share_are_uniform() -> None:
+    losses = np.array([[1.0], [2.0], [3.0]])
+    good = np.array([True, True, False])
+    np.testing.assert_allclose(improvement_weights(losses, good, share=0.0), [1.0, 1.0])
+
+
+def test_infeasible_fill_ins_get_the_floor_weight() -> None:
+    losses = np.array([[5.0], [0.0], [1.0], [9.0]])
+    violations = np.array([0.0, 2.0, 0.0, 3.0])
+    good = split_good(losses, 3, violations)  # both feasible ones, then the least violating
+    np.testing.assert_array_equal(good, [True, True, True, False])
+    # No feasible bad loss: the threshold is the worst feasible good loss, 5.
+    # Gains 0 (loss 5), 0 (infeasible), 4 (loss 1); mean 4/3.
+    np.testing.assert_allclose(
+        improvement_weights(losses, good, share=0.5, violations=violations), [0.5, 0.5, 2.0]
+    )

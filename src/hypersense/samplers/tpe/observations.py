@@ -48,7 +48,7 @@ __all__ = [
 ViolationOf = Callable[[FrozenTrial], float]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
 class TrialRecord:
     """What TPE needs from one finished trial.
 
@@ -59,8 +59,9 @@ class TrialRecord:
         keys: ``(name, token)`` pairs, ``token`` naming the distribution, so
             "drew this group from the same distributions" is a subset test.
         losses: Objective values in minimisation form (completed trials), or None.
-        violation: Total constraint violation (completed trials, when the
-            study has constraints), or None.
+        trial: The trial itself.
+        violation: Total constraint violation of a completed trial, filled in by
+            :meth:`RecordCache.violations` the first time it is needed.
     """
 
     number: int
@@ -68,7 +69,8 @@ class TrialRecord:
     units: Mapping[str, float]
     keys: frozenset[tuple[str, int]]
     losses: tuple[float, ...] | None
-    violation: float | None
+    trial: FrozenTrial
+    violation: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +116,7 @@ class RecordCache:
 
     def __init__(self, violation_of: ViolationOf | None) -> None:
         self._violation_of = violation_of
-        self._records: dict[int, tuple[FrozenTrial, TrialRecord]] = {}
+        self._records: dict[int, tuple[FrozenTrial, TrialRecord | None]] = {}
         self._tokens: dict[Distribution, int] = {}
         self._last: tuple[StudyHistory, HistoryTable] | None = None
 
@@ -130,12 +132,10 @@ class RecordCache:
         return frozenset((name, self.token(dist)) for name, dist in space.items())
 
     def _record(self, trial: FrozenTrial, history: StudyHistory) -> TrialRecord:
-        losses = violation = None
+        losses = None
         if trial.state is TrialState.COMPLETE:
             assert trial.values is not None
             losses = tuple(to_minimization(np.array([trial.values]), history.directions)[0])
-            if self._violation_of is not None:
-                violation = self._violation_of(trial)
         dists = dict(trial.distributions)
         return TrialRecord(
             number=trial.number,
@@ -143,8 +143,20 @@ class RecordCache:
             units={name: dists[name].to_unit(value) for name, value in trial.params.items()},
             keys=frozenset((name, self.token(d)) for name, d in dists.items()),
             losses=losses,
-            violation=violation,
+            trial=trial,
         )
+
+    def violations(self, records: list[TrialRecord]) -> NDArray[np.float64] | None:
+        """Total constraint violation of each completed record (None without constraints).
+
+        Each trial's constraints are evaluated once, the first time they are needed.
+        """
+        if self._violation_of is None:
+            return None
+        for record in records:
+            if record.violation is None:
+                record.violation = self._violation_of(record.trial)
+        return np.array([r.violation for r in records], dtype=float)
 
     def table(self, history: StudyHistory) -> HistoryTable:
         """The records of ``history`` (memoised for the last history object seen)."""
@@ -153,16 +165,21 @@ class RecordCache:
             return last[1]
         # Rebuilt every time so that records of trials no longer handed out are dropped;
         # a kept record holds its trial, so an id is never reused while cached.
-        records: dict[int, tuple[FrozenTrial, TrialRecord]] = {}
+        # A COMPLETE trial without finite values is cached as None (not modelled).
+        records: dict[int, tuple[FrozenTrial, TrialRecord | None]] = {}
         completed: list[TrialRecord] = []
         pruned: list[TrialRecord] = []
         for trial in history.trials((TrialState.COMPLETE, TrialState.PRUNED)):
-            if trial.state is TrialState.COMPLETE and not trial.is_valid_value():
-                continue
             hit = self._records.get(id(trial))
-            record = hit[1] if hit is not None and hit[0] is trial else self._record(trial, history)
+            if hit is not None and hit[0] is trial:
+                record = hit[1]
+            elif trial.state is TrialState.COMPLETE and not trial.is_valid_value():
+                record = None
+            else:
+                record = self._record(trial, history)
             records[id(trial)] = (trial, record)
-            (completed if trial.state is TrialState.COMPLETE else pruned).append(record)
+            if record is not None:
+                (completed if record.losses is not None else pruned).append(record)
         self._records = records
         table = HistoryTable(tuple(completed), tuple(pruned), history.running())
         self._last = (history, table)
@@ -201,6 +218,7 @@ def collect_observations(
     n_objectives: int,
     current_number: int,
     include_pending: bool,
+    violations: Callable[[list[TrialRecord]], NDArray[np.float64] | None] | None = None,
 ) -> GroupObservations:
     """Collect the observations of the parameters of ``space``.
 
@@ -211,6 +229,8 @@ def collect_observations(
         n_objectives: Number of objectives (columns of the losses).
         current_number: The trial being proposed for; never its own observation.
         include_pending: Add running trials' proposed points as bad points.
+        violations: Total constraint violations of completed records
+            (``RecordCache.violations``), or None without constraints.
     """
     names = space.names
     completed = [r for r in table.completed if space_keys <= r.keys]
@@ -225,28 +245,36 @@ def collect_observations(
         if pending:
             bad = np.concatenate([bad, np.array(pending)], axis=0)
     losses = np.array([r.losses for r in completed], dtype=float).reshape(-1, n_objectives)
-    violations = None
-    if completed and completed[0].violation is not None:
-        violations = np.array([r.violation for r in completed], dtype=float)
     return GroupObservations(
         completed_points=_rows(completed, names),
         losses=losses,
-        violations=violations,
+        violations=None if violations is None else violations(completed),
         bad_points=bad,
     )
 
 
 def latest_distributions(records: tuple[TrialRecord, ...]) -> dict[str, Distribution]:
-    """Each parameter's distribution in the last record that has it (first-seen order)."""
-    latest: dict[str, Distribution] = {}
+    """Each parameter's distribution in the last record that has it, names in
+    order of first appearance."""
+    # Records with equal keys drew the same parameters from the same distributions:
+    # only the last record of each distinct key set matters.
+    last_of_keys: dict[frozenset[tuple[str, int]], TrialRecord] = {}
     for record in records:
+        last_of_keys[record.keys] = record
+    order = dict.fromkeys(name for r in last_of_keys.values() for name in r.distributions)
+    latest: dict[str, Distribution] = {}
+    for record in sorted(last_of_keys.values(), key=lambda r: r.number):
         latest.update(record.distributions)
-    return latest
+    return {name: latest[name] for name in order}
 
 
 def param_sets(
     records: tuple[TrialRecord, ...], keys: tuple[tuple[str, int], ...]
 ) -> list[list[str]]:
-    """For each record, the names of ``keys`` (in that order) it drew from those
-    distributions."""
-    return [[name for name, token in keys if (name, token) in r.keys] for r in records]
+    """The distinct sets of names of ``keys`` (in that order) that records drew from
+    those distributions, in order of first appearance.
+
+    Duplicates are dropped: they do not change a co-occurrence decomposition.
+    """
+    distinct = dict.fromkeys(r.keys for r in records)
+    return [[name for name, token in keys if (name, token) in ks] for ks in distinct]

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 __all__ = [
     "constraint_violations",
     "crowding_distance",
+    "improvement_weights",
     "n_good_observations",
     "pareto_ranks",
     "split_good",
@@ -184,3 +185,46 @@ def split_good(
         order = np.argsort(np.asarray(violations)[infeasible], kind="stable")
         good[infeasible[order[:shortfall]]] = True
     return good
+
+
+def improvement_weights(
+    losses: NDArray[np.float64],
+    good: NDArray[np.bool_],
+    *,
+    share: float,
+    violations: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """Weights of the good observations (single objective), in the spirit of EI.
+
+    A good observation's improvement is how far its loss lies below the split
+    threshold (the best loss left in the bad set). The weight is ``1 - share``
+    plus ``share`` times the improvement divided by the mean improvement, so
+    the weights average 1 and the best observations pull the good density
+    towards themselves, while every good observation keeps a floor of ``1 -
+    share``. Infeasible observations that only fill the good set get the floor.
+
+    Args:
+        losses: Shape ``(n, 1)``, minimisation form.
+        good: Shape ``(n,)``, the good set (from :func:`split_good`).
+        share: In [0, 1]; 0 gives uniform weights.
+        violations: Shape ``(n,)`` total constraint violations, or None.
+
+    Returns:
+        Shape ``(good.sum(),)``, in the order of the good rows.
+    """
+    loss = np.asarray(losses, dtype=float)[:, 0]
+    feasible = np.ones(loss.shape[0], dtype=bool) if violations is None else violations <= 0
+    bad = ~good & feasible
+    scored = good & feasible
+    if bad.any():
+        threshold = float(loss[bad].min())
+    elif scored.any():
+        threshold = float(loss[scored].max())
+    else:
+        return np.ones(int(good.sum()))
+    gain = np.where(scored, np.maximum(threshold - loss, 0.0), 0.0)[good]
+    mean_gain = float(gain.mean())
+    if mean_gain <= 0.0:
+        return np.ones(int(good.sum()))
+    weights: NDArray[np.float64] = (1.0 - share) + share * gain / mean_gain
+    return weights
