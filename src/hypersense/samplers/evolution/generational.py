@@ -53,6 +53,7 @@ from hypersense.samplers.evolution.selection import preference_order, tournament
 from hypersense.samplers.evolution.trial_memo import IncrementalIntersection, TrialMemo
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.categorical import CategoricalDistribution
+from hypersense.space.numeric import FloatDistribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
@@ -92,6 +93,14 @@ def _n_choices(space: SearchSpace) -> NDArray[np.int64]:
     return np.array(
         [d.n_values if isinstance(d, CategoricalDistribution) else 0 for d in space.values()],
         dtype=np.int64,
+    )
+
+
+def _continuous_mask(space: SearchSpace) -> NDArray[np.bool_]:
+    """Per dimension: whether it is a float range without step (infinitely many values)."""
+    return np.array(
+        [isinstance(d, FloatDistribution) and d.n_values is None for d in space.values()],
+        dtype=bool,
     )
 
 
@@ -263,7 +272,8 @@ class GenerationalSampler(Sampler):
         mutation_prob = self._mutation_prob
         if mutation_prob is None:
             mutation_prob = 1.0 / len(space)
-        seen = self._known_points(space, scoped)
+        continuous = _continuous_mask(space)
+        seen: set[tuple[float, ...]] | None = None
         kind_x, kind_m = Crossover(self._crossover), Mutation(self._mutation)
         child = encoded[0]
         picked: tuple[int, ...] = (0,)
@@ -276,6 +286,13 @@ class GenerationalSampler(Sampler):
                 picked = (first, second)
                 child = crossover(encoded[first], encoded[second], n_choices, kind_x, rng)
             child = mutate(child, n_choices, kind_m, mutation_prob, rng, sigma)
+            # A continuous coordinate that differs from every parent's was drawn
+            # afresh: it repeats an existing trial's with probability zero.
+            fresh = np.all(encoded[list(picked)][:, continuous] != child[continuous], axis=0)
+            if fresh.any():
+                return child, picked
+            if seen is None:
+                seen = self._known_points(space, scoped)
             if self._point_key(space.encode(space.decode(child))) not in seen:
                 return child, picked
         _log.debug("no new point after %d redraws; proposing a repeated point", _MAX_REDRAWS)
