@@ -70,10 +70,13 @@ def train_one_epoch(
     last = len(lrs) - 1
     losses: list[torch.Tensor] = []
     sizes: list[int] = []
+    previous_lr = None
     for step, batch in enumerate(batches):
         lr = lrs[step if step < last else last]
-        for group in groups:
-            group["lr"] = lr
+        if lr != previous_lr:  # constant stretches of a schedule cost nothing
+            for group in groups:
+                group["lr"] = lr
+            previous_lr = lr
         inputs, target = split_batch(batch, device)
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(*inputs), target)
