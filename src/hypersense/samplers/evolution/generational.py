@@ -158,10 +158,21 @@ class GenerationalSampler(Sampler):
         self._intersections: dict[Any, IncrementalIntersection] = {}
         self._generations: TrialMemo[int | None] = TrialMemo()
         self._points: TrialMemo[tuple[float, ...] | None] = TrialMemo()
+        # The survivors list last encoded (the memo hands out the same list object
+        # for a generation), the space, and their points.
+        self._parent_points: (
+            tuple[Sequence[FrozenTrial], SearchSpace, NDArray[np.float64]] | None
+        ) = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for name in ("_survivor_memo", "_intersections", "_generations", "_points"):
+        for name in (
+            "_survivor_memo",
+            "_intersections",
+            "_generations",
+            "_points",
+            "_parent_points",
+        ):
             del state[name]
         state["_violations"] = ViolationCache(self._constraints_func)
         return state
@@ -265,7 +276,12 @@ class GenerationalSampler(Sampler):
         rng: np.random.Generator,
     ) -> tuple[NDArray[np.float64], tuple[int, ...]]:
         """A child in the unit cube and the indices of its parents in ``parents``."""
-        encoded = space.encode_many([dict(t.params) for t in parents])
+        memo = self._parent_points
+        if memo is not None and memo[0] is parents and memo[1] == space:
+            encoded = memo[2]
+        else:
+            encoded = space.encode_many([dict(t.params) for t in parents])
+            self._parent_points = (parents, space, encoded)
         n_choices = _n_choices(space)
         positions = np.arange(len(parents), dtype=np.int64)
         sigma = adaptive_sigma(encoded)
