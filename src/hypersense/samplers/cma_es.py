@@ -19,12 +19,11 @@ from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.evolution.cma_replay import (
     CmaMember,
-    CmaSettings,
     ReplayCache,
     ask_member,
-    default_popsize,
     replay,
 )
+from hypersense.samplers.evolution.cma_settings import CmaSettings, default_popsize
 from hypersense.samplers.evolution.trial_memo import IncrementalIntersection, TrialMemo
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.categorical import CategoricalDistribution

@@ -9,13 +9,15 @@ import numpy as np
 
 from hypersense.samplers.evolution.cma_replay import (
     CmaMember,
-    CmaSettings,
     ReplayCache,
     ask_member,
+    replay,
+)
+from hypersense.samplers.evolution.cma_settings import (
+    CmaSettings,
     default_popsize,
     discrete_bounds,
     has_stagnated,
-    replay,
     restart_mean,
 )
 
