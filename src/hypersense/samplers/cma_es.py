@@ -244,6 +244,7 @@ class CmaEsSampler(Sampler):
         (after the space changed, or from another configuration) are not mixed in."""
         blob = json.dumps(
             {
+                "names": list(space.names),  # the column order of the told points
                 "space": space.to_dict(),
                 "n_values": settings.n_values.tolist(),
                 "mean0": settings.mean0.tolist(),
