@@ -124,6 +124,11 @@ def test_grids() -> None:
     ]
 
 
+def test_a_log_range_narrower_than_float_resolution_acts_as_one_value() -> None:
+    d = FloatDistribution(9.0, 9.000000000000002, log=True)
+    assert d.to_unit(9.0) == 0.5 and d.from_unit(0.7) == 9.0
+
+
 def test_single_value_ranges_are_allowed() -> None:
     d = FloatDistribution(2.0, 2.0)
     assert d.is_single and d.from_unit(0.9) == 2.0 and d.to_unit(2.0) == 0.5

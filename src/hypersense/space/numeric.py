@@ -121,6 +121,8 @@ class FloatDistribution(Distribution):
             return (k + 0.5) / n
         if self.log:
             lo, hi = math.log(self.low), math.log(self.high)
+            if hi == lo:  # e.g. [9.0, 9.000000000000002]: one value in log space
+                return 0.5
             return _clip01((math.log(x) - lo) / (hi - lo))
         return _clip01((x - self.low) / (self.high - self.low))
 
@@ -133,6 +135,8 @@ class FloatDistribution(Distribution):
         u = _clip01(u)
         if self.log:
             lo, hi = math.log(self.low), math.log(self.high)
+            if hi == lo:
+                return self.low
             return min(max(math.exp(lo + u * (hi - lo)), self.low), self.high)
         return min(max(self.low + u * (self.high - self.low), self.low), self.high)
 
