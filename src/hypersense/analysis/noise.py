@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from hypersense.analysis.experiments.base import DesignPoint, config_key, run_design
 from hypersense.analysis.experiments.local import LocalSensitivity, local_sensitivity
@@ -51,7 +50,11 @@ from hypersense.analysis.experiments.options import (
     check_run_options,
     check_window,
 )
-from hypersense.analysis.experiments.reference import distinct_configurations, ranked_trials
+from hypersense.analysis.experiments.reference import (
+    distinct_configurations,
+    ranked_trials,
+    stratified_ranks,
+)
 from hypersense.analysis.experiments.repeats import (
     IntervalEstimate,
     RepeatSummary,
@@ -62,6 +65,7 @@ from hypersense.analysis.experiments.variance_components import (
     OneWayAnova,
     between_variance,
     between_variance_interval,
+    equal_noise_p_value,
     holm_adjust,
     one_way_anova,
     variance_share,
@@ -70,6 +74,7 @@ from hypersense.analysis.experiments.variance_components import (
 from hypersense.execution.outcome import Objective
 from hypersense.pruners.base import Pruner
 from hypersense.study.study import Study
+from hypersense.trial.frozen import FrozenTrial
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,9 +84,7 @@ __all__ = [
     "ParameterNoiseTest",
     "RepeatedConfiguration",
     "analyze_noise",
-    "equal_noise_p_value",
     "parameter_noise_tests",
-    "stratified_ranks",
 ]
 
 _PURPOSE = "noise analysis tables"
@@ -252,28 +255,6 @@ _TEST = (
 )
 
 
-def stratified_ranks(n_ranked: int, n_others: int) -> list[int]:
-    """Rank 0 (the best) and the ranks at the midpoints of ``n_others``
-    equal-probability strata of ranks ``1 .. n_ranked - 1`` (duplicates dropped).
-
-    Example: 101 ranked configurations and 4 others give ranks 0, 13, 38, 63, 88.
-    """
-    m = n_ranked - 1
-    others = [1 + math.floor((j + 0.5) * m / n_others) for j in range(n_others)] if m else []
-    return list(dict.fromkeys([0, *others]))
-
-
-def equal_noise_p_value(groups: Sequence[NDArray[np.float64]]) -> float:
-    """Brown-Forsythe (median-centred Levene) p-value that every group has the same
-    spread; NaN with fewer than two groups of two finite values or no spread at all."""
-    kept = [g[np.isfinite(g)] for g in groups]
-    kept = [g for g in kept if g.size >= 2]
-    spread = sum(float(np.abs(g - np.median(g)).sum()) for g in kept)
-    if len(kept) < 2 or spread == 0.0:
-        return math.nan
-    return float(stats.levene(*kept, center="median").pvalue)
-
-
 def parameter_noise_tests(local: LocalSensitivity, alpha: float) -> tuple[ParameterNoiseTest, ...]:
     """The per-parameter F-tests of ``local``'s sweeps, Holm-adjusted at ``alpha``."""
     curves = local.curves
@@ -305,6 +286,29 @@ def _repeat_design(configs: Sequence[Mapping[str, Any]], n_seeds: int) -> list[D
         for i, params in enumerate(configs)
         for r in range(n_seeds)
     ]
+
+
+def _check_local(local: object, study: Study) -> None:
+    if local is None:
+        return
+    if not isinstance(local, LocalSensitivity):
+        raise TypeError(f"`local` must be a LocalSensitivity or None (got {type(local).__name__})")
+    if local.study_name != study.study_name:
+        raise ValueError(
+            f"`local` was computed on study {local.study_name!r}, not {study.study_name!r}"
+        )
+
+
+def _repeated(
+    trial: FrozenTrial, quantile: float, values: NDArray[np.float64], confidence: float
+) -> RepeatedConfiguration:
+    return RepeatedConfiguration(
+        trial_number=trial.number,
+        value_quantile=quantile,
+        params=dict(trial.params),
+        original_value=float(trial.values[0]),  # type: ignore[index]
+        summary=summarize_repeats(values, confidence),
+    )
 
 
 def _variance_estimates(
@@ -368,12 +372,7 @@ def analyze_noise(
     window, alpha = check_window(window), check_probability("alpha", alpha)
     confidence = check_confidence(confidence)
     options = check_run_options(n_jobs=n_jobs, seed=seed, pruner=pruner, catch=catch)
-    if local is not None and not isinstance(local, LocalSensitivity):
-        raise TypeError(f"`local` must be a LocalSensitivity or None (got {type(local).__name__})")
-    if local is not None and local.study_name != study.study_name:
-        raise ValueError(
-            f"`local` was computed on study {local.study_name!r}, not {study.study_name!r}"
-        )
+    _check_local(local, study)
 
     distinct = distinct_configurations(ranked_trials(study))
     ranks = stratified_ranks(len(distinct), n_others)
@@ -388,23 +387,14 @@ def analyze_noise(
             n_points=n_points,
             n_seeds=n_seeds,
             window=window,
-            n_jobs=options.n_jobs,
-            seed=options.seed,
             confidence=confidence,
-            pruner=options.pruner,
-            catch=options.catch,
+            **options.keywords(),
         )
     anova = one_way_anova(groups)
     seed_var, hyper_var, share, floor = _variance_estimates(anova, confidence)
-    quantile = max(len(distinct) - 1, 1)
+    last_rank = max(len(distinct) - 1, 1)
     configurations = tuple(
-        RepeatedConfiguration(
-            t.number,
-            r / quantile,
-            dict(t.params),
-            float(t.values[0]),  # type: ignore[index]
-            summarize_repeats(g, confidence),
-        )
+        _repeated(t, r / last_rank, g, confidence)
         for t, r, g in zip(chosen, ranks, groups, strict=True)
     )
     return NoiseAnalysis(

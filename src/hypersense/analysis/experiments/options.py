@@ -46,6 +46,15 @@ class RunOptions:
     pruner: Pruner | None
     catch: tuple[type[Exception], ...]
 
+    def keywords(self) -> dict[str, Any]:
+        """The options as keyword arguments of another experiment function."""
+        return {
+            "n_jobs": self.n_jobs,
+            "seed": self.seed,
+            "pruner": self.pruner,
+            "catch": self.catch,
+        }
+
 
 def check_run_options(*, n_jobs: Any, seed: Any, pruner: Any, catch: Any) -> RunOptions:
     """Validate the options every experiment shares; errors name the argument."""

@@ -13,6 +13,7 @@ they were active, so switching a branch still runs a known configuration.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "ranked_trials",
     "resolve_reference",
     "searched_space",
+    "stratified_ranks",
 ]
 
 
@@ -125,3 +127,14 @@ def resolve_reference(
             )
         out[name] = value
     return out
+
+
+def stratified_ranks(n_ranked: int, n_others: int) -> list[int]:
+    """Rank 0 (the best) and the ranks at the midpoints of ``n_others``
+    equal-probability strata of ranks ``1 .. n_ranked - 1`` (duplicates dropped).
+
+    Example: 101 ranked configurations and 4 others give ranks 0, 13, 38, 63, 88.
+    """
+    m = n_ranked - 1
+    others = [1 + math.floor((j + 0.5) * m / n_others) for j in range(n_others)] if m else []
+    return list(dict.fromkeys([0, *others]))

@@ -33,6 +33,7 @@ __all__ = [
     "OneWayAnova",
     "between_variance",
     "between_variance_interval",
+    "equal_noise_p_value",
     "holm_adjust",
     "one_way_anova",
     "variance_share",
@@ -194,3 +195,14 @@ def holm_adjust(p_values: ArrayLike) -> NDArray[np.float64]:
     out_flat = out.ravel()
     out_flat[order] = adjusted
     return out_flat.reshape(p.shape)
+
+
+def equal_noise_p_value(groups: Sequence[NDArray[np.float64]]) -> float:
+    """Brown-Forsythe (median-centred Levene) p-value that every group has the same
+    spread; NaN with fewer than two groups of two finite values or no spread at all."""
+    kept = [g[np.isfinite(g)] for g in groups]
+    kept = [g for g in kept if g.size >= 2]
+    spread = sum(float(np.abs(g - np.median(g)).sum()) for g in kept)
+    if len(kept) < 2 or spread == 0.0:
+        return math.nan
+    return float(stats.levene(*kept, center="median").pvalue)
