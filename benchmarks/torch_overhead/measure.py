@@ -53,9 +53,9 @@ def measure(work: Workload, *, epochs: int, repeats: int, seed: int = 0) -> dict
 
     The two runs of a pair follow each other (which goes first alternates), so
     a change in machine load hits both alike; the ratio fit/hand is taken per
-    pair, then its median. The ratio of the fastest runs is reported too: on a
-    shared machine it is the steadier estimate of the work each loop does. CPU
-    time (one thread) leaves out the waits for a core that wall time counts.
+    pair, then its median and quartiles (the spread shows how noisy the
+    machine was). CPU time (one thread) leaves out the waits for a core that
+    wall time counts.
     """
     data = work.data()
     fit_run(work, data, epochs=1, seed=seed)  # warm-up: first-call costs of both
@@ -87,6 +87,7 @@ def measure(work: Workload, *, epochs: int, repeats: int, seed: int = 0) -> dict
         row[f"hand_{clock}_s_per_epoch"] = statistics.median(hand_s)
         row[f"fit_{clock}_s_per_epoch"] = statistics.median(fit_s)
         row[f"median_{clock}_ratio"] = statistics.median(ratios)
-        row[f"best_{clock}_ratio"] = min(fit_s) / min(hand_s)
+        quartiles = statistics.quantiles(ratios, n=4)
+        row[f"{clock}_ratio_quartiles"] = [quartiles[0], quartiles[2]]
         row[f"{clock}_ratios"] = ratios
     return row

@@ -67,6 +67,13 @@ def test_bad_data_is_named(data: object, error: type, match: str) -> None:
         make_batches(data, name="train", batch_size=2, shuffle=False, seed=0)  # type: ignore[arg-type]
 
 
+def test_tensor_batches_check_their_arguments() -> None:
+    with pytest.raises(ValueError, match="`batch_size` must be an integer >= 1"):
+        TensorBatches((torch.zeros(3),), batch_size=0, shuffle=False)
+    with pytest.raises(ValueError, match=r"lengths \[3, 2\]"):
+        TensorBatches((torch.zeros(3), torch.zeros(2)), batch_size=1, shuffle=False)
+
+
 class RandomDraws(torch.utils.data.Dataset):  # type: ignore[type-arg]
     """Each read returns a NumPy draw and a Python draw, as augmentations would make."""
 

@@ -58,7 +58,9 @@ class TensorBatches:
         shuffle: bool,
         generator: torch.Generator | None = None,
     ) -> None:
-        self._tensors = tuple(tensors)
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"`batch_size` must be an integer >= 1 (got {batch_size!r})")
+        self._tensors = _check_lengths(tuple(tensors), "tensors")
         self._batch_size = batch_size
         self._shuffle = shuffle
         self._generator = generator
@@ -105,8 +107,7 @@ def _as_tensor(value: object, name: str, index: int) -> torch.Tensor:
     )
 
 
-def _tensors_of(data: Sequence[Any], name: str) -> tuple[torch.Tensor, ...]:
-    tensors = tuple(_as_tensor(v, name, i) for i, v in enumerate(data))
+def _check_lengths(tensors: tuple[torch.Tensor, ...], name: str) -> tuple[torch.Tensor, ...]:
     if not tensors:
         raise ValueError(f"`{name}` is an empty tuple; give at least (inputs, targets)")
     lengths = [int(t.shape[0]) if t.dim() > 0 else -1 for t in tensors]
@@ -159,5 +160,5 @@ def make_batches(
             f"`{name}` must be a DataLoader, a Dataset or a tuple of tensors/arrays "
             f"(got {type(data).__name__})"
         )
-    tensors = _tensors_of(data, name)
+    tensors = _check_lengths(tuple(_as_tensor(v, name, i) for i, v in enumerate(data)), name)
     return TensorBatches(tensors, batch_size=batch_size, shuffle=shuffle, generator=generator)

@@ -179,10 +179,11 @@ class RecipeSpace:
 
     def recipe_from_params(self, params: Mapping[str, Any]) -> TrainingRecipe:
         """The recipe a trial with these ``params`` trained with (e.g. a study's
-        ``best_params``): the fixed values, the params, defaults for the rest."""
-        unknown = sorted(set(params) - set(TrainingRecipe.field_names()))
-        if unknown:
-            raise ValueError(f"`params` name no recipe field: {unknown}")
+        ``best_params``): the fixed values, the params, defaults for the rest.
+
+        Names that are no recipe field (the model's own parameters, such as a
+        layer width the objective suggested) are left out.
+        """
         return self._build(lambda name, dist: params.get(name, _DEFAULT))
 
     def _build(self, draw: Callable[[str, Distribution], Any]) -> TrainingRecipe:
