@@ -33,6 +33,7 @@ study (stored, resumable, parallel, prunable):
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -86,6 +87,8 @@ __all__ = [
     "analyze_noise",
     "parameter_noise_tests",
 ]
+
+_log = logging.getLogger(__name__)
 
 _PURPOSE = "noise analysis tables"
 
@@ -391,6 +394,13 @@ def analyze_noise(
             **options.keywords(),
         )
     anova = one_way_anova(groups)
+    if anova.ms_within == 0.0:
+        _log.warning(
+            "every repeat of each configuration of %r gave the same value: the noise floor is "
+            "0 and the F-tests are undefined; does the objective draw its randomness from "
+            "trial.seed?",
+            study.study_name,
+        )
     seed_var, hyper_var, share, floor = _variance_estimates(anova, confidence)
     last_rank = max(len(distinct) - 1, 1)
     configurations = tuple(

@@ -111,8 +111,11 @@ def test_holm_adjustment_known_answer() -> None:
 
 def test_equal_noise_p_value_is_scipys_brown_forsythe() -> None:
     rng = np.random.default_rng(1)
-    groups = [rng.normal(0, 1, 6), rng.normal(0, 3, 6), np.array([1.0, np.nan, 2.0])]
-    expected = stats.levene(groups[0], groups[1], np.array([1.0, 2.0]), center="median").pvalue
-    assert equal_noise_p_value(groups) == pytest.approx(expected)
+    groups = [rng.normal(0, 1, 6), rng.normal(0, 3, 6), np.array([1.0, np.nan, 2.0, 4.0])]
+    expected = stats.levene(groups[0], groups[1], np.array([1.0, 2.0, 4.0]), center="median")
+    assert equal_noise_p_value(groups) == pytest.approx(expected.pvalue)
+    # Groups of two carry no spread for Brown-Forsythe and are left out.
+    with_pairs = [*groups, np.array([0.0, 100.0])]
+    assert equal_noise_p_value(with_pairs) == pytest.approx(expected.pvalue)
     assert math.isnan(equal_noise_p_value([np.ones(3), np.ones(3)]))
-    assert math.isnan(equal_noise_p_value([np.array([1.0, 2.0])]))
+    assert math.isnan(equal_noise_p_value([np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0])]))

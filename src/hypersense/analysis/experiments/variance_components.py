@@ -199,10 +199,13 @@ def holm_adjust(p_values: ArrayLike) -> NDArray[np.float64]:
 
 def equal_noise_p_value(groups: Sequence[NDArray[np.float64]]) -> float:
     """Brown-Forsythe (median-centred Levene) p-value that every group has the same
-    spread; NaN with fewer than two groups of two finite values or no spread at all."""
+    spread; groups of fewer than three finite values are left out (with two, both
+    deviations from the median are equal and carry no spread). NaN when fewer
+    than two groups remain or the deviations do not vary within any group."""
     kept = [g[np.isfinite(g)] for g in groups]
-    kept = [g for g in kept if g.size >= 2]
-    spread = sum(float(np.abs(g - np.median(g)).sum()) for g in kept)
-    if len(kept) < 2 or spread == 0.0:
+    kept = [g for g in kept if g.size >= 3]
+    if len(kept) < 2:
         return math.nan
-    return float(stats.levene(*kept, center="median").pvalue)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = float(stats.levene(*kept, center="median").pvalue)
+    return p if math.isfinite(p) else math.nan
