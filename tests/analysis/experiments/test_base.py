@@ -127,6 +127,11 @@ def test_failed_and_pruned_points_give_nan() -> None:
     assert np.isnan(pruned.values).all()
     states = {t.state for t in hs.load_study("search:p", parent.storage).trials}
     assert states == {hs.TrialState.PRUNED}
+    # Running again retries the failed point but not the pruned ones.
+    retried = run_design(parent, fails_on_two, _points([1, 2], 1), experiment="f", options=caught)
+    assert retried.n_new_trials == 1
+    kept = run_design(parent, reports, _points([1, 2], 1), experiment="p", options=pruning)
+    assert kept.n_new_trials == 0
 
 
 def test_parallel_workers_give_the_same_values_as_one() -> None:

@@ -18,9 +18,10 @@ repeats, re-evaluation of the best) drives it:
 
 Resuming: a point is matched to stored trials by its ``key`` (user attribute
 ``design_key``), so running the same design again (after a crash, Ctrl-C or
-with more repeats) only runs what is missing. Points left WAITING by an
-interrupted run are run, not enqueued twice. One process should drive a given
-experiment at a time.
+with more repeats) only runs what is missing: points without a trial, and
+points whose trials all failed. Pruned points stay pruned. Points left WAITING
+by an interrupted run are run, not enqueued twice. One process should drive a
+given experiment at a time.
 
 Seeds: repeats of a configuration differ only by ``trial.seed``, which the
 companion study's sampler derives from its seed and the trial number. That
@@ -172,9 +173,13 @@ def _trials_by_key(trials: Sequence[FrozenTrial]) -> dict[str, list[FrozenTrial]
 
 
 def _enqueue_missing(companion: Study, points: Sequence[DesignPoint]) -> int:
-    """Enqueue the points with no COMPLETE or WAITING trial; returns how many."""
+    """Enqueue the points with no COMPLETE, PRUNED or WAITING trial; returns how many.
+
+    A pruned point stays pruned (the pruner's decision is final); a failed or
+    interrupted one is tried again.
+    """
     by_key = _trials_by_key(companion.trials)
-    done = {TrialState.COMPLETE, TrialState.WAITING}
+    done = {TrialState.COMPLETE, TrialState.PRUNED, TrialState.WAITING}
     n = 0
     for point in {p.key: p for p in points}.values():
         if any(t.state in done for t in by_key.get(point.key, ())):

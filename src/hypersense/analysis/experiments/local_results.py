@@ -155,6 +155,11 @@ def _tornado_bar(curve: SensitivityCurve) -> TornadoBar:
     )
 
 
+def _widest_first(bar: TornadoBar) -> float:
+    width = bar.range_of_means.estimate
+    return -width if math.isfinite(width) else math.inf
+
+
 @dataclass(frozen=True)
 class LocalSensitivity:
     """Result of :func:`local_sensitivity`.
@@ -195,17 +200,7 @@ class LocalSensitivity:
     @property
     def tornado(self) -> tuple[TornadoBar, ...]:
         """Bars by decreasing range of means (sweeps without a range last)."""
-        bars = [_tornado_bar(c) for c in self.curves]
-        return tuple(
-            sorted(
-                bars,
-                key=lambda b: (
-                    -b.range_of_means.estimate
-                    if math.isfinite(b.range_of_means.estimate)
-                    else math.inf
-                ),
-            )
-        )
+        return tuple(sorted((_tornado_bar(c) for c in self.curves), key=_widest_first))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description of the whole result."""

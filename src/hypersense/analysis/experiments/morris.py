@@ -12,7 +12,10 @@ SALib's Morris analysis (optional extra ``analysis``), both in the unit cube of
 :mod:`hypersense.space`: effects are per unit of a parameter's encoded range,
 so a log-scaled learning rate moves along its log scale. Discrete parameters
 (integers, stepped floats, categoricals) map the grid levels to their values by
-rounding, so the lowest level is the first value and the highest the last.
+rounding, so the lowest level is the first value and the highest the last; a
+categorical's effect is thus that of jumping between choices its declared order
+puts apart. A conditional parameter moved where its branch is inactive leaves
+the metric unchanged, so its effect is diluted by the share of such jumps.
 Elementary effects of a noisy objective include the seed noise; ``μ*`` of a
 parameter with no effect is then about ``1.13·sd_noise / Δ`` rather than 0
 (the mean of ``|e' - e|`` for two independent noise draws), which is why a
@@ -255,7 +258,8 @@ def morris_screening(
             trial's; parameters inactive there come from the best trial that
             drew them).
         n_jobs: Worker processes for the new trials.
-        seed: Seed of the design and of the trials' seeds (None: fresh).
+        seed: Seed of the design and of the trials' seeds. None draws a fresh
+            design each call, so only a seeded screening resumes.
         confidence: Coverage of the bootstrap interval of ``mu_star``.
         n_resamples: Bootstrap resamples for that interval.
         pruner: Pruner of the design trials (None: never prune).
