@@ -5,11 +5,11 @@ Run: ``python examples/torch_recipe.py`` (needs ``pip install "hypersense[torch]
 
 from __future__ import annotations
 
+import torch
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
 import hypersense as hs
-import torch
 from hypersense.pruners import MedianPruner
 from hypersense.torch import fit
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+
 from benchmarks.torch_overhead.measure import measure
 from benchmarks.torch_overhead.workloads import WORKLOADS
 

@@ -9,6 +9,7 @@ tensors, a validation pass with loss and accuracy every epoch.
 from __future__ import annotations
 
 import torch
+
 from benchmarks.torch_overhead.workloads import Workload, accuracy
 from hypersense.torch.seeding import derive_seeds
 

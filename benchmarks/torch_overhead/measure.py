@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import torch
+
 from benchmarks.torch_overhead.hand_loop import hand_written_run
 from benchmarks.torch_overhead.workloads import Workload, accuracy
 from hypersense.torch import fit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 import torch
+
 from hypersense.torch.data import TensorBatches, make_batches
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
 import torch
+
 from hypersense.torch import EarlyStopping, StopReason, fit
 from hypersense.torch.data import make_batches
 from hypersense.torch.epoch import evaluate

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 import hypersense as hs
-import torch
 from hypersense.torch import RecipeSpace, StopReason, TrainingRecipe, fit, lr_trajectory
 from tests.torch.helpers import ScalarModel, accuracy, blobs, mean_output, mlp, scalar_data
 

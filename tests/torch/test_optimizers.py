@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 import torch
+
 from hypersense.torch import TrainingRecipe, build_optimizer
 from hypersense.torch.regularization import parameter_penalty
 

@@ -6,9 +6,9 @@ import random
 from typing import Any
 
 import numpy as np
+import torch
 
 import hypersense as hs
-import torch
 from hypersense.torch import RecipeSpace, TrainingResult, fit
 from hypersense.torch.seeding import derive_seeds
 from tests.torch.helpers import accuracy, blobs, mlp

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 import torch
+
 from hypersense.torch.runtime import deterministic_algorithms, resolve_device, torch_threads
 
 

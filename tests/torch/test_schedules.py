@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
-
 import torch
+
 from hypersense.torch.recipe import TrainingRecipe
 from hypersense.torch.schedules import (
     PlateauState,

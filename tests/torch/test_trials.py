@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-import hypersense as hs
 import torch
+
+import hypersense as hs
 from hypersense.history import StudyHistory
 from hypersense.pruners import PruneDecision, Pruner, TrialAssignment
 from hypersense.samplers import RandomSampler

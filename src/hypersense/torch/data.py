@@ -20,9 +20,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol, TypeAlias
 
 import numpy as np
-from torch.utils.data import DataLoader, Dataset
-
 import torch
+from torch.utils.data import DataLoader, Dataset
 
 __all__ = ["Batches", "DataSource", "TensorBatches", "make_batches"]
 

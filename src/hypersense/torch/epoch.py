@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
+
 from hypersense.torch.data import Batches
 from hypersense.torch.regularization import clip_gradients, parameter_penalty
 

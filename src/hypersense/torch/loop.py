@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import torch
+
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.errors import TrialPruned
 from hypersense.torch.data import Batches, DataSource, make_batches

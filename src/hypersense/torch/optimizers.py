@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import torch
+
 from hypersense.torch.recipe import TrainingRecipe
 
 __all__ = ["build_optimizer"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+
 from hypersense.torch.recipe import TrainingRecipe
 
 __all__ = ["StopReason", "TrainingAttr", "TrainingResult"]

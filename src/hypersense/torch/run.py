@@ -6,6 +6,7 @@ import logging
 import math
 
 import torch
+
 from hypersense.torch.data import Batches
 from hypersense.torch.early_stopping import EarlyStopping
 from hypersense.torch.epoch import LossFn, MetricFn, evaluate, train_one_epoch

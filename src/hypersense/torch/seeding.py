@@ -18,7 +18,6 @@ import random
 from collections.abc import Iterator
 
 import numpy as np
-
 import torch
 
 __all__ = [
