@@ -55,6 +55,7 @@ class TestConstrainedTPESamplerContract(SamplerContract):
         ("gamma", "0.1"),
         ("prior_weight", 0.0),
         ("prior_weight", float("nan")),
+        ("prior_weight", float("inf")),
         ("multivariate", "yes"),
         ("constant_liar", 1),
         ("constraints_func", 3),

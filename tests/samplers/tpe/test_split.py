@@ -102,11 +102,21 @@ def test_crowding_distance_known_answer() -> None:
     np.testing.assert_allclose(d[1:3], [1.5, 1.25])
 
 
-def test_multi_objective_split_takes_fronts_then_the_most_isolated() -> None:
+def test_multi_objective_split_cuts_the_front_by_hypervolume() -> None:
     losses = np.array([[0.0, 4.0], [1.0, 2.0], [3.0, 1.0], [4.0, 0.0], [5.0, 5.0]])
-    good = split_good(losses, 3)
-    # Front has 4 points; the extremes (infinite crowding) and row 1 (1.5 > 1.25) win.
-    np.testing.assert_array_equal(good, [True, True, False, True, False])
+    # The front (rows 0-3) has room for 2. Reference (4.4, 4.4): alone, row 1 adds the
+    # most (8.16); next to it row 2 adds 1.4 (row 0: 0.4, row 3: 0.8).
+    good = split_good(losses, 2)
+    np.testing.assert_array_equal(good, [False, True, True, False, False])
+
+
+def test_many_objectives_cut_the_front_by_crowding_distance() -> None:
+    # Four objectives: the extremes of each objective are kept first.
+    front = np.array(
+        [[0, 3, 3, 3], [3, 0, 3, 3], [3, 3, 0, 3], [3, 3, 3, 0], [1, 1, 2, 2], [2, 2, 1, 1]],
+        dtype=float,
+    )
+    np.testing.assert_array_equal(split_good(front, 4), [True] * 4 + [False] * 2)
 
 
 @settings(max_examples=40, deadline=None)

@@ -72,7 +72,7 @@ class BandwidthRule:
     """
 
     kind: str = "neighbour"
-    scale: float = 0.6
+    scale: float = 1.0
     min_bandwidth: float = 0.0
     magic_clip: bool = True
     max_bandwidth: float = 1.0

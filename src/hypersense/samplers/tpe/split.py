@@ -1,9 +1,10 @@
 """Splitting observations into the "good" and "bad" sets TPE models separately.
 
 Single objective: the ``n_good`` smallest losses. Several objectives: whole
-Pareto fronts in order of non-dominated rank, the last front cut by crowding
-distance (extremes and isolated points first, so the good set spreads along
-the front). Constraints: feasible observations come first; when fewer than
+Pareto fronts in order of non-dominated rank, the last front cut by greedy
+hypervolume subset selection (two objectives, or three on a small front) or
+else by crowding distance (extremes and isolated points first), so the good
+set spreads along the front. Constraints: feasible observations come first; when fewer than
 ``n_good`` are feasible, the least-violating infeasible ones fill the good set,
 so the model is pulled towards the feasible region instead of losing them.
 Everything else (including every other infeasible observation) is "bad": it
@@ -16,6 +17,8 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
+
+from hypersense.samplers.tpe.hypervolume import MAX_EXACT_EVALUATIONS, greedy_hypervolume_subset
 
 __all__ = [
     "constraint_violations",
@@ -133,6 +136,15 @@ def crowding_distance(losses: NDArray[np.float64]) -> NDArray[np.float64]:
     return dist
 
 
+def _cut_front(front: NDArray[np.float64], room: int) -> NDArray[np.intp]:
+    """Which ``room`` rows of one front to keep."""
+    k = front.shape[1]
+    if k == 2 or (k == 3 and room * front.shape[0] <= MAX_EXACT_EVALUATIONS):
+        return greedy_hypervolume_subset(front, room)
+    crowd = crowding_distance(front)
+    return np.argsort(-crowd, kind="stable")[:room]
+
+
 def _best_rows(losses: NDArray[np.float64], n_good: int) -> NDArray[np.intp]:
     """Indices of the ``n_good`` best rows (single objective: smallest; several:
     Pareto rank, then crowding distance within the last front needed)."""
@@ -146,8 +158,7 @@ def _best_rows(losses: NDArray[np.float64], n_good: int) -> NDArray[np.intp]:
         front = np.flatnonzero(ranks == r)
         room = n_good - len(chosen)
         if len(front) > room:
-            crowd = crowding_distance(losses[front])
-            front = front[np.argsort(-crowd, kind="stable")[:room]]
+            front = front[_cut_front(losses[front], room)]
         chosen.extend(int(i) for i in front)
         if len(chosen) >= n_good:
             break
