@@ -50,17 +50,24 @@ def test_magic_clip_floors_the_widths_at_one_over_n_plus_two() -> None:
     np.testing.assert_allclose(mix.bandwidths[:, 0], 1 / 5)
 
 
-def test_scott_rule_known_answer() -> None:
-    points = np.array([[0.2], [0.4], [0.6], [0.8]])
-    rule = BandwidthRule(kind="scott", magic_clip=False, prior_in_spread=False)
+def test_scale_and_ceiling_of_the_widths() -> None:
+    points = np.array([[0.1], [0.2], [0.9]])
+    rule = BandwidthRule(scale=0.5, magic_clip=False, max_bandwidth=0.3)
     mix = fit_parzen_mixture(points, [CONT], prior_weight=1.0, rule=rule)
-    expected = np.std([0.2, 0.4, 0.6, 0.8]) * 4 ** (-1 / 5)
-    np.testing.assert_allclose(mix.bandwidths[:, 0], expected)
+    # Neighbour widths 0.1, 0.7, 0.7: halved to 0.05, 0.35, 0.35, capped at 0.3.
+    np.testing.assert_allclose(mix.bandwidths[:, 0], [0.05, 0.3, 0.3])
 
 
 def test_weights_include_the_prior() -> None:
     mix = fit_parzen_mixture(np.array([[0.2], [0.7]]), [CONT], prior_weight=2.0)
     np.testing.assert_allclose(mix.weights, [0.25, 0.25, 0.5])
+
+
+def test_observation_weights_share_the_mass_with_the_prior() -> None:
+    mix = fit_parzen_mixture(
+        np.array([[0.2], [0.7]]), [CONT], prior_weight=1.0, weights=np.array([3.0, 1.0])
+    )
+    np.testing.assert_allclose(mix.weights, [0.6, 0.2, 0.2])
 
 
 def test_one_kernel_density_is_the_hand_computed_mixture() -> None:

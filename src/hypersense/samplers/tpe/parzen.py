@@ -43,40 +43,31 @@ __all__ = [
     "sample_parzen_mixture",
 ]
 
-_UNIFORM_STD = 1.0 / math.sqrt(12.0)
-
 
 @dataclass(frozen=True)
 class BandwidthRule:
-    """How wide the kernels of a mixture fitted on ``n`` points in ``d`` columns are.
+    """How wide the kernels of a mixture fitted on ``n`` observations are.
 
-    ``kind="neighbour"`` (Bergstra et al., 2011): each kernel's width in a
-    numerical column is the larger distance to its neighbours in that column.
-    ``kind="scott"``: every kernel of a column gets Scott's rule, ``spread * n
-    ** (-1 / (d + 4))``, with ``spread`` the weighted standard deviation of the
-    column (the uniform prior counted as ``prior_weight`` pseudo-observations
-    when ``prior_in_spread``). Either is multiplied by ``scale``, clipped from
-    below by ``max(min_bandwidth, 1 / min(100, n + 2))`` when ``magic_clip``
-    (Bergstra's "magic clip": a few close observations must not collapse the
-    model) and from above by ``max_bandwidth``. A categorical column's spread
-    is ``min(1, categorical_smoothing / (n + 1))``.
+    In a numerical column each kernel's width is ``scale`` times the larger
+    distance to its neighbours in that column (Bergstra et al., 2011: wide
+    where observations are sparse, narrow where they crowd), clipped from below
+    by ``max(min_bandwidth, 1 / min(100, n + 2))`` when ``magic_clip`` (the
+    "magic clip": a few close observations must not collapse the model) and
+    from above by ``max_bandwidth``. A categorical column's spread is
+    ``min(1, categorical_smoothing / (n + 1))``.
 
     Attributes:
-        kind: ``"neighbour"`` or ``"scott"``.
-        scale: Multiplier of the rule's width.
+        scale: Multiplier of the neighbour distance (< 1 exploits more).
         min_bandwidth: Absolute floor of a numerical bandwidth (unit scale).
         magic_clip: Apply the ``1 / min(100, n + 2)`` floor.
         max_bandwidth: Ceiling of a numerical bandwidth (unit scale).
-        prior_in_spread: Scott's rule counts the prior in the spread.
         categorical_smoothing: Numerator of the categorical spread.
     """
 
-    kind: str = "neighbour"
     scale: float = 1.0
     min_bandwidth: float = 0.0
     magic_clip: bool = True
     max_bandwidth: float = 1.0
-    prior_in_spread: bool = True
     categorical_smoothing: float = 1.0
 
 
@@ -128,42 +119,15 @@ def _neighbour_widths(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def _scott_widths(
-    values: NDArray[np.float64],
-    weights: NDArray[np.float64],
-    prior_weight: float,
-    n_dims: int,
-    rule: BandwidthRule,
-) -> NDArray[np.float64]:
-    """Scott's rule for one column, the same width for all kernels; shape ``(m,)``."""
-    total = float(weights.sum())
-    mean = float(weights @ values) / total
-    sq = float(weights @ (values - mean) ** 2)
-    pseudo = prior_weight if rule.prior_in_spread else 0.0
-    spread = math.sqrt((sq + pseudo * _UNIFORM_STD**2) / (total + pseudo))
-    width = spread * math.pow(values.shape[0], -1.0 / (n_dims + 4))
-    return np.full(values.shape[0], width)
-
-
-def _numeric_widths(
-    values: NDArray[np.float64],
-    weights: NDArray[np.float64],
-    prior_weight: float,
-    n_dims: int,
-    rule: BandwidthRule,
-) -> NDArray[np.float64]:
+def _numeric_widths(values: NDArray[np.float64], rule: BandwidthRule) -> NDArray[np.float64]:
     """Kernel widths of one numerical column, rule applied and clipped; shape ``(m,)``."""
     m = values.shape[0]
     if m == 0:
         return np.zeros(0)
-    if rule.kind == "scott":
-        widths = _scott_widths(values, weights, prior_weight, n_dims, rule)
-    else:
-        widths = _neighbour_widths(values)
     floor = rule.min_bandwidth
     if rule.magic_clip:
         floor = max(floor, 1.0 / min(100.0, m + 2.0))
-    return np.clip(rule.scale * widths, floor, rule.max_bandwidth)
+    return np.clip(rule.scale * _neighbour_widths(values), floor, rule.max_bandwidth)
 
 
 def fit_parzen_mixture(
@@ -197,7 +161,7 @@ def fit_parzen_mixture(
         if isinstance(col, CategoricalColumn):
             spreads[j] = min(1.0, rule.categorical_smoothing / (m + 1.0))
             continue
-        bandwidths[:, j] = _numeric_widths(pts[:, j], w, prior_weight, d, rule)
+        bandwidths[:, j] = _numeric_widths(pts[:, j], rule)
         log_norms[:, j] = truncated_gaussian_log_norm(pts[:, j], bandwidths[:, j])
     all_weights = np.append(w, prior_weight)
     return ParzenMixture(
