@@ -324,3 +324,20 @@ def test_multi_objective_front_beats_random_search() -> None:
         front_volume(TPESampler(seed=s)) > front_volume(RandomSampler(seed=s)) for s in range(6)
     )
     assert wins >= 5  # sign test: P(>= 5 of 6 | fair coin) = 7/64 ~ 11%; seeds are fixed
+
+
+# ------------------------------------------------------------------ storage
+
+
+def test_sqlite_study_gets_the_same_proposals_as_in_memory(sqlite_url: str) -> None:
+    """Trials read back from SQL (new objects, JSON round trip) model like in memory,
+    and a resumed study (fresh sampler, same seed) keeps proposing."""
+    memory = hs.create_study(sampler=TPESampler(seed=4))
+    memory.optimize(_quadratic, n_trials=16)
+    on_disk = hs.create_study(study_name="tpe", storage=sqlite_url, sampler=TPESampler(seed=4))
+    on_disk.optimize(_quadratic, n_trials=16)
+    assert [t.params for t in on_disk.trials] == [t.params for t in memory.trials]
+    resumed = hs.load_study(study_name="tpe", storage=sqlite_url, sampler=TPESampler(seed=4))
+    resumed.optimize(_quadratic, n_trials=4)
+    assert len(resumed.trials) == 20
+    assert all(t.state is hs.TrialState.COMPLETE for t in resumed.trials)

@@ -54,7 +54,7 @@ class TrialRecord:
 
     Attributes:
         number: The trial's number.
-        distributions: Parameter name to its (interned) distribution.
+        distributions: Parameter name to its distribution.
         units: Parameter name to its encoded value.
         keys: ``(name, token)`` pairs, ``token`` naming the distribution, so
             "drew this group from the same distributions" is a subset test.
