@@ -1,7 +1,9 @@
 """Built-in tasks by name, for configuration files and the command line.
 
 Each entry is ``module:Class``, imported only when asked for, so listing the
-names costs nothing and a task's libraries load only when it runs.
+names costs nothing and a task's libraries load only when it runs (PyTorch is
+imported only when a ``torch-*`` task is asked for; without it, the lookup
+raises :class:`~hypersense.MissingDependencyError` naming the extra).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ __all__ = ["TASKS", "make_task", "task_class"]
 
 TASKS: dict[str, str] = {
     "sklearn-digits-mlp": "hypersense.tasks.sklearn_digits:DigitsMLPTask",
+    "torch-digits-mlp": "hypersense.tasks.torch_digits:TorchDigitsMLPTask",
+    "torch-digits-cnn": "hypersense.tasks.torch_digits:TorchDigitsCNNTask",
+    "torch-breast-cancer-mlp": "hypersense.tasks.torch_tabular:BreastCancerMLPTask",
+    "torch-diabetes-mlp": "hypersense.tasks.torch_tabular:DiabetesMLPTask",
+    "torch-digits-transfer": "hypersense.tasks.torch_transfer:DigitsTransferTask",
 }
 
 
