@@ -8,6 +8,7 @@ from hypersense.samplers.grid import GridSampler
 from hypersense.samplers.nsga2 import NSGAIISampler
 from hypersense.samplers.qmc import QMCSampler
 from hypersense.samplers.random import RandomSampler
+from hypersense.samplers.tpe import TPESampler
 from hypersense.samplers.space_inference import intersection_space
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "RandomSampler",
     "Sampler",
     "SamplingContext",
+    "TPESampler",
     "intersection_space",
 ]
