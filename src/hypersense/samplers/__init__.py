@@ -1,15 +1,27 @@
-"""Samplers: what to try next. Random, grid and quasi-random here; model-based ones
-(TPE, Gaussian process, CMA-ES, genetic) build on the same contract."""
+"""Samplers: what to try next.
+
+Random, grid and quasi-random search load with the package; the model-based
+samplers (TPE, Gaussian process, CMA-ES, genetic, NSGA-II) load on first use,
+so ``import hypersense`` stays light (they need scipy, and CMA-ES the ``cmaes``
+package).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from hypersense.samplers.base import Sampler, SamplingContext
-from hypersense.samplers.cma_es import CmaEsSampler
-from hypersense.samplers.genetic import GeneticSampler
 from hypersense.samplers.grid import GridSampler
-from hypersense.samplers.nsga2 import NSGAIISampler
 from hypersense.samplers.qmc import QMCSampler
 from hypersense.samplers.random import RandomSampler
-from hypersense.samplers.tpe import TPESampler
 from hypersense.samplers.space_inference import intersection_space
+
+if TYPE_CHECKING:
+    from hypersense.samplers.cma_es import CmaEsSampler
+    from hypersense.samplers.genetic import GeneticSampler
+    from hypersense.samplers.nsga2 import NSGAIISampler
+    from hypersense.samplers.tpe import TPESampler
 
 __all__ = [
     "CmaEsSampler",
@@ -23,3 +35,16 @@ __all__ = [
     "TPESampler",
     "intersection_space",
 ]
+
+_LAZY = {
+    "CmaEsSampler": "hypersense.samplers.cma_es",
+    "GeneticSampler": "hypersense.samplers.genetic",
+    "NSGAIISampler": "hypersense.samplers.nsga2",
+    "TPESampler": "hypersense.samplers.tpe",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'hypersense.samplers' has no attribute {name!r}")
