@@ -11,7 +11,6 @@ import torch
 
 import hypersense as hs
 from hypersense.pruners import MedianPruner
-from hypersense.samplers import RandomSampler
 from hypersense.space import CategoricalDistribution, FloatDistribution, IntDistribution
 from hypersense.tasks import make_task, task_class
 from hypersense.tasks.final_evaluation import evaluate_on_test

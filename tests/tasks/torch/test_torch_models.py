@@ -45,9 +45,9 @@ def test_augmentation_acts_in_training_mode_only_and_stays_within_its_bounds() -
         for dx in range(-2, 3)
         for dy in range(-2, 3)
     ]
-    matches = torch.stack(
-        [(c - shifted).abs().amax(dim=(1, 2, 3)) < 1e-5 for c in candidates]
-    ).any(dim=0)
+    matches = torch.stack([(c - shifted).abs().amax(dim=(1, 2, 3)) < 1e-5 for c in candidates]).any(
+        dim=0
+    )
     assert bool(matches.all())
     assert RandomShiftRotate(max_shift_px=0, max_rotation_deg=0.0).is_identity
     with pytest.raises(ValueError, match="max_shift_px"):
