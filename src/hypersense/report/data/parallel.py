@@ -1,0 +1,123 @@
+"""Parallel coordinates: one axis per parameter and one for the objective."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hypersense.direction import StudyDirection
+from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
+from hypersense.space.base import Distribution
+from hypersense.space.categorical import CategoricalDistribution
+from hypersense.space.numeric import FloatDistribution, IntDistribution
+
+if TYPE_CHECKING:
+    from hypersense.study.study import Study
+
+__all__ = [
+    "AxisData",
+    "ParallelCoordinatesData",
+    "axis_kind",
+    "build_parallel_coordinates_data",
+]
+
+
+@dataclass(frozen=True)
+class AxisData:
+    """One axis of the parallel-coordinates plot.
+
+    Attributes:
+        name: The parameter (or objective) name.
+        kind: ``"linear"``, ``"log"`` (values are on a log10 scale) or
+            ``"categorical"`` (values are choice indices).
+        values: One per trial, shape ``(n,)``; NaN where a conditional
+            parameter was not drawn.
+        tick_labels: The choices of a categorical axis, by index; empty otherwise.
+        low: Lower end of the axis (in the axis' own scale).
+        high: Upper end of the axis.
+    """
+
+    name: str
+    kind: str
+    values: tuple[float, ...]
+    tick_labels: tuple[str, ...] = ()
+    low: float = math.nan
+    high: float = math.nan
+
+
+@dataclass(frozen=True)
+class ParallelCoordinatesData:
+    """Every COMPLETE trial as a line through parameter axes and the objective.
+
+    Attributes:
+        numbers: Trial numbers, shape ``(n,)``.
+        axes: One per parameter, in order of first appearance.
+        objective: The objective's axis (linear), which also colours the lines.
+        objective_is_minimized: Whether smaller objective values are better.
+    """
+
+    numbers: tuple[int, ...]
+    axes: tuple[AxisData, ...]
+    objective: AxisData
+    objective_is_minimized: bool
+
+
+def _is_log(dist: Distribution) -> bool:
+    return isinstance(dist, (FloatDistribution, IntDistribution)) and dist.log
+
+
+def axis_kind(dist: Distribution) -> str:
+    """``"categorical"``, ``"log"`` or ``"linear"``: how an axis of ``dist`` is drawn."""
+    if isinstance(dist, CategoricalDistribution):
+        return "categorical"
+    return "log" if _is_log(dist) else "linear"
+
+
+def _axis(name: str, dist: Distribution, values: list[Any]) -> AxisData:
+    if isinstance(dist, CategoricalDistribution):
+        labels = tuple(str(c) for c in dist.choices)
+        coded = tuple(
+            float(dist.index(v)) if v is not _ABSENT and dist.contains(v) else math.nan
+            for v in values
+        )
+        return AxisData(name, "categorical", coded, labels, 0.0, float(len(labels) - 1))
+    log = _is_log(dist)
+    low, high = float(dist.low), float(dist.high)  # type: ignore[attr-defined]
+
+    def scale(v: Any) -> float:
+        if v is _ABSENT or v is None:
+            return math.nan
+        return math.log10(float(v)) if log else float(v)
+
+    ends = (math.log10(low), math.log10(high)) if log else (low, high)
+    return AxisData(name, "log" if log else "linear", tuple(scale(v) for v in values), (), *ends)
+
+
+_ABSENT = object()
+
+
+def build_parallel_coordinates_data(
+    study: Study | StudySnapshot, *, objective: int = 0
+) -> ParallelCoordinatesData | None:
+    """Lines of the COMPLETE trials; None without one, or without any parameter."""
+    snap = as_snapshot(study)
+    done = snap.completed()
+    space = snap.search_space()
+    if not done or not space:
+        return None
+    axes = []
+    for name, dist in space.items():
+        if dist.is_single:
+            continue  # an axis with one value tells nothing
+        axes.append(_axis(name, dist, [t.params.get(name, _ABSENT) for t in done]))
+    values = tuple(float(t.values[objective]) for t in done)  # type: ignore[index]
+    obj = AxisData(
+        snap.objective_names()[objective], "linear", values, (), min(values), max(values)
+    )
+    return ParallelCoordinatesData(
+        numbers=tuple(t.number for t in done),
+        axes=tuple(axes),
+        objective=obj,
+        objective_is_minimized=snap.directions[objective] is StudyDirection.MINIMIZE,
+    )
