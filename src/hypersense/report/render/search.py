@@ -1,0 +1,208 @@
+"""Renderers of how the search went: history, parallel coordinates, Pareto front,
+state counts, timeline."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypersense.direction import StudyDirection
+from hypersense.report.data.execution import StateCountsData, TimelineData
+from hypersense.report.data.history import HistoryData
+from hypersense.report.data.parallel import AxisData, ParallelCoordinatesData
+from hypersense.report.data.pareto import ParetoData
+from hypersense.report.render.spec import (
+    BEST_COLOR,
+    COMPLETE_COLOR,
+    PRUNED_COLOR,
+    STATE_COLORS,
+    FigureSpec,
+    figure,
+)
+
+__all__ = [
+    "render_history",
+    "render_parallel_coordinates",
+    "render_pareto",
+    "render_state_counts",
+    "render_timeline",
+]
+
+
+def render_history(data: HistoryData) -> FigureSpec:
+    """Values by trial number, the best so far as a step line, pruned trials grey."""
+    word = "lowest" if data.direction is StudyDirection.MINIMIZE else "highest"
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "completed trial",
+            "x": list(data.numbers),
+            "y": list(data.values),
+            "marker": {"color": COMPLETE_COLOR, "size": 6, "opacity": 0.7},
+            "hovertemplate": "trial %{x}<br>" + data.objective_name + " %{y:.6g}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"best so far ({word})",
+            "x": list(data.numbers),
+            "y": list(data.best_so_far),
+            "line": {"color": BEST_COLOR, "shape": "hv", "width": 2},
+            "hovertemplate": "best after trial %{x}: %{y:.6g}<extra></extra>",
+        },
+    ]
+    if data.pruned_numbers:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "pruned (last value)",
+                "x": list(data.pruned_numbers),
+                "y": list(data.pruned_values),
+                "marker": {"color": PRUNED_COLOR, "size": 5, "symbol": "x"},
+                "hovertemplate": "trial %{x} (pruned)<br>last value %{y:.6g}<extra></extra>",
+            }
+        )
+    return figure(
+        traces,
+        title=f"Optimisation history of {data.objective_name} (best: trial {data.best_number})",
+        x_title="trial number",
+        y_title=data.objective_name,
+    )
+
+
+def _dimension(axis: AxisData) -> dict[str, Any]:
+    values = list(axis.values)
+    low, high = axis.low, axis.high
+    dim: dict[str, Any] = {"label": axis.name + (" (log10)" if axis.kind == "log" else "")}
+    if any(math.isnan(v) for v in values):
+        # Parcoords cannot draw gaps: inactive values sit on a marked level
+        # below the axis's range.
+        inactive = low - 0.1 * (high - low or 1.0)
+        values = [inactive if math.isnan(v) else v for v in values]
+        low = inactive
+        dim["tickvals"], dim["ticktext"] = _ticks(axis, inactive)
+    elif axis.kind == "categorical":
+        dim["tickvals"] = list(range(len(axis.tick_labels)))
+        dim["ticktext"] = list(axis.tick_labels)
+    dim["values"] = values
+    dim["range"] = [low, high] if high > low else [low - 0.5, high + 0.5]
+    return dim
+
+
+def _ticks(axis: AxisData, inactive: float) -> tuple[list[float], list[str]]:
+    if axis.kind == "categorical":
+        vals = [float(i) for i in range(len(axis.tick_labels))]
+        return [inactive, *vals], ["inactive", *axis.tick_labels]
+    steps = [axis.low + (axis.high - axis.low) * k / 4 for k in range(5)]
+    return [inactive, *steps], ["inactive", *(f"{s:.3g}" for s in steps)]
+
+
+def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
+    """Lines through parameter axes, coloured by the objective (better is darker)."""
+    objective = data.objective
+    dims = [_dimension(a) for a in data.axes] + [_dimension(objective)]
+    trace = {
+        "type": "parcoords",
+        "line": {
+            "color": list(objective.values),
+            "colorscale": "Viridis",
+            "reversescale": data.objective_is_minimized,
+            "showscale": True,
+            "colorbar": {"title": {"text": objective.name}},
+        },
+        "dimensions": dims,
+    }
+    return figure(
+        [trace],
+        title=f"Parallel coordinates of {len(data.numbers)} completed trials",
+        height=460,
+        margin={"l": 80, "r": 80, "t": 90, "b": 40},
+    )
+
+
+def render_pareto(data: ParetoData) -> FigureSpec:
+    """The first two objectives, front highlighted (a scatter matrix for more)."""
+    names = data.objective_names
+    rows = list(zip(data.numbers, data.values, data.on_front, strict=True))
+    groups = [("Pareto front", True, BEST_COLOR), ("dominated", False, COMPLETE_COLOR)]
+    traces = []
+    for label, on_front, color in groups:
+        chosen = [(n, v) for n, v, f in rows if f is on_front]
+        trace: dict[str, Any] = {
+            "name": label,
+            "text": [f"trial {n}" for n, _ in chosen],
+            "marker": {"color": color, "size": 7 if on_front else 5},
+        }
+        if len(names) == 2:
+            trace.update(
+                type="scatter",
+                mode="markers",
+                x=[v[0] for _, v in chosen],
+                y=[v[1] for _, v in chosen],
+            )
+        else:
+            trace.update(
+                type="splom",
+                dimensions=[
+                    {"label": name, "values": [v[i] for _, v in chosen]}
+                    for i, name in enumerate(names)
+                ],
+            )
+        traces.append(trace)
+    directions = ", ".join(f"{n} ({d.value})" for n, d in zip(names, data.directions, strict=True))
+    extra = {"xaxis": {"title": {"text": names[0]}}, "yaxis": {"title": {"text": names[1]}}}
+    return figure(
+        traces,
+        title=f"Pareto front: {sum(data.on_front)} of {len(data.numbers)} trials; {directions}",
+        **(extra if len(names) == 2 else {"height": 600}),
+    )
+
+
+def render_state_counts(data: StateCountsData) -> FigureSpec:
+    """One bar per trial state."""
+    states = [s.name for s, _ in data.counts]
+    trace = {
+        "type": "bar",
+        "x": states,
+        "y": [n for _, n in data.counts],
+        "marker": {"color": [STATE_COLORS[s] for s in states]},
+        "text": [str(n) for _, n in data.counts],
+        "textposition": "auto",
+        "name": "trials",
+    }
+    return figure(
+        [trace], title=f"Trials by state ({data.total} in all)", y_title="trials", height=320
+    )
+
+
+def render_timeline(data: TimelineData) -> FigureSpec:
+    """A horizontal bar per trial on its worker's row, coloured by state."""
+    traces = []
+    for state, color in STATE_COLORS.items():
+        bars = [b for b in data.bars if b.state.name == state]
+        if not bars:
+            continue
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": state,
+                "y": [b.worker for b in bars],
+                "base": [b.start_s for b in bars],
+                "x": [max(b.end_s - b.start_s, 1e-3) for b in bars],
+                "customdata": [b.number for b in bars],
+                "marker": {"color": color},
+                "hovertemplate": "trial %{customdata}<br>%{base:.1f}s + %{x:.2f}s<extra></extra>",
+            }
+        )
+    height = max(260, 60 + 28 * len(data.workers))
+    return figure(
+        traces,
+        title=f"Timeline of trials on {len(data.workers)} worker(s)",
+        x_title="seconds since the first trial started",
+        height=height,
+        barmode="overlay",
+        yaxis={"categoryorder": "array", "categoryarray": list(data.workers), "automargin": True},
+    )
