@@ -21,8 +21,11 @@ from rich.text import Text
 
 from hypersense._version import __version__
 from hypersense.cli.export import write_trials_csv
+from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
 from hypersense.cli.render import best_table, params_table, studies_table, trials_table
+from hypersense.cli.report_command import report
+from hypersense.cli.show_command import show
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
 from hypersense.errors import HypersenseError, StudyNotFoundError
 from hypersense.storage.base import Storage, StudySummary
@@ -340,6 +343,12 @@ def export(
     except OSError as exc:
         _fail(f"cannot write {output!r}: {exc.strerror}", EXIT_USAGE)
     typer.echo(f"wrote {n} trials of study {name!r} to {output}")
+
+
+# The report commands' code lives in their own modules.
+app.command()(report)
+app.command()(plot)
+app.command()(show)
 
 
 def _configure_logging() -> None:

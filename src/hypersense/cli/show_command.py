@@ -1,0 +1,155 @@
+"""``hypersense show NAME``: a terminal summary of a study in rich tables.
+
+The tables read the same data classes as the HTML report (state counts,
+pruning savings, the best trial, importance or local sensitivity, noise floor
+and winner's curse), so both always agree. Needs no plotting package.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.table import Table
+
+from hypersense.cli.report_command import load_report
+from hypersense.config.storage_url import DEFAULT_STORAGE
+
+if TYPE_CHECKING:
+    from hypersense.report.build import Report
+    from hypersense.report.data import Estimate, ImportanceData, TornadoData
+
+__all__ = ["show", "summary_tables"]
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.6g}"
+
+
+def _interval(low: float, high: float) -> str:
+    return "-" if not (math.isfinite(low) and math.isfinite(high)) else f"[{low:.4g}, {high:.4g}]"
+
+
+def _states_table(report: Report) -> Table:
+    table = Table(title=f"Study '{escape(report.overview.study_name)}'", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    o = report.overview
+    objectives = zip(o.objective_names, o.directions, strict=True)
+    table.add_row("objectives", escape(", ".join(f"{n} ({d})" for n, d in objectives)))
+    states = report.figures.get("state_counts")
+    if states is not None:
+        table.add_row("trials", ", ".join(f"{n} {s.name.lower()}" for s, n in states.counts if n))
+    else:
+        table.add_row("trials", "none yet")
+    p = report.pruning
+    if p is not None:
+        table.add_row(
+            "pruning savings",
+            f"{p.fraction_saved:.0%} of steps ({p.steps_run} run instead of about "
+            f"{p.steps_without_pruning:.0f}; {p.n_pruned} trials pruned)",
+        )
+    return table
+
+
+def _best_table(report: Report) -> Table | None:
+    o = report.overview
+    if not o.best:
+        return None
+    if len(o.best) > 1:
+        table = Table(title=f"Pareto front ({len(o.best)} trials)")
+        table.add_column("#", justify="right")
+        for n in o.objective_names:
+            table.add_column(escape(n), justify="right")
+        for b in o.best:
+            table.add_row(str(b.number), *(_num(v) for v in b.values))
+        return table
+    best = o.best[0]
+    table = Table(title=f"Best trial: {best.number}", show_header=False)
+    table.add_column("name", style="bold")
+    table.add_column("value")
+    for n, v in zip(o.objective_names, best.values, strict=False):
+        table.add_row(escape(n), _num(v))
+    for param, text in best.params:
+        table.add_row(escape(param), escape(text))
+    return table
+
+
+def _importance_table(data: ImportanceData, top: int) -> Table:
+    conf = f", {data.confidence:.0%} interval" if data.confidence is not None else ""
+    table = Table(title=f"Top importances ({escape(data.method)}{conf})")
+    for col in ("parameter", "importance", "interval", "above noise"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    above = set(data.above_noise())
+    for p in data.parameters[:top]:
+        flag = "-" if data.noise_floor is None else ("yes" if p.name in above else "no")
+        table.add_row(escape(p.name), _num(p.importance), _interval(p.low, p.high), flag)
+    return table
+
+
+def _tornado_table(data: TornadoData, top: int) -> Table:
+    table = Table(title="Local sensitivity around the best configuration (range of sweep means)")
+    for col in ("parameter", "range", "interval", "F-test p"):
+        table.add_column(col, justify="left" if col == "parameter" else "right")
+    for b in data.bars[:top]:
+        table.add_row(
+            escape(b.parameter),
+            _num(b.range),
+            _interval(b.range_low, b.range_high),
+            _num(b.p_value),
+        )
+    return table
+
+
+def _estimate(e: Estimate) -> str:
+    return f"{_num(e.estimate)} {_interval(e.low, e.high)}"
+
+
+def _robustness_table(report: Report) -> Table | None:
+    rows = []
+    if report.noise is not None:
+        rows.append(("noise floor (seed sd)", _estimate(report.noise.noise_floor)))
+    curse = None if report.reevaluation is None else report.reevaluation.winners_curse
+    if curse is not None:
+        rows.append(("winner's curse (optimism of the best)", _estimate(curse)))
+    if not rows:
+        return None
+    table = Table(title="Noise and re-evaluation", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def summary_tables(report: Report, *, top: int = 10) -> Group:
+    """Every table of ``hypersense show``, in order, skipping those without data."""
+    parts: list[Table] = [_states_table(report)]
+    best = _best_table(report)
+    if best is not None:
+        parts.append(best)
+    importance = report.figures.get("importance")
+    tornado = report.figures.get("tornado")
+    if importance is not None:
+        parts.append(_importance_table(importance, top))
+    elif tornado is not None:
+        parts.append(_tornado_table(tornado, top))
+    robustness = _robustness_table(report)
+    if robustness is not None:
+        parts.append(robustness)
+    return Group(*parts)
+
+
+def show(
+    name: Annotated[str, typer.Argument(help="The study's name.", metavar="NAME")],
+    storage: Annotated[
+        str, typer.Option("--storage", metavar="URL", help="Database URL holding the studies.")
+    ] = DEFAULT_STORAGE,
+    top: Annotated[int, typer.Option(min=1, help="Parameters listed by importance.")] = 10,
+) -> None:
+    """Summarise a study: states, pruning savings, best trial, what matters, noise."""
+    built = load_report(name, storage, max_curves=5, max_points=2)
+    Console(highlight=False).print(summary_tables(built, top=top))
