@@ -11,6 +11,7 @@ import torch
 
 import hypersense as hs
 from hypersense.pruners import MedianPruner
+from hypersense.samplers import RandomSampler
 from hypersense.space import CategoricalDistribution, FloatDistribution, IntDistribution
 from hypersense.tasks import make_task, task_class
 from hypersense.tasks.final_evaluation import evaluate_on_test
@@ -183,3 +184,13 @@ def test_without_a_test_set_there_is_no_final_evaluation() -> None:
         no_test.evaluate_test(GOOD)
     with pytest.raises(ValueError, match="'width'"):
         TorchDigitsMLPTask(max_epochs=1).evaluate_test({**GOOD, "width": 1000})
+
+
+def test_worker_processes_run_trials_of_a_task_the_parent_already_trained(
+    task: TorchDigitsMLPTask,
+) -> None:
+    task.objective(hs.FixedTrial(GOOD, seed=0))  # PyTorch has run in this process
+    study = hs.create_study(direction="maximize", sampler=RandomSampler(seed=0))
+    study.optimize(task.objective, n_trials=2, n_jobs=2)
+    assert [t.state for t in study.trials] == [hs.TrialState.COMPLETE] * 2
+    assert all(len(t.intermediate_values) == 3 for t in study.trials)
