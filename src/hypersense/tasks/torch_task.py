@@ -100,7 +100,7 @@ class TorchTask(Task):
             validation metric (None: train every epoch).
         cv_folds: None for the hold-out mode; k in [2, 10] for k-fold
             cross-validation on the training + validation rows.
-        validation_fraction: Share of all rows used for validation, in (0, 0.5].
+        validation_fraction: Share of all rows used for validation, in [0.01, 0.5].
         test_fraction: Share of all rows held out for the final test, in
             [0, 0.5]; 0 holds out none (no :meth:`evaluate_test`).
         split_seed: Seed of the split and of the CV folds.
