@@ -1,0 +1,163 @@
+"""Hand-made studies for the report tests: snapshots with known answers, and a
+snapshot holding data for every figure."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from hypersense import (
+    CategoricalDistribution,
+    FloatDistribution,
+    FrozenTrial,
+    IntDistribution,
+    StudyDirection,
+    TrialState,
+)
+from hypersense.report.data import (
+    ImportanceData,
+    InteractionData,
+    InteractionSurface,
+    MarginalCurve,
+    MarginalData,
+    ParameterImportance,
+    StudySnapshot,
+)
+from hypersense.trial import SystemAttr
+
+LR = FloatDistribution(1e-4, 1.0, log=True)
+LAYERS = IntDistribution(1, 4)
+OPTIMIZER = CategoricalDistribution(("sgd", "adam"))
+SPACE = {"lr": LR, "layers": LAYERS, "optimizer": OPTIMIZER}
+
+
+def trial(
+    number: int,
+    value: float | Sequence[float] | None,
+    *,
+    state: TrialState = TrialState.COMPLETE,
+    params: Mapping[str, Any] | None = None,
+    curve: Sequence[float] = (),
+    user_attrs: Mapping[str, Any] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
+    started_at: float | None = None,
+    duration_s: float = 1.0,
+) -> FrozenTrial:
+    """A finished trial; ``params`` default to a point of :data:`SPACE`."""
+    chosen = dict(params) if params is not None else {"lr": 0.01, "layers": 2, "optimizer": "sgd"}
+    values = None if value is None else (value,) if isinstance(value, (int, float)) else value
+    start = 1000.0 + number if started_at is None else started_at
+    return FrozenTrial(
+        number=number,
+        state=state,
+        values=None if values is None else tuple(float(v) for v in values),
+        params=chosen,
+        distributions={k: SPACE[k] for k in chosen if k in SPACE},
+        intermediate_values={i: float(v) for i, v in enumerate(curve)},
+        user_attrs=dict(user_attrs or {}),
+        system_attrs={SystemAttr.WORKER: "host:1", **(system_attrs or {})},
+        started_at=start,
+        completed_at=start + duration_s,
+        trial_id=number,
+    )
+
+
+def snapshot(
+    trials: Sequence[FrozenTrial],
+    *,
+    directions: Sequence[StudyDirection] = (StudyDirection.MINIMIZE,),
+    name: str = "hand",
+    user_attrs: Mapping[str, Any] | None = None,
+    companions: Mapping[str, StudySnapshot] | None = None,
+) -> StudySnapshot:
+    """A snapshot of ``trials`` (companions linked as the experiments link them)."""
+    links = {f"companion:{k}": v.study_name for k, v in (companions or {}).items()}
+    return StudySnapshot(
+        study_name=name,
+        directions=tuple(directions),
+        trials=tuple(trials),
+        user_attrs=dict(user_attrs or {}),
+        system_attrs=links,
+        created_at=1000.0,
+        companions=dict(companions or {}),
+        storage="InMemoryStorage()",
+    )
+
+
+def importance_data() -> ImportanceData:
+    """Importances with intervals; ``optimizer`` is below the noise floor."""
+    return ImportanceData(
+        method="fANOVA",
+        parameters=(
+            ParameterImportance("layers", 0.2, 0.1, 0.3),
+            ParameterImportance("lr", 0.7, 0.6, 0.8),
+            ParameterImportance("optimizer", 0.02, 0.0, 0.05),
+        ),
+        noise_floor=0.06,
+        r2=0.83,
+        confidence=0.95,
+        n_trials=40,
+    )
+
+
+def marginal_data() -> MarginalData:
+    """A model curve for ``lr`` (log axis) and observed-only slices for the others."""
+    grid = (1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+    return MarginalData(
+        "loss",
+        (
+            MarginalCurve("lr", "log", grid, (4.0, 1.0, 0.0, 1.0, 4.0), (3.5, 0.5, -0.4, 0.6, 3.4),
+                          (4.5, 1.5, 0.4, 1.4, 4.6), (1e-3, 1e-2), (1.1, 0.1)),
+            MarginalCurve("optimizer", "categorical", ("sgd", "adam"), (1.0, 0.5), (0.8, 0.3),
+                          (1.2, 0.7), ("sgd", "adam"), (1.05, 0.45)),
+        ),
+        band="95% interval over trees",
+    )
+
+
+def interaction_data() -> InteractionData:
+    """One 3 x 2 surface."""
+    surface = InteractionSurface(
+        "lr", "layers", "log", "linear", (1e-3, 1e-2, 1e-1), (1, 4),
+        ((1.0, 0.5, 0.9), (0.7, 0.1, 0.6)), 0.12,
+    )
+    return InteractionData("loss", (surface,), measure="variance share")
+
+
+def histograms() -> dict[str, Any]:
+    """Weight histograms of two layers, as the attribute stores them."""
+    return {
+        "conv1.weight": {"edges": [-1.0, 0.0, 1.0], "counts": [30, 10]},
+        "fc.weight": {"edges": [-0.5, -0.25, 0.0, 0.25, 0.5], "counts": [1, 4, 4, 1]},
+    }
+
+
+def lr_range_test() -> dict[str, Any]:
+    """An LR range test as the study attribute stores it (no smoothed losses)."""
+    lrs = [10 ** (-5 + 0.25 * i) for i in range(21)]
+    losses = [2.3 - 0.1 * i if i < 15 else 2.3 + (i - 15) for i in range(21)]
+    return {"lrs": lrs, "losses": losses, "suggested_low": 1e-3, "suggested_high": 1e-2}
+
+
+def rich_snapshot(n_trials: int = 12) -> StudySnapshot:
+    """Completed, pruned and failed trials with curves, training attributes, brackets
+    and rungs, on two workers, plus an LR range test on the study."""
+    trials = []
+    for i in range(n_trials):
+        lr = 10 ** (-4 + 4 * i / max(n_trials - 1, 1))
+        params = {"lr": lr, "layers": 1 + i % 4, "optimizer": ("sgd", "adam")[i % 2]}
+        loss = (math.log10(lr) + 2) ** 2 + 0.1 * (i % 4)
+        curve = [loss + 1.0 / (s + 1) for s in range(10)]
+        tags = {"bracket": str(i % 2), "rungs": "1,3,9"}
+        common = dict(params=params, system_attrs={SystemAttr.WORKER: f"host:{i % 2}",
+                                                   SystemAttr.TAGS: tags})
+        if i % 5 == 4:
+            trials.append(trial(i, curve[2], state=TrialState.PRUNED, curve=curve[:3], **common))
+        elif i == n_trials - 1:
+            trials.append(trial(i, None, state=TrialState.FAIL, **common))
+        else:
+            attrs = {"lr": [lr * 0.5**e for e in range(10)], "n_params": 100 * (1 + i % 4),
+                     "train_loss": curve, "val_loss": curve, "weight_histograms": histograms()}
+            trials.append(trial(i, curve[-1], curve=curve, user_attrs=attrs, **common))
+    return snapshot(trials, name="rich", user_attrs={"lr_range_test": lr_range_test()})
