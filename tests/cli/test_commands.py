@@ -174,13 +174,16 @@ def test_demo_runs_resumes_and_starts_fresh(tmp_path: Path) -> None:
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert (
-        first.stdout.splitlines()[0] == f"study 'demo-digits-mlp' in {url} (new): running 1 trial"
+        first.stdout.splitlines()[0]
+        == f"study 'demo-torch-digits-cnn' in {url} (new): running 1 trial"
     )
     summary = first.stdout.splitlines()[-1]
-    assert summary.startswith("cross-validated accuracy of the best configuration: 0.")
+    assert summary.startswith("validation accuracy of the best configuration (trial ")
     assert "on the held-out test set: " in summary
     again = runner.invoke(app, args)
     assert "1/1 trials already; nothing to run" in again.stdout.splitlines()[0]
     fresh = runner.invoke(app, [*args, "--fresh"])
     assert "(new): running 1 trial" in fresh.stdout.splitlines()[0]
-    assert len(hs.load_study("demo-digits-mlp", url).trials) == 1
+    study = hs.load_study("demo-torch-digits-cnn", url)
+    assert len(study.trials) == 1
+    assert 0.0 < study.user_attrs["test_accuracy"] <= 1.0

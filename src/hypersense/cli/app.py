@@ -30,7 +30,6 @@ from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_sto
 from hypersense.errors import HypersenseError, StudyNotFoundError
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.study.management import delete_study, get_all_study_summaries, load_study
-from hypersense.trial.frozen import SystemAttr
 
 if TYPE_CHECKING:
     # Loading and running configs needs pydantic and YAML; only `run` and
@@ -213,8 +212,13 @@ def demo(
     seed: Annotated[int, typer.Option(min=0, help="Seed of the sampler.")] = 0,
     fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
 ) -> None:
-    """Tune an MLP on the digits data (about a minute on two cores)."""
-    from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config
+    """Tune a PyTorch CNN on the digits (a few minutes on two cores)."""
+    from hypersense.cli.demo import (
+        DEMO_STUDY_NAME,
+        demo_config,
+        demo_result_text,
+        evaluate_demo_on_test,
+    )
 
     if fresh:
         with _reporting_errors():
@@ -229,21 +233,12 @@ def demo(
         config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed)
     status = _run_study(config, storage)
     _print_result(status)
-    task = status.task
-    if task is None or not task.has_test_set or not status.best_trials:
-        return
-    best = status.best_trials[0]
-    test = task.evaluate_test(best.params, seed=int(best.system_attrs.get(SystemAttr.SEED, 0)))
-    sem = best.user_attrs.get("accuracy_sem")
-    spread = f" ± {sem:.4f}" if isinstance(sem, float) else ""
-    assert best.value is not None
-    _stdout().print(
-        Text(
-            f"cross-validated accuracy of the best configuration: {best.value:.4f}{spread}; "
-            f"on the held-out test set: {test:.4f}"
-        ),
-        soft_wrap=True,
-    )
+    with _reporting_errors():
+        evaluation = evaluate_demo_on_test(status, storage)
+    if evaluation is not None:
+        sem = status.best_trials[0].user_attrs.get(f"{evaluation.metric_name}_sem")
+        text = demo_result_text(evaluation, sem=sem if isinstance(sem, float) else None)
+        _stdout().print(Text(text), soft_wrap=True)
 
 
 # ---------------------------------------------------------------- reading

@@ -100,8 +100,25 @@ def params_table(trial: FrozenTrial, metric: str = "value") -> Table:
     for name, value in trial.params.items():
         table.add_row(escape(name), format_value(value))
     for key, value in trial.user_attrs.items():
-        table.add_row(f"user attr {escape(key)}", format_value(value))
+        table.add_row(f"user attr {escape(key)}", _summary(value))
     return table
+
+
+def _summary(value: Any, max_items: int = 6) -> str:
+    """A short cell for an attribute: long lists (training curves) and mappings
+    (recipes) are summarised instead of printed in full."""
+    if isinstance(value, (list, tuple)) and len(value) > max_items:
+        numbers = [v for v in value if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if len(numbers) == len(value):
+            return (
+                f"[{len(value)} values: {format_value(value[0])} … "
+                f"{format_value(value[-1])}, min {format_value(min(numbers))}, "
+                f"max {format_value(max(numbers))}]"
+            )
+        return f"[{len(value)} values]"
+    if isinstance(value, dict) and len(value) > max_items:
+        return "{" + ", ".join(escape(str(k)) for k in list(value)[:max_items]) + ", …}"
+    return format_value(value)
 
 
 def best_table(
