@@ -107,10 +107,26 @@ def marginal_data() -> MarginalData:
     return MarginalData(
         "loss",
         (
-            MarginalCurve("lr", "log", grid, (4.0, 1.0, 0.0, 1.0, 4.0), (3.5, 0.5, -0.4, 0.6, 3.4),
-                          (4.5, 1.5, 0.4, 1.4, 4.6), (1e-3, 1e-2), (1.1, 0.1)),
-            MarginalCurve("optimizer", "categorical", ("sgd", "adam"), (1.0, 0.5), (0.8, 0.3),
-                          (1.2, 0.7), ("sgd", "adam"), (1.05, 0.45)),
+            MarginalCurve(
+                "lr",
+                "log",
+                grid,
+                (4.0, 1.0, 0.0, 1.0, 4.0),
+                (3.5, 0.5, -0.4, 0.6, 3.4),
+                (4.5, 1.5, 0.4, 1.4, 4.6),
+                (1e-3, 1e-2),
+                (1.1, 0.1),
+            ),
+            MarginalCurve(
+                "optimizer",
+                "categorical",
+                ("sgd", "adam"),
+                (1.0, 0.5),
+                (0.8, 0.3),
+                (1.2, 0.7),
+                ("sgd", "adam"),
+                (1.05, 0.45),
+            ),
         ),
         band="95% interval over trees",
     )
@@ -119,8 +135,14 @@ def marginal_data() -> MarginalData:
 def interaction_data() -> InteractionData:
     """One 3 x 2 surface."""
     surface = InteractionSurface(
-        "lr", "layers", "log", "linear", (1e-3, 1e-2, 1e-1), (1, 4),
-        ((1.0, 0.5, 0.9), (0.7, 0.1, 0.6)), 0.12,
+        "lr",
+        "layers",
+        "log",
+        "linear",
+        (1e-3, 1e-2, 1e-1),
+        (1, 4),
+        ((1.0, 0.5, 0.9), (0.7, 0.1, 0.6)),
+        0.12,
     )
     return InteractionData("loss", (surface,), measure="variance share")
 
@@ -150,14 +172,91 @@ def rich_snapshot(n_trials: int = 12) -> StudySnapshot:
         loss = (math.log10(lr) + 2) ** 2 + 0.1 * (i % 4)
         curve = [loss + 1.0 / (s + 1) for s in range(10)]
         tags = {"bracket": str(i % 2), "rungs": "1,3,9"}
-        common = dict(params=params, system_attrs={SystemAttr.WORKER: f"host:{i % 2}",
-                                                   SystemAttr.TAGS: tags})
+        common = dict(
+            params=params, system_attrs={SystemAttr.WORKER: f"host:{i % 2}", SystemAttr.TAGS: tags}
+        )
         if i % 5 == 4:
             trials.append(trial(i, curve[2], state=TrialState.PRUNED, curve=curve[:3], **common))
         elif i == n_trials - 1:
             trials.append(trial(i, None, state=TrialState.FAIL, **common))
         else:
-            attrs = {"lr": [lr * 0.5**e for e in range(10)], "n_params": 100 * (1 + i % 4),
-                     "train_loss": curve, "val_loss": curve, "weight_histograms": histograms()}
+            attrs = {
+                "lr": [lr * 0.5**e for e in range(10)],
+                "n_params": 100 * (1 + i % 4),
+                "train_loss": curve,
+                "val_loss": curve,
+                "weight_histograms": histograms(),
+            }
             trials.append(trial(i, curve[-1], curve=curve, user_attrs=attrs, **common))
     return snapshot(trials, name="rich", user_attrs={"lr_range_test": lr_range_test()})
+
+
+def design_trial(
+    number: int, metric: float, params: Mapping[str, Any], **design: Any
+) -> FrozenTrial:
+    """A companion-study trial of one design point, as the experiments store it."""
+    key = repr(sorted(design.items()))
+    attrs = {"design_key": key, **{f"design_{k}": v for k, v in design.items()}}
+    return trial(number, metric, params=params, user_attrs=attrs)
+
+
+def with_companions(parent: StudySnapshot) -> StudySnapshot:
+    """``parent`` with hand-made local, noise and re-evaluation companion studies
+    around its best trial."""
+    best = parent.best_trial()
+    assert best is not None
+    ref = dict(best.params)
+    local = [
+        design_trial(0, 1.0, ref, reference=True, replicate=0),
+        design_trial(1, 1.2, ref, reference=True, replicate=1),
+    ]
+    for i, (name, value, metric) in enumerate([("lr", 0.5, 3.0), ("layers", 4, 1.5)]):
+        for r in range(2):
+            local.append(
+                design_trial(
+                    2 + 2 * i + r,
+                    metric + 0.1 * r,
+                    {**ref, name: value},
+                    parameter=name,
+                    value=value,
+                    replicate=r,
+                )
+            )
+    noise, reeval = [], []
+    ranked = sorted(parent.completed(), key=lambda t: t.values[0])  # type: ignore[index]
+    for c, t in enumerate(ranked[:3]):
+        for r in range(3):
+            noise.append(
+                design_trial(
+                    len(noise),
+                    t.values[0] + 0.05 * r,
+                    t.params,  # type: ignore[index]
+                    configuration=c,
+                    replicate=r,
+                )
+            )
+            reeval.append(
+                design_trial(
+                    len(reeval),
+                    t.values[0] + 0.1 + 0.05 * r,
+                    t.params,  # type: ignore[index]
+                    rank=c + 1,
+                    replicate=r,
+                )
+            )
+    companions = {
+        "local": snapshot(local, name=f"{parent.study_name}:local"),
+        "noise": snapshot(noise, name=f"{parent.study_name}:noise"),
+        "reeval": snapshot(reeval, name=f"{parent.study_name}:reeval"),
+    }
+    return snapshot(
+        parent.trials, name=parent.study_name, user_attrs=parent.user_attrs, companions=companions
+    )
+
+
+def pareto_snapshot() -> StudySnapshot:
+    """Two objectives (minimise, maximise) over ten trials."""
+    trials = [trial(i, (float(i), float(i * i % 7))) for i in range(10)]
+    return snapshot(
+        trials, directions=(StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE), name="pareto"
+    )

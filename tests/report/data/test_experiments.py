@@ -119,7 +119,11 @@ def test_hand_made_sweep_gives_the_known_tornado() -> None:
     assert data.reference_mean == 2.0
     lr, layers = data.bars
     assert (lr.parameter, lr.low_value, lr.low_mean, lr.high_value, lr.high_mean) == (
-        "lr", "0.01", 2.0, "0.1", 6.0,
+        "lr",
+        "0.01",
+        2.0,
+        "0.1",
+        6.0,
     )
     assert lr.range == 4.0 and layers.range == 0.0
     assert math.isfinite(lr.p_value)

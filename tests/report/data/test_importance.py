@@ -20,7 +20,9 @@ def test_importances_are_sorted_and_compared_with_the_noise_floor() -> None:
     data = importance_data()
     assert [p.name for p in data.parameters] == ["lr", "layers", "optimizer"]
     assert data.above_noise() == ("lr", "layers")
-    no_floor = ImportanceData("x", (ParameterImportance("a", math.nan), ParameterImportance("b", 1.0)))
+    no_floor = ImportanceData(
+        "x", (ParameterImportance("a", math.nan), ParameterImportance("b", 1.0))
+    )
     assert [p.name for p in no_floor.parameters] == ["b", "a"]
     assert no_floor.above_noise() == ("b", "a")
 

@@ -1,0 +1,88 @@
+"""The report as a person sees it: headless Chromium opens the file, every figure
+draws with no JavaScript error, a legend toggle hides a trace, and a screenshot
+is saved.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the ``playwright``
+Python package (never its own browser download). When either is missing the
+test fails, it is not skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypersense.report import write_report
+from tests.report.studies import (
+    importance_data,
+    interaction_data,
+    marginal_data,
+    rich_snapshot,
+    with_companions,
+)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ALL_DRAWN = (
+    "() => Array.from(document.querySelectorAll('.hs-plot'))"
+    ".every(d => d.getAttribute('data-rendered'))"
+)
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; fails the test (never skips) when it is missing."""
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(found).is_file(), (
+        "the browser test needs Debian's Chromium: apt-get install -y chromium"
+    )
+    return found
+
+
+def test_every_figure_draws_in_chromium_and_reacts_to_a_legend_click(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright  # fails (not skips) when missing
+
+    path = write_report(
+        with_companions(rich_snapshot()),
+        tmp_path / "report.html",
+        importance=importance_data(),
+        marginals=marginal_data(),
+        interactions=interaction_data(),
+    )
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_function(ALL_DRAWN, timeout=60_000)
+            states = page.eval_on_selector_all(
+                ".hs-plot", "ds => ds.map(d => [d.dataset.figure, d.dataset.rendered])"
+            )
+            assert len(states) == 15 and all(s == "true" for _, s in states), states
+            drawn = page.eval_on_selector_all(
+                ".hs-plot", "ds => ds.filter(d => d.querySelector('.main-svg')).length"
+            )
+            assert drawn == len(states)
+            history = "#figure-history .hs-plot"
+            before = page.eval_on_selector(history, "d => d.data[0].visible")
+            page.locator(f"{history} .legendtoggle").first.click()
+            page.wait_for_function(
+                f"() => document.querySelector('{history}').data[0].visible === 'legendonly'",
+                timeout=10_000,
+            )
+            assert before in (None, True)
+            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert (tmp_path / "report.png").stat().st_size > 10_000
