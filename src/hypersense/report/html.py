@@ -5,7 +5,10 @@ The page works offline: one copy of plotly.js is inlined (from the installed
 ``<script type="application/json">`` block, and a few lines of inline script
 draw them with ``Plotly.newPlot``. Each figure's container gets
 ``data-rendered="true"`` once drawn (``"error"`` if drawing failed), which is
-what the browser test waits for. Nothing is fetched at view time.
+what the browser test waits for. Figures in view are drawn first (the body then
+gets ``data-first-screen="drawn"``), the others one at a time after them, so a
+slow figure (parallel coordinates use WebGL, slow without a GPU) does not hold
+up the page. Nothing is fetched at view time.
 """
 
 from __future__ import annotations
@@ -49,7 +52,19 @@ _SCRIPT = """
 (function () {
   var specs = JSON.parse(document.getElementById("hs-figures").textContent);
   var config = {responsive: true, displaylogo: false};
-  document.querySelectorAll(".hs-plot").forEach(function (div) {
+  var divs = Array.from(document.querySelectorAll(".hs-plot"));
+  function onScreen(div) {
+    var r = div.getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  }
+  // Figures in view first, then the others one at a time, yielding between them
+  // so the page scrolls and responds while the rest are drawn.
+  var queue = divs.filter(onScreen).concat(divs.filter(function (d) { return !onScreen(d); }));
+  var firstScreen = divs.filter(onScreen).length;
+  function draw(i) {
+    if (i === firstScreen) document.body.setAttribute("data-first-screen", "drawn");
+    if (i >= queue.length) { document.body.setAttribute("data-all-drawn", "true"); return; }
+    var div = queue[i];
     var spec = specs[div.getAttribute("data-figure")];
     Plotly.newPlot(div, spec.data, spec.layout, config).then(function () {
       div.setAttribute("data-rendered", "true");
@@ -57,8 +72,9 @@ _SCRIPT = """
       div.setAttribute("data-rendered", "error");
       div.textContent = "This figure could not be drawn: " + err;
       console.error(err);
-    });
-  });
+    }).then(function () { setTimeout(function () { draw(i + 1); }, 0); });
+  }
+  draw(0);
 })();
 """
 
