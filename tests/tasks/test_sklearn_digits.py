@@ -64,7 +64,10 @@ def test_split_holds_out_a_stratified_test_set_and_partitions_the_rest() -> None
 
 
 def test_tiny_run_reports_every_fold_and_returns_their_mean(task: DigitsMLPTask) -> None:
-    study = hs.create_study(direction="maximize", sampler=RandomSampler(seed=0))
+    study = hs.create_study(
+        direction="maximize",
+        sampler=RandomSampler(seed=0),
+    )
     study.optimize(task.objective, n_trials=2)
     for trial in study.trials:
         assert trial.state is hs.TrialState.COMPLETE, trial.fail_reason
@@ -81,7 +84,11 @@ def test_tiny_run_reports_every_fold_and_returns_their_mean(task: DigitsMLPTask)
 def test_median_pruner_stops_a_hopeless_configuration_before_its_last_fold(
     task: DigitsMLPTask,
 ) -> None:
-    study = hs.create_study(direction="maximize", pruner=MedianPruner(n_startup_trials=2))
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0),
+        direction="maximize",
+        pruner=MedianPruner(n_startup_trials=2),
+    )
     study.enqueue_trial(GOOD)
     study.enqueue_trial({**GOOD, "hidden_width": 32})
     study.enqueue_trial(HOPELESS)

@@ -51,7 +51,9 @@ class Parabola(Task):
 
 
 def _searched(storage: str | None = None) -> hs.Study:
-    study = hs.create_study(direction="maximize", storage=storage)
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0), direction="maximize", storage=storage
+    )
     for x in (0.9, 0.31, 0.5):
         study.enqueue_trial({"x": x})
     study.optimize(Parabola().objective, n_trials=3)
@@ -89,10 +91,10 @@ def test_what_cannot_be_evaluated_is_refused() -> None:
     study = _searched()
     with pytest.raises(ValueError, match="holds out no test set"):
         evaluate_on_test(study, Parabola(test=False))
-    empty = hs.create_study(direction="maximize")
+    empty = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0), direction="maximize")
     with pytest.raises(ValueError):
         evaluate_on_test(empty, Parabola())
-    pruned = hs.create_study(direction="maximize")
+    pruned = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0), direction="maximize")
 
     def prune(trial: Trial) -> float:
         trial.suggest_float("x", 0.0, 1.0)
@@ -101,6 +103,8 @@ def test_what_cannot_be_evaluated_is_refused() -> None:
     pruned.optimize(prune, n_trials=1)
     with pytest.raises(ValueError, match="only a COMPLETE trial"):
         evaluate_on_test(pruned, Parabola(), trial=pruned.trials[0])
-    both = hs.create_study(directions=["maximize", "minimize"])
+    both = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0), directions=["maximize", "minimize"]
+    )
     with pytest.raises(ValueError, match="single-objective"):
         evaluate_on_test(both, Parabola())

@@ -91,7 +91,11 @@ def test_default_spaces_are_the_documented_ones() -> None:
 def test_tiny_study_prunes_a_hopeless_trial_and_never_reads_the_test_set(
     task: TorchDigitsMLPTask, test_reads: list[str]
 ) -> None:
-    study = hs.create_study(direction="maximize", pruner=MedianPruner(n_startup_trials=2))
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0),
+        direction="maximize",
+        pruner=MedianPruner(n_startup_trials=2),
+    )
     for params in (GOOD, {**GOOD, "width": 32}, HOPELESS):
         study.enqueue_trial(params)
     study.optimize(task.objective, n_trials=3)
@@ -121,7 +125,7 @@ def test_a_trial_that_reaches_for_the_test_set_fails(test_reads: list[str]) -> N
             self.data().test.read()
             return super().build_model(params)
 
-    study = hs.create_study(direction="maximize")
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0), direction="maximize")
     study.enqueue_trial(GOOD)
     with pytest.raises(TestSetSealedError, match="sealed while the search runs"):
         study.optimize(Peeking(max_epochs=1).objective, n_trials=1)
@@ -190,7 +194,10 @@ def test_worker_processes_run_trials_of_a_task_the_parent_already_trained(
     task: TorchDigitsMLPTask,
 ) -> None:
     task.objective(hs.FixedTrial(GOOD, seed=0))  # PyTorch has run in this process
-    study = hs.create_study(direction="maximize", sampler=RandomSampler(seed=0))
+    study = hs.create_study(
+        direction="maximize",
+        sampler=RandomSampler(seed=0),
+    )
     study.optimize(task.objective, n_trials=2, n_jobs=2)
     assert [t.state for t in study.trials] == [hs.TrialState.COMPLETE] * 2
     assert all(len(t.intermediate_values) == 3 for t in study.trials)

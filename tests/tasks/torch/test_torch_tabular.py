@@ -65,7 +65,7 @@ def test_cv_mode_reports_each_fold_and_stores_the_mean_and_its_standard_error() 
         return original(params, train, val, **kwargs)
 
     task.train = spy  # type: ignore[method-assign]
-    study = hs.create_study(direction="maximize")
+    study = hs.create_study(sampler=hs.samplers.RandomSampler(seed=0), direction="maximize")
     study.enqueue_trial(PARAMS)
     study.optimize(task.objective, n_trials=1)
     (trial,) = study.trials
@@ -86,7 +86,11 @@ def test_cv_mode_reports_each_fold_and_stores_the_mean_and_its_standard_error() 
 
 def test_cv_mode_prunes_between_folds() -> None:
     task = DiabetesMLPTask(max_epochs=2, cv_folds=3)
-    study = hs.create_study(direction="minimize", pruner=MedianPruner(n_startup_trials=1))
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0),
+        direction="minimize",
+        pruner=MedianPruner(n_startup_trials=1),
+    )
     study.enqueue_trial(PARAMS)
     study.enqueue_trial(HOPELESS)
     study.optimize(task.objective, n_trials=2)

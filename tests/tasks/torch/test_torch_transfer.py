@@ -149,7 +149,11 @@ def test_a_pruned_transfer_study_then_one_test_read(
     task: DigitsTransferTask, test_reads: list[bool]
 ) -> None:
     assert task_class("torch-digits-transfer") is DigitsTransferTask
-    study = hs.create_study(direction="maximize", pruner=MedianPruner(n_startup_trials=1))
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0),
+        direction="maximize",
+        pruner=MedianPruner(n_startup_trials=1),
+    )
     study.enqueue_trial(GOOD)
     study.enqueue_trial(HOPELESS)
     study.optimize(task.objective, n_trials=2)
