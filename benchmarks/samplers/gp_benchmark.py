@@ -26,6 +26,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import statistics
 import sys
@@ -35,7 +36,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-
 from benchmarks.problems.base import Problem
 from benchmarks.problems.registry import make_problem
 from benchmarks.problems.translation import suggest_params
@@ -129,7 +129,7 @@ def _five_floats(trial: Any) -> list[float]:
 
 
 def _rosenbrock(x: Sequence[float]) -> float:
-    return float(sum(100 * (b - a * a) ** 2 + (1 - a) ** 2 for a, b in zip(x, x[1:], strict=False)))
+    return float(sum(100 * (b - a * a) ** 2 + (1 - a) ** 2 for a, b in itertools.pairwise(x)))
 
 
 def time_asks_hypersense(n_trials: int, n_timed: int, seed: int) -> list[float]:

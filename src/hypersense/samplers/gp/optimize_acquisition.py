@@ -13,9 +13,7 @@
    rounded: the acquisition is compared only at values the parameter takes.
 3. The best point found wins.
 
-All starts are refined in one L-BFGS-B run on the sum of their acquisitions:
-the problem is separable, so this is the same optimum with one Python-level
-loop instead of one per start.
+Each start is refined by its own L-BFGS-B run (see :func:`_refine_continuous`).
 """
 
 from __future__ import annotations
@@ -145,7 +143,7 @@ def _local_candidates(
     x = np.array(base, copy=True)
     numeric = ~model_space.is_categorical
     x[:, numeric] += (step * rng.standard_normal((_N_LOCAL, d)))[:, numeric] * moves[:, numeric]
-    x[:, numeric] = np.clip(x[:, numeric], 0.0, 1.0)
+    x[:, numeric] = _reflect_into_unit_interval(x[:, numeric])
     for c in np.flatnonzero(model_space.is_categorical):
         choices = model_space.unit_values[c]
         assert choices is not None
@@ -158,6 +156,18 @@ def _tolerance(values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Smallest gain that counts as an improvement: batched evaluations of the
     same point may differ in the last bits, which must not count as a move."""
     return 1e-10 * (1.0 + np.abs(values))
+
+
+def _reflect_into_unit_interval(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Fold values back into [0, 1] by reflection at the bounds (any shape).
+
+    Clipping would pile perturbed candidates onto the bounds, where L-BFGS-B
+    leaves a coordinate whose acquisition gradient is flat or points outward:
+    an incumbent on a bound would then keep that coordinate forever.
+    """
+    folded = np.mod(x, 2.0)
+    out: NDArray[np.float64] = np.where(folded > 1.0, 2.0 - folded, folded)
+    return out
 
 
 def _top_unique(x: NDArray[np.float64], values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
@@ -175,7 +185,12 @@ def _refine_continuous(
     dims: NDArray[np.int64],
     lengthscales: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """L-BFGS-B on the continuous coordinates of every start at once.
+    """L-BFGS-B on the continuous coordinates of each start.
+
+    Each start gets its own run: a joint run on the sum of the acquisitions
+    would share one line search and one curvature model between starts, and
+    a step sized for a steep start flings the coordinates of a flat one onto
+    the bounds.
 
     Args:
         x: Starts; shape ``(b, d)``.
@@ -187,25 +202,27 @@ def _refine_continuous(
         The refined points and values; a start that got worse keeps its old point.
     """
     scale = lengthscales[dims]
-    n_starts = x.shape[0]
-
-    def negative_sum(z_flat: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
-        point = np.array(x, copy=True)
-        point[:, dims] = z_flat.reshape(n_starts, -1) * scale
-        value, grad = acquisition.value_and_grad(point)
-        return -float(value.sum()), -(grad[:, dims] * scale).ravel()
-
-    bounds = [(0.0, 1.0 / s) for s in scale] * n_starts
-    result = scipy.optimize.minimize(
-        negative_sum,
-        (x[:, dims] / scale).ravel(),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": _LBFGS_MAXITER},
-    )
+    bounds = [(0.0, 1.0 / s) for s in scale]
     refined = np.array(x, copy=True)
-    refined[:, dims] = np.clip(result.x.reshape(n_starts, -1) * scale, 0.0, 1.0)
+    for b in range(x.shape[0]):
+        point = np.array(x[b : b + 1], copy=True)
+
+        def negative(
+            z: NDArray[np.float64], point: NDArray[np.float64] = point
+        ) -> tuple[float, NDArray[np.float64]]:
+            point[0, dims] = z * scale
+            value, grad = acquisition.value_and_grad(point)
+            return -float(value[0]), -grad[0, dims] * scale
+
+        result = scipy.optimize.minimize(
+            negative,
+            x[b, dims] / scale,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": _LBFGS_MAXITER},
+        )
+        refined[b, dims] = np.clip(result.x * scale, 0.0, 1.0)
     new_values = acquisition(refined)
     better = new_values > values + _tolerance(values)
     return np.where(better[:, None], refined, x), np.where(better, new_values, values)

@@ -32,7 +32,10 @@ class StartupDesign:
         log2 = max(_MIN_LOG2_POINTS, int(number).bit_length())
         points = self._points.get(n_dims)
         if points is None or points.shape[0] <= number:
-            engine = qmc.Sobol(d=n_dims, scramble=True, rng=np.random.default_rng(self._seed))
+            # A fresh SeedSequence each time: scipy spawns children from the
+            # generator's SeedSequence, so reusing one would change the scramble.
+            seed = np.random.SeedSequence(self._seed.entropy, spawn_key=self._seed.spawn_key)
+            engine = qmc.Sobol(d=n_dims, scramble=True, rng=np.random.default_rng(seed))
             points = np.asarray(engine.random_base2(log2), dtype=float)
             self._points[n_dims] = points
         point: NDArray[np.float64] = points[number]
