@@ -82,6 +82,12 @@ def check_objective_values(
     result: Any, n_objectives: int
 ) -> tuple[tuple[float, ...] | None, str | None]:
     """The objective's return value as floats, or a reason why it is unusable."""
+    if type(result) is float and n_objectives == 1:  # the common case, checked fast
+        return (
+            ((result,), None)
+            if math.isfinite(result)
+            else (None, f"the objective returned a non-finite value ({result}) at position 0")
+        )
     if isinstance(result, (numbers.Real, np.floating, np.integer)) and not isinstance(result, bool):
         items: Sequence[Any] = [result]
     elif isinstance(result, np.ndarray) and result.ndim == 0:

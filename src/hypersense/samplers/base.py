@@ -146,7 +146,10 @@ class Sampler(ABC):
 
     def trial_key(self, number: int) -> int:
         """A 64-bit key of trial ``number``: a pure function of the seed and the number."""
-        base = _mix(_mix(self._entropy & _MASK64) ^ (self._entropy >> 64))
+        base: int | None = getattr(self, "_base_key", None)
+        if base is None:
+            base = _mix(_mix(self._entropy & _MASK64) ^ (self._entropy >> 64))
+            self._base_key = base
         return _mix(base ^ (number & _MASK64))
 
     def trial_seed(self, number: int) -> int:

@@ -98,4 +98,6 @@ def normalize(value: Any, *, what: str) -> Any:
 
 def normalize_attrs(attrs: Mapping[str, Any] | None) -> dict[str, Any]:
     """:func:`normalize` applied to each value of an attribute mapping."""
-    return {k: normalize(v, what=f"attribute {k!r}") for k, v in (attrs or {}).items()}
+    if not attrs:
+        return {}
+    return {k: normalize(v, what=f"attribute {k!r}") for k, v in attrs.items()}
