@@ -44,12 +44,11 @@ class _CompletedFuture(Future[TrialOutcome]):
 
     def __init__(self, outcome: TrialOutcome) -> None:
         super().__init__()
-        self._result = outcome
+        self._outcome = outcome
         self._state = "FINISHED"
 
     def done(self) -> bool:
         return True
 
     def result(self, timeout: float | None = None) -> TrialOutcome:
-        outcome: TrialOutcome = self._result
-        return outcome
+        return self._outcome
