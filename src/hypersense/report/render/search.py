@@ -3,14 +3,13 @@ state counts, timeline."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from hypersense.direction import StudyDirection
 from hypersense.report.data.execution import StateCountsData, TimelineData
 from hypersense.report.data.history import HistoryData
-from hypersense.report.data.parallel import AxisData, ParallelCoordinatesData
 from hypersense.report.data.pareto import ParetoData
+from hypersense.report.render.parallel import render_parallel_coordinates
 from hypersense.report.render.spec import (
     BEST_COLOR,
     COMPLETE_COLOR,
@@ -69,56 +68,6 @@ def render_history(data: HistoryData) -> FigureSpec:
         title=f"Optimisation history of {data.objective_name} (best: trial {data.best_number})",
         x_title="trial number",
         y_title=data.objective_name,
-    )
-
-
-def _dimension(axis: AxisData) -> dict[str, Any]:
-    values = list(axis.values)
-    low, high = axis.low, axis.high
-    dim: dict[str, Any] = {"label": axis.name + (" (log10)" if axis.kind == "log" else "")}
-    if any(math.isnan(v) for v in values):
-        # Parcoords cannot draw gaps: inactive values sit on a marked level
-        # below the axis's range.
-        inactive = low - 0.1 * (high - low or 1.0)
-        values = [inactive if math.isnan(v) else v for v in values]
-        low = inactive
-        dim["tickvals"], dim["ticktext"] = _ticks(axis, inactive)
-    elif axis.kind == "categorical":
-        dim["tickvals"] = list(range(len(axis.tick_labels)))
-        dim["ticktext"] = list(axis.tick_labels)
-    dim["values"] = values
-    dim["range"] = [low, high] if high > low else [low - 0.5, high + 0.5]
-    return dim
-
-
-def _ticks(axis: AxisData, inactive: float) -> tuple[list[float], list[str]]:
-    if axis.kind == "categorical":
-        vals = [float(i) for i in range(len(axis.tick_labels))]
-        return [inactive, *vals], ["inactive", *axis.tick_labels]
-    steps = [axis.low + (axis.high - axis.low) * k / 4 for k in range(5)]
-    return [inactive, *steps], ["inactive", *(f"{s:.3g}" for s in steps)]
-
-
-def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
-    """Lines through parameter axes, coloured by the objective (better is darker)."""
-    objective = data.objective
-    dims = [_dimension(a) for a in data.axes] + [_dimension(objective)]
-    trace = {
-        "type": "parcoords",
-        "line": {
-            "color": list(objective.values),
-            "colorscale": "Viridis",
-            "reversescale": data.objective_is_minimized,
-            "showscale": True,
-            "colorbar": {"title": {"text": objective.name}},
-        },
-        "dimensions": dims,
-    }
-    return figure(
-        [trace],
-        title=f"Parallel coordinates of {len(data.numbers)} completed trials",
-        height=460,
-        margin={"l": 80, "r": 80, "t": 90, "b": 40},
     )
 
 
