@@ -35,7 +35,7 @@ def test_posterior_of_a_smooth_1d_function_recovers_it() -> None:
     y = f(x_train[:, 0])
     params = fit_kernel_params(
         x_train, y, NUMERIC_1D, rng=np.random.default_rng(0), fit_noise=False
-    )
+    ).params
     gp = GPPosterior(x_train, y, params, NUMERIC_1D)
     x_test = np.linspace(0.02, 0.98, 49)[:, None]
     mean, var = gp.mean_var(x_test)

@@ -40,3 +40,11 @@ def test_warp_can_be_disabled_and_constant_losses_do_not_break_it() -> None:
 def test_a_single_far_outlier_counts_as_heavy_tailed() -> None:
     z = np.concatenate([np.linspace(-1, 1, 30), [40.0]])
     assert is_heavy_tailed((z - z.mean()) / z.std())
+
+
+def test_log_jacobian_matches_numerical_derivatives() -> None:
+    y = np.exp(np.random.default_rng(3).normal(0.0, 1.5, size=40))
+    for warp in (fit_output_warp(y), fit_output_warp(y, allow_power=False)):
+        h = 1e-6 * np.maximum(1.0, np.abs(y))
+        slope = (warp(y + h) - warp(y - h)) / (2 * h)
+        np.testing.assert_allclose(warp.log_jacobian(y), np.sum(np.log(slope)), rtol=1e-6)

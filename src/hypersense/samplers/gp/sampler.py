@@ -12,8 +12,7 @@ from numpy.typing import NDArray
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.gp.acquisition import LogExpectedImprovement
-from hypersense.samplers.gp.fitting import fit_kernel_params
-from hypersense.samplers.gp.kernels import KernelParams
+from hypersense.samplers.gp.fitting import SurrogateFit, fit_surrogate
 from hypersense.samplers.gp.model import GPPosterior
 from hypersense.samplers.gp.model_space import ModelSpace
 from hypersense.samplers.gp.optimize_acquisition import optimize_acquisition
@@ -115,7 +114,7 @@ class GPSampler(Sampler):
         self._max_model_points = _check_int("max_model_points", max_model_points, 8)
         self._startup = StartupDesign(self._stream_seed(_STARTUP_STREAM))
         self._model_spaces: dict[SearchSpace, ModelSpace] = {}
-        self._fits: dict[tuple[SearchSpace, tuple[int, ...]], KernelParams] = {}
+        self._fits: dict[tuple[SearchSpace, tuple[int, ...]], SurrogateFit] = {}
         self._blas = BlasThreadLimiter()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -169,11 +168,12 @@ class GPSampler(Sampler):
         trials: Sequence[FrozenTrial],
     ) -> NDArray[np.float64]:
         """The model-space point of highest log EI given ``trials``."""
-        params = self._kernel_params(history, model_space, trials)
+        fit = self._surrogate_fit(history, model_space, trials)
+        params = fit.params
         losses = self._scalarize(history, trials, context.rng)
         keep = subsample_indices(losses, self._max_model_points, context.rng)
         losses = losses[keep]
-        y = fit_output_warp(losses, allow_power=self._warp_outputs)(losses)
+        y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         x = model_space.encode([trials[i].params for i in keep])
         posterior = GPPosterior(x, y, params, model_space.is_categorical)
         best = float(np.min(posterior.mean_var(x)[0]))
@@ -203,30 +203,29 @@ class GPSampler(Sampler):
             return losses[:, 0]
         return chebyshev_scalarization(losses, np.random.default_rng(rng.integers(2**63)))
 
-    def _kernel_params(
+    def _surrogate_fit(
         self, history: StudyHistory, model_space: ModelSpace, trials: Sequence[FrozenTrial]
-    ) -> KernelParams:
-        """Hyperparameters fitted on the trials up to the last refit checkpoint."""
+    ) -> SurrogateFit:
+        """Hyperparameters (and the warp decision) fitted on the trials up to the
+        last refit checkpoint."""
         n_fit = fit_checkpoint(len(trials))
         fit_trials = list(trials[:n_fit])
         key = (model_space.space, tuple(t.number for t in fit_trials))
         if key not in self._fits:
-            rng = np.random.default_rng(self._stream_seed(_FIT_STREAM, n_fit))
+            rng = np.random.default_rng(self._stream_seed(_SUBSAMPLE_STREAM, n_fit))
             losses = self._scalarize(history, fit_trials, rng)
             keep = subsample_indices(losses, self._max_fit_points, rng)
-            losses = losses[keep]
-            y = fit_output_warp(losses, allow_power=self._warp_outputs)(losses)
-            x = model_space.encode([fit_trials[i].params for i in keep])
-            params = fit_kernel_params(
-                x,
-                y,
+            fit = fit_surrogate(
+                model_space.encode([fit_trials[i].params for i in keep]),
+                losses[keep],
                 model_space.is_categorical,
-                rng=rng,
+                seed=self._stream_seed(_FIT_STREAM, n_fit),
+                allow_power_warp=self._warp_outputs,
                 n_restarts=_N_FIT_RESTARTS,
                 fit_noise=not self._deterministic_objective,
             )
-            _log.debug("GP refit on %d trials: %s", len(keep), params)
-            self._fits = {key: params}
+            _log.debug("GP refit on %d trials: %s", len(keep), fit)
+            self._fits = {key: fit}
         return self._fits[key]
 
     def _pending_points(

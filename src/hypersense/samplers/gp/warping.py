@@ -58,6 +58,25 @@ class OutputWarp:
         out: NDArray[np.float64] = (z - self.center) / self.spread
         return out
 
+    def log_jacobian(self, losses: NDArray[np.float64]) -> float:
+        """``sum log |d warp / d y|`` over ``losses`` (shape ``(n,)``).
+
+        Added to a model's log density of the warped values, it gives the
+        density of the original losses, so models fitted to differently warped
+        outputs can be compared (Snelson, Rasmussen & Ghahramani, 2004).
+        """
+        y = np.asarray(losses, dtype=float)
+        total = -y.size * float(np.log(self.scale * self.spread))
+        lam = self.yeo_johnson_lambda
+        if lam is not None:
+            z = (y - self.shift) / self.scale
+            # Yeo-Johnson's derivative: (1 + z)^(lam - 1) for z >= 0, (1 - z)^(1 - lam) below.
+            slope = np.where(
+                z >= 0, (lam - 1.0) * np.log1p(np.abs(z)), (1.0 - lam) * np.log1p(np.abs(z))
+            )
+            total += float(np.sum(slope))
+        return total
+
 
 def is_heavy_tailed(z: NDArray[np.float64]) -> bool:
     """Whether standardised values ``z`` (shape ``(n,)``) have a heavy tail:
