@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hypersense.analysis.api import EVALUATORS, importance, make_evaluator
     from hypersense.analysis.base import ImportanceEvaluator
-    from hypersense.analysis.importance.fanova import FanovaImportanceEvaluator
-    from hypersense.analysis.importance.marginals import marginal_effects
-    from hypersense.analysis.importance.permutation import PermutationImportanceEvaluator
-    from hypersense.analysis.importance.sobol import SobolImportanceEvaluator
+    from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
+    from hypersense.analysis.methods.marginals import marginal_effects
+    from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
+    from hypersense.analysis.methods.sobol import SobolImportanceEvaluator
     from hypersense.analysis.results import (
         Estimate,
         ImportanceResult,
@@ -64,10 +64,10 @@ _LAZY = {
     "importance": "hypersense.analysis.api",
     "make_evaluator": "hypersense.analysis.api",
     "ImportanceEvaluator": "hypersense.analysis.base",
-    "FanovaImportanceEvaluator": "hypersense.analysis.importance.fanova",
-    "PermutationImportanceEvaluator": "hypersense.analysis.importance.permutation",
-    "SobolImportanceEvaluator": "hypersense.analysis.importance.sobol",
-    "marginal_effects": "hypersense.analysis.importance.marginals",
+    "FanovaImportanceEvaluator": "hypersense.analysis.methods.fanova",
+    "PermutationImportanceEvaluator": "hypersense.analysis.methods.permutation",
+    "SobolImportanceEvaluator": "hypersense.analysis.methods.sobol",
+    "marginal_effects": "hypersense.analysis.methods.marginals",
     "GaussianProcessSurrogate": "hypersense.analysis.surrogates",
     "RandomForestSurrogate": "hypersense.analysis.surrogates",
     "Estimate": _RESULTS,

@@ -1,4 +1,4 @@
-"""The one-call entry point: ``hypersense.analysis.importance(study, ...)``."""
+"""The one-call entry point: ``hypersense.analysis.methods(study, ...)``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from hypersense.analysis.base import ImportanceEvaluator, SurrogateSpec
 from hypersense.analysis.data import TrialSource
-from hypersense.analysis.importance.fanova import FanovaImportanceEvaluator
-from hypersense.analysis.importance.permutation import PermutationImportanceEvaluator
-from hypersense.analysis.importance.sobol import SobolImportanceEvaluator
+from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
+from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
+from hypersense.analysis.methods.sobol import SobolImportanceEvaluator
 from hypersense.analysis.results import ImportanceResult
 from hypersense.direction import StudyDirection
 

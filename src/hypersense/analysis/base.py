@@ -16,7 +16,7 @@ how sure is that" from a study's finished trials. Lifecycle of
    surrogate's draws (point estimate plus bootstrap refits or posterior
    draws). This is the only step a method implements.
 4. Summarise draws into point estimates and percentile intervals, with the
-   shares of the observed variance (:mod:`.importance.summary`).
+   shares of the observed variance (:mod:`.methods.summary`).
 
 Evaluators read studies and never write to them. All randomness comes from a
 ``numpy.random.Generator`` seeded by ``seed``.
@@ -41,8 +41,8 @@ from hypersense.analysis.data import (
     find_scopes,
     search_space_of,
 )
-from hypersense.analysis.importance.bootstrap import DrawIndices
-from hypersense.analysis.importance.summary import summarise
+from hypersense.analysis.methods.bootstrap import DrawIndices
+from hypersense.analysis.methods.summary import summarise
 from hypersense.analysis.results import ImportanceResult
 from hypersense.analysis.surrogates.base import Surrogate
 from hypersense.analysis.surrogates.forest import RandomForestSurrogate

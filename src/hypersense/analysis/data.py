@@ -115,7 +115,7 @@ class AnalysisScope:
             (parameters that are constant in the branch but vary outside it);
             empty for the whole study.
         parameters: Parameters active in every trial of the scope whose
-            distribution has more than one value.
+            distribution has more than one value (a branch's condition excluded).
         trials: The trials of the scope.
         branch_parameters: For a branch, the parameters that define it (active
             exactly in its trials); empty for the whole study.
@@ -153,7 +153,7 @@ def find_scopes(
         branches.append(
             AnalysisScope(
                 condition,
-                _analysable(names, inside, space),
+                tuple(n for n in _analysable(names, inside, space) if n not in condition),
                 members,
                 tuple(names[j] for j in columns),
             )

@@ -9,7 +9,7 @@ with ``r_j = |x_j - x'_j| / l_j`` for an ordered column and
 ``r_j = [x_j != x'_j] / l_j`` (a Hamming distance) for a categorical one. The
 product form is what makes variance decompositions exact: every integral over
 the unit cube of a posterior function factorises into one-dimensional integrals
-(see :mod:`hypersense.analysis.importance.decomposition`).
+(see :mod:`hypersense.analysis.methods.decomposition`).
 
 Hyperparameters (log length scales, log signal and noise variances) maximise
 the log marginal likelihood of standardised targets with L-BFGS-B and analytic

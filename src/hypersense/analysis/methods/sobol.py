@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from hypersense._optional import import_optional
 from hypersense.analysis.base import ImportanceEvaluator, SurrogateSpec
 from hypersense.analysis.data import Design
-from hypersense.analysis.importance.bootstrap import DrawIndices
+from hypersense.analysis.methods.bootstrap import DrawIndices
 from hypersense.analysis.surrogates.selection import SurrogateChoice
 
 __all__ = ["SobolImportanceEvaluator", "snap_to_values"]

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 
 from hypersense.analysis.base import ImportanceEvaluator, SurrogateSpec
 from hypersense.analysis.data import Design
-from hypersense.analysis.importance.bootstrap import DrawIndices
-from hypersense.analysis.importance.decomposition import decompose
+from hypersense.analysis.methods.bootstrap import DrawIndices
+from hypersense.analysis.methods.decomposition import decompose
 from hypersense.analysis.surrogates.selection import SurrogateChoice
 
 __all__ = ["FanovaImportanceEvaluator", "fraction_of_variance"]

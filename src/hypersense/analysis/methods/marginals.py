@@ -24,8 +24,8 @@ from hypersense.analysis.data import (
     find_scopes,
     search_space_of,
 )
-from hypersense.analysis.importance.bootstrap import percentile_interval
-from hypersense.analysis.importance.decomposition import (
+from hypersense.analysis.methods.bootstrap import percentile_interval
+from hypersense.analysis.methods.decomposition import (
     main_effect_curves,
     pair_effect_surfaces,
 )

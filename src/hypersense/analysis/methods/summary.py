@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense.analysis.data import Design, replicate_noise_variance
-from hypersense.analysis.importance.bootstrap import DrawIndices, normalise, percentile_interval
+from hypersense.analysis.methods.bootstrap import DrawIndices, normalise, percentile_interval
 from hypersense.analysis.results import (
     Estimate,
     ImportanceResult,
@@ -20,10 +20,12 @@ from hypersense.analysis.results import (
 from hypersense.analysis.surrogates.selection import SurrogateChoice
 from hypersense.direction import StudyDirection
 
-__all__ = ["WEAK_FIT_R2", "summarise", "variance_shares"]
+__all__ = ["WEAK_FIT_R2", "WEAK_MAIN_EFFECTS", "summarise", "variance_shares"]
 
 #: Below this cross-validated R², results carry a note that they mean little.
 WEAK_FIT_R2 = 0.5
+#: Below this sum of first-order indices, results note that effects are interactions.
+WEAK_MAIN_EFFECTS = 0.1
 
 
 def _estimates(draws: NDArray[np.float64], confidence: float) -> list[Estimate]:
@@ -111,6 +113,14 @@ def summarise(
             f"the {choice.name} surrogate predicts only R2={choice.r2:.2f} of the variance out "
             "of sample; these importances mean little"
         )
+    if indices.main is not None:
+        main_sum = float(np.sum(np.maximum(indices.main[0], 0.0)))
+        if main_sum < WEAK_MAIN_EFFECTS:
+            extra_notes.append(
+                f"main effects explain only {main_sum:.0%} of the surrogate's variance: the "
+                "normalised importances split a small quantity; read the total effects and "
+                "interactions"
+            )
     return ImportanceResult(
         method=method,
         surrogate=choice.name,

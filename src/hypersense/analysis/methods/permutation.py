@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from hypersense.analysis.base import ImportanceEvaluator, SurrogateSpec
 from hypersense.analysis.data import Design
-from hypersense.analysis.importance.bootstrap import DrawIndices, resample_rows
+from hypersense.analysis.methods.bootstrap import DrawIndices, resample_rows
 from hypersense.analysis.surrogates.selection import SurrogateChoice
 
 __all__ = ["PermutationImportanceEvaluator", "permutation_total_effects"]
