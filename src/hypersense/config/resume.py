@@ -28,6 +28,7 @@ from hypersense.trial.state import TrialState
 
 __all__ = ["count_toward_target", "counts_toward_target"]
 
+
 def counts_toward_target(trial: FrozenTrial) -> bool:
     """Whether ``trial`` counts toward a config's ``n_trials`` (see module doc)."""
     if not trial.state.is_finished:
