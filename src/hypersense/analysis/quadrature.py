@@ -11,6 +11,7 @@ surrogates produce.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,8 +25,10 @@ __all__ = ["Quadrature", "composite_gauss_legendre", "parameter_quadrature"]
 
 #: Discrete parameters with at most this many values are integrated value by value.
 MAX_DISCRETE_VALUES = 64
-# Resolution of the bin-width computation of discrete values (1 / this).
+# Resolution of the scan that finds a discrete parameter's values (1 / this).
 _BIN_RESOLUTION = 8192
+# Bisection steps locating each bin boundary (2**-45: exact in practice).
+_BISECTION_STEPS = 45
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,18 +79,35 @@ def parameter_quadrature(distribution: Distribution) -> Quadrature:
     Discrete distributions with at most ``MAX_DISCRETE_VALUES`` values get their
     encoded values, each weighted by the width of the unit-interval bin that
     decodes to it (equal widths on a linear scale, log widths for a log-scaled
-    integer). Others get :func:`composite_gauss_legendre`.
+    integer; bin boundaries found by bisection, so any encoding works). Others
+    get :func:`composite_gauss_legendre`.
     """
     n_values = distribution.n_values
     is_categorical = isinstance(distribution, CategoricalDistribution)
     if n_values is None or (n_values > MAX_DISCRETE_VALUES and not is_categorical):
         return composite_gauss_legendre()
     mids = (np.arange(_BIN_RESOLUTION) + 0.5) / _BIN_RESOLUTION
-    encoded = distribution.to_unit_array(distribution.from_unit_array(mids))
-    points, counts = np.unique(encoded, return_counts=True)
+    points = np.unique(distribution.to_unit_array(distribution.from_unit_array(mids)))
+    edges = [0.0]
+    for below, above in itertools.pairwise(points):
+        edges.append(_bin_boundary(distribution, float(below), float(above)))
+    edges.append(1.0)
     return Quadrature(
         points=points.astype(float),
-        weights=counts / float(_BIN_RESOLUTION),
+        weights=np.diff(np.array(edges)),
         is_discrete=True,
         is_categorical=is_categorical,
     )
+
+
+def _bin_boundary(distribution: Distribution, below: float, above: float) -> float:
+    """Where decoding switches from the value encoded at ``below`` to the next one,
+    found by bisection (each encoded value lies inside its own bin)."""
+    lo, hi = below, above
+    for _ in range(_BISECTION_STEPS):
+        mid = 0.5 * (lo + hi)
+        if distribution.to_unit(distribution.from_unit(mid)) <= below:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
