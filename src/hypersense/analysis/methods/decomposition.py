@@ -90,13 +90,18 @@ def decompose_rows(
     d = len(means)
     mu = weights @ _product_except(means, set())
     mu2 = mu * mu
-    variance = _quadratic(weights, _product_except(grams, set())) - mu2
+    all_grams = _product_except(grams, set())
+    # Dividing out one Gram is d times cheaper than re-multiplying the others;
+    # kernel Grams are positive, tree Grams (interval overlaps) may be zero.
+    can_divide = all(float(np.min(g)) > 1e-200 for g in grams)
+    variance = _quadratic(weights, all_grams) - mu2
     main = np.empty((weights.shape[0], d))
     total = np.empty((weights.shape[0], d))
     for j in range(d):
         w_j = weights * _product_except(means, {j})
         main[:, j] = _quadratic(w_j, grams[j]) - mu2
-        closed_without_j = _quadratic(weights * means[j], _product_except(grams, {j})) - mu2
+        others = all_grams / grams[j] if can_divide else _product_except(grams, {j})
+        closed_without_j = _quadratic(weights * means[j], others) - mu2
         total[:, j] = variance - closed_without_j
     pair = None
     if pairs:

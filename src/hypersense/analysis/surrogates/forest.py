@@ -45,7 +45,7 @@ class RandomForestSurrogate(Surrogate):
     def __init__(
         self,
         *,
-        n_trees: int = 64,
+        n_trees: int = 32,
         min_samples_leaf: int = 2,
         max_features: float = 1.0,
         n_draw_trees: int = 16,

@@ -65,8 +65,8 @@ class GaussianProcessSurrogate(Surrogate):
         self,
         *,
         n_starts: int = 2,
-        max_fit_trials: int = 256,
-        n_hyper_draws: int = 8,
+        max_fit_trials: int = 200,
+        n_hyper_draws: int = 6,
         n_extra_points: int = 128,
     ) -> None:
         _check_int("n_starts", n_starts, 1)

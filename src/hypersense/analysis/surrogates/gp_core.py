@@ -49,17 +49,24 @@ def matern52(r: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def _matern52_with_log_derivative(
-    r: NDArray[np.float64],
+def _product_kernel_with_log_derivatives(
+    scaled: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Matérn-5/2 at ``r = distance / l`` and ``d log m / d log l`` (finite at 0)."""
-    s = _SQRT5 * r
+    """Product over columns of Matérn-5/2 factors, and each factor's ``d log m / d log l``.
+
+    Args:
+        scaled: Distances over length scales; shape ``(d, n, n)``.
+
+    Returns:
+        The product (shape ``(n, n)``) and the log-derivatives (shape ``(d, n, n)``).
+    """
+    s = _SQRT5 * scaled
     poly = 1.0 + s + s * s / 3.0
-    value = poly * np.exp(-s)
-    s *= s
-    s *= 1.0 + _SQRT5 * r
-    s /= 3.0 * poly
-    return value, s
+    product = np.prod(poly, axis=0) * np.exp(-np.sum(s, axis=0))
+    # d log m / d log l = (s^2 / 3)(1 + s) / poly, finite at s = 0.
+    s_sq = s * s
+    log_derivatives = s_sq * (1.0 + s) / (3.0 * poly)
+    return product, log_derivatives
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,12 +156,18 @@ def kernel_matrix(
 ) -> NDArray[np.float64]:
     """Noise-free kernel between rows of ``xa`` (``(na, d)``) and ``xb`` (``(nb, d)``);
     shape ``(na, nb)``."""
-    out = np.full((xa.shape[0], xb.shape[0]), params.signal_var)
+    # prod_j (1 + s_j + s_j^2 / 3) exp(-s_j) = exp(-sum_j s_j) prod_j (...): one exp, not d.
+    poly = np.full((xa.shape[0], xb.shape[0]), params.signal_var)
+    exponent = np.zeros_like(poly)
     for j in range(xa.shape[1]):
-        out *= factor_matrix(
-            xa[:, j], xb[:, j], float(params.lengthscales[j]), bool(categorical[j])
-        )
-    return out
+        s = np.abs(xa[:, j][:, None] - xb[:, j][None, :])
+        if categorical[j]:
+            s = (s > 1e-12).astype(float)
+        s *= _SQRT5 / float(params.lengthscales[j])
+        exponent += s
+        poly *= 1.0 + s + s * s / 3.0
+    poly *= np.exp(-exponent)
+    return poly
 
 
 def stable_cholesky(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -188,8 +201,8 @@ def negative_log_likelihood(
     d, n = distances.shape[0], z.shape[0]
     ls = np.exp(theta[:d])
     signal, noise = float(np.exp(theta[d])), float(np.exp(theta[d + 1]))
-    factors, log_derivatives = _matern52_with_log_derivative(distances / ls[:, None, None])
-    k_free = signal * np.prod(factors, axis=0)
+    product, log_derivatives = _product_kernel_with_log_derivatives(distances / ls[:, None, None])
+    k_free = signal * product
     k = k_free + noise * np.eye(n)
     try:
         chol = scipy.linalg.cholesky(k, lower=True, check_finite=False)

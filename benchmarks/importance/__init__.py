@@ -1,0 +1,1 @@
+"""Importance benchmark: recovery of known Sobol indices beside Optuna's evaluators."""
