@@ -18,7 +18,7 @@ def _hypersense_worker(url: str, n_trials: int, seed: int, errors: Any) -> None:
 
         study = hs.load_study("bench", url, sampler=hs.samplers.RandomSampler(seed=seed))
         study.optimize(trivial, n_trials=n_trials)
-    except Exception:  # noqa: BLE001 - counted and reported
+    except Exception:
         errors.put(traceback.format_exc(limit=1))
 
 
@@ -27,10 +27,11 @@ def _optuna_worker(url: str, n_trials: int, seed: int, errors: Any) -> None:
         import optuna
 
         optuna.logging.set_verbosity(optuna.logging.ERROR)
-        study = optuna.load_study(study_name="bench", storage=url,
-                                  sampler=optuna.samplers.RandomSampler(seed=seed))
+        study = optuna.load_study(
+            study_name="bench", storage=url, sampler=optuna.samplers.RandomSampler(seed=seed)
+        )
         study.optimize(trivial, n_trials=n_trials)
-    except Exception:  # noqa: BLE001
+    except Exception:
         errors.put(traceback.format_exc(limit=1))
 
 
@@ -76,12 +77,19 @@ def run_one(tool: str, url: str, n_workers: int, n_trials: int) -> dict[str, Any
     numbers, complete = result(url)
     expected = n_workers * n_trials
     return {
-        "tool": tool, "workers": n_workers, "trials_each": n_trials,
-        "expected": expected, "stored": len(numbers), "complete": complete,
-        "lost": expected - complete, "duplicated_numbers": len(numbers) - len(set(numbers)),
+        "tool": tool,
+        "workers": n_workers,
+        "trials_each": n_trials,
+        "expected": expected,
+        "stored": len(numbers),
+        "complete": complete,
+        "lost": expected - complete,
+        "duplicated_numbers": len(numbers) - len(set(numbers)),
         "gaps": (max(numbers) + 1 - len(set(numbers))) if numbers else 0,
-        "failed_workers": len(messages), "errors": messages[:3],
-        "wall_s": elapsed, "trials_per_s": complete / elapsed,
+        "failed_workers": len(messages),
+        "errors": messages[:3],
+        "wall_s": elapsed,
+        "trials_per_s": complete / elapsed,
     }
 
 

@@ -34,6 +34,14 @@ def run(n_trials: int = 30) -> list[dict[str, Any]]:
     for tool, fn in (("hypersense", _hypersense), ("optuna", _optuna)):
         one = fn(1, n_trials)
         two = fn(2, n_trials)
-        rows.append({"tool": tool, "n_trials": n_trials, "loops": loops,
-                     "trials_per_s_1": one, "trials_per_s_2": two, "speedup": two / one})
+        rows.append(
+            {
+                "tool": tool,
+                "n_trials": n_trials,
+                "loops": loops,
+                "trials_per_s_1": one,
+                "trials_per_s_2": two,
+                "speedup": two / one,
+            }
+        )
     return rows

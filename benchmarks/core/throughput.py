@@ -42,10 +42,20 @@ def run(n_trials: int = 1000, repeats: int = 3) -> list[dict[str, Any]]:
             for tool, fn in (("hypersense", hypersense_rate), ("optuna", optuna_rate)):
                 rates = []
                 for r in range(repeats):
-                    url = None if backend == "memory" else \
-                        f"sqlite:///{os.path.join(tmp, f'{tool}-{r}.db')}"
+                    url = (
+                        None
+                        if backend == "memory"
+                        else f"sqlite:///{os.path.join(tmp, f'{tool}-{r}.db')}"
+                    )
                     rates.append(fn(url, n_trials))
                 rates.sort()
-                rows.append({"backend": backend, "tool": tool, "n_trials": n_trials,
-                             "trials_per_s": rates[len(rates) // 2], "all": rates})
+                rows.append(
+                    {
+                        "backend": backend,
+                        "tool": tool,
+                        "n_trials": n_trials,
+                        "trials_per_s": rates[len(rates) // 2],
+                        "all": rates,
+                    }
+                )
     return rows
