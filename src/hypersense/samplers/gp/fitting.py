@@ -20,7 +20,7 @@ _log = logging.getLogger(__name__)
 
 #: Smallest noise variance (standardised outputs): keeps the Cholesky factor of
 #: the covariance stable when points nearly coincide, costs nothing in accuracy.
-NOISE_FLOOR = 1e-6
+NOISE_FLOOR = 1e-8
 
 # Box on theta (log hyperparameters): length scales from far below a grid cell
 # to "this parameter does not matter"; variances within a factor 100 of the

@@ -56,13 +56,16 @@ class GPSampler(Sampler):
     The first ``n_startup_trials`` trials fill the space with a scrambled Sobol
     sequence. Afterwards every proposal fits a GP with a Matérn-5/2 kernel (one
     length scale per parameter, categorical parameters compared as categories)
-    to the finished trials, with standardised and, when heavy-tailed,
-    power-warped losses, and proposes the point of highest log expected
+    to the finished trials and proposes the point of highest log expected
     improvement, searching integers and categoricals over their actual values.
+    Losses are standardised; heavy-tailed ones are also power-warped
+    (Yeo-Johnson) when that makes them more probable under the fitted GP.
+    Kernel hyperparameters are maximum a posteriori estimates, with priors,
+    from several L-BFGS-B restarts; the noise variance is fitted too.
 
     Parallel workers: trials still running count as observed at the GP's own
-    prediction (a kriging-believer fantasy), which removes the expected
-    improvement around them, so simultaneous proposals spread out.
+    prediction (a kriging-believer fantasy, incumbent included), which removes
+    the expected improvement around them, so simultaneous proposals spread out.
 
     Cost as trials grow: kernel hyperparameters are refitted at every trial up
     to 32 finished trials, then at checkpoints spaced by 1/16 of the count
@@ -81,7 +84,10 @@ class GPSampler(Sampler):
     (ParEGO).
 
     Args:
-        n_startup_trials: Finished trials before the GP is used (>= 1).
+        n_startup_trials: Finished trials before the GP is used (>= 1). The
+            default 8 did best on the quick benchmark (30 seeds): 6 trapped
+            more Hartmann6 runs in local optima, 10 spent budget the model
+            would have used better.
         deterministic_objective: Fix the noise variance at a tiny floor (the
             objective returns the same value for the same parameters); otherwise
             the noise variance is fitted.
@@ -95,7 +101,7 @@ class GPSampler(Sampler):
     def __init__(
         self,
         *,
-        n_startup_trials: int = 10,
+        n_startup_trials: int = 8,
         deterministic_objective: bool = False,
         consider_pending: bool = True,
         warp_outputs: bool = True,
@@ -176,11 +182,18 @@ class GPSampler(Sampler):
         y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         x = model_space.encode([trials[i].params for i in keep])
         posterior = GPPosterior(x, y, params, model_space.is_categorical)
+        # The incumbent is the best posterior mean at an evaluated point (robust
+        # to noise). Pending points are believed to land on the posterior mean,
+        # and a believed value below the incumbent becomes the incumbent, so
+        # the expected improvement around a pending point vanishes.
         best = float(np.min(posterior.mean_var(x)[0]))
         if self._consider_pending:
-            posterior = posterior.with_fantasies(
-                self._pending_points(history, context, model_space)
-            )
+            pending = self._pending_points(history, context, model_space)
+        else:
+            pending = np.zeros((0, model_space.n_dims))
+        if pending.shape[0]:
+            best = min(best, float(np.min(posterior.mean_var(pending)[0])))
+            posterior = posterior.with_fantasies(pending)
         order = np.argsort(y, kind="stable")[:_N_INCUMBENTS]
         point, value = optimize_acquisition(
             LogExpectedImprovement(posterior, best),

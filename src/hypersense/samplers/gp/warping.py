@@ -7,8 +7,10 @@ Like HEBO (Cowen-Rivers et al., 2022) we then apply a Yeo-Johnson power
 transform, with its exponent fitted by maximum likelihood, which compresses the
 long tail and spreads the good region. The transform is monotone, so the best
 loss stays the best in the warped scale and expected improvement keeps its
-meaning. Light-tailed outputs are only standardised, since warping a
-well-behaved function would bend the shape the GP models well.
+meaning. Light-tailed outputs are only standardised. Whether a heavy tail is
+warped at all is decided by the model's evidence
+(:func:`hypersense.samplers.gp.fitting.fit_surrogate`), since a tail can also
+be structure the GP models well on the plain scale.
 """
 
 from __future__ import annotations
