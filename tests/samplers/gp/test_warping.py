@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hypersense.samplers.gp.warping import fit_output_warp, is_heavy_tailed
+from hypersense.samplers.gp.warping import fit_output_warp, is_heavy_tailed, yeo_johnson
 
 
 def test_light_tailed_losses_are_only_standardised() -> None:
@@ -48,3 +48,14 @@ def test_log_jacobian_matches_numerical_derivatives() -> None:
         h = 1e-6 * np.maximum(1.0, np.abs(y))
         slope = (warp(y + h) - warp(y - h)) / (2 * h)
         np.testing.assert_allclose(warp.log_jacobian(y), np.sum(np.log(slope)), rtol=1e-6)
+
+
+def test_yeo_johnson_matches_scipy_at_every_exponent_and_is_identity_at_one() -> None:
+    import scipy.stats
+
+    z = np.linspace(-4.0, 6.0, 41)
+    for lam in (-2.0, -0.75, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5):
+        np.testing.assert_allclose(
+            yeo_johnson(z, lam), scipy.stats.yeojohnson(z, lmbda=lam), rtol=1e-12
+        )
+    np.testing.assert_allclose(yeo_johnson(z, 1.0), z, atol=1e-15)

@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import NDArray
 
 from hypersense.samplers.gp.kernels import KernelParams, pairwise_deltas
@@ -88,6 +87,8 @@ def fit_kernel_params(
         The fitted hyperparameters (the prior median, with log posterior -inf,
         if every run failed).
     """
+    import scipy.optimize  # heavy: imported on first fit, not with hypersense
+
     n_dims = x.shape[1]
     locs, scales = (prior or HyperPrior()).locs_scales(n_dims, fit_noise=fit_noise)
     bounds = [_LOG_LS_BOUNDS] * n_dims + [_LOG_SIGNAL_BOUNDS]

@@ -22,9 +22,7 @@ from collections.abc import Mapping
 from typing import Protocol
 
 import numpy as np
-import scipy.optimize
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from hypersense.samplers.gp.model_space import ModelSpace
 
@@ -112,6 +110,8 @@ def _with_fixed(x: NDArray[np.float64], fixed: Mapping[int, float]) -> NDArray[n
 
 def _global_candidates(model_space: ModelSpace, rng: np.random.Generator) -> NDArray[np.float64]:
     """Scrambled Sobol points over the space; shape ``(2**10, d)``."""
+    from scipy.stats import qmc  # heavy: not imported with hypersense
+
     engine = qmc.Sobol(d=model_space.n_dims, scramble=True, rng=rng)
     return model_space.from_unit_cube(engine.random_base2(_LOG2_N_GLOBAL))
 
@@ -201,6 +201,8 @@ def _refine_continuous(
     Returns:
         The refined points and values; a start that got worse keeps its old point.
     """
+    import scipy.optimize  # heavy: not imported with hypersense
+
     scale = lengthscales[dims]
     bounds = [(0.0, 1.0 / s) for s in scale]
     refined = np.array(x, copy=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 __all__ = ["StartupDesign"]
 
@@ -32,6 +31,8 @@ class StartupDesign:
         log2 = max(_MIN_LOG2_POINTS, int(number).bit_length())
         points = self._points.get(n_dims)
         if points is None or points.shape[0] <= number:
+            from scipy.stats import qmc  # heavy: not imported with hypersense
+
             # A fresh SeedSequence each time: scipy spawns children from the
             # generator's SeedSequence, so reusing one would change the scramble.
             seed = np.random.SeedSequence(self._seed.entropy, spawn_key=self._seed.spawn_key)
