@@ -144,3 +144,25 @@ def test_repr_shows_every_option() -> None:
         "GPSampler(n_startup_trials=5, deterministic_objective=False, consider_pending=True, "
         "warp_outputs=False, max_fit_points=128, max_model_points=2000, seed=4)"
     )
+
+
+def test_refits_only_at_checkpoints_and_on_a_capped_subsample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hypersense.samplers.gp.sampler as sampler_module
+    from hypersense.samplers.gp.schedule import fit_checkpoint
+
+    fit_sizes: list[int] = []
+    real_fit = sampler_module.fit_surrogate
+
+    def counting_fit(x: np.ndarray, *args: object, **kwargs: object) -> object:
+        fit_sizes.append(x.shape[0])
+        return real_fit(x, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sampler_module, "fit_surrogate", counting_fit)
+    sampler = GPSampler(seed=0, n_startup_trials=30, max_fit_points=16)
+    study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
+    study.optimize(quadratic_5d, n_trials=70)
+    # GP proposals at 30..69 finished trials; one fit per distinct checkpoint.
+    assert len(fit_sizes) == len({fit_checkpoint(n) for n in range(30, 70)}) < 40
+    assert max(fit_sizes) == 16
