@@ -12,7 +12,7 @@ Two measurements, both samplers with their defaults:
   trials. The history is filled by random search first, then the GP sampler
   takes over, so the timing does not include 1,000 GP proposals. The mean
   covers enough asks to include the periodic hyperparameter refits of both
-  samplers; the maximum is reported too.
+  samplers; the median and the maximum are reported too.
 
 Optuna's GPSampler needs torch (``pip install torch==2.13.0``).
 
@@ -181,18 +181,19 @@ def time_asks_optuna(n_trials: int, n_timed: int, seed: int) -> list[float]:
 
 
 def speed_table(sizes: Sequence[int], timed_asks: Sequence[int]) -> str:
-    """Mean and max milliseconds per ask at each study size, both samplers."""
+    """Mean, median and max milliseconds per ask at each study size, both samplers."""
+    width = 24
     lines = [
-        f"{'finished trials':>16s}{'asks':>6s}{'hypersense mean/max ms':>26s}"
-        f"{'optuna mean/max ms':>22s}"
+        f"{'finished trials':>16s}{'asks':>6s}"
+        + "".join(f"{f'{name} mean/med/max ms':>{width}s}" for name in SAMPLERS)
     ]
+    timers = {"hypersense": time_asks_hypersense, "optuna": time_asks_optuna}
     for n, k in zip(sizes, timed_asks, strict=True):
-        ours = np.array(time_asks_hypersense(n, k, seed=0)) * 1e3
-        theirs = np.array(time_asks_optuna(n, k, seed=0)) * 1e3
-        lines.append(
-            f"{n:>16d}{k:>6d}{f'{ours.mean():.0f} / {ours.max():.0f}':>26s}"
-            f"{f'{theirs.mean():.0f} / {theirs.max():.0f}':>22s}"
-        )
+        cells = []
+        for name in SAMPLERS:
+            ms = np.array(timers[name](n, k, seed=0)) * 1e3
+            cells.append(f"{ms.mean():.0f} / {np.median(ms):.0f} / {ms.max():.0f}")
+        lines.append(f"{n:>16d}{k:>6d}" + "".join(f"{c:>{width}s}" for c in cells))
         print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)
 
