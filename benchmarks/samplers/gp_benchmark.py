@@ -182,7 +182,7 @@ def time_asks_optuna(n_trials: int, n_timed: int, seed: int) -> list[float]:
 
 def speed_table(sizes: Sequence[int], timed_asks: Sequence[int]) -> str:
     """Mean, median and max milliseconds per ask at each study size, both samplers."""
-    width = 24
+    width = 30
     lines = [
         f"{'finished trials':>16s}{'asks':>6s}"
         + "".join(f"{f'{name} mean/med/max ms':>{width}s}" for name in SAMPLERS)
