@@ -51,7 +51,11 @@ def main() -> None:
         results["elapsed_s"] = time.time() - started
         args.out.write_text(json.dumps(results, indent=1))
 
-    results["accuracy"] = run_accuracy(sizes, repeats, on_row=lambda rows: save())
+    def save_rows(rows: list[dict[str, object]]) -> None:
+        results["accuracy"] = rows
+        save()
+
+    results["accuracy"] = run_accuracy(sizes, repeats, on_row=save_rows)
     save()
     results["log_lr"] = run_log_lr(200, repeats)
     results["interaction"] = run_interaction(200, repeats)

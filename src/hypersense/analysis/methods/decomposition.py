@@ -71,6 +71,20 @@ def _product_except(arrays: Sequence[NDArray[np.float64]], skip: set[int]) -> ND
     return out
 
 
+def _leave_one_out(arrays: Sequence[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
+    """For each ``j``, the elementwise product of all arrays but ``arrays[j]``, from
+    prefix and suffix products (``3 d`` multiplications instead of ``d^2``)."""
+    prefix = [np.ones_like(arrays[0])]
+    for a in arrays[:-1]:
+        prefix.append(prefix[-1] * a)
+    out: list[NDArray[np.float64]] = [np.empty(0)] * len(arrays)
+    suffix = np.ones_like(arrays[0])
+    for j in range(len(arrays) - 1, -1, -1):
+        out[j] = prefix[j] * suffix
+        suffix = suffix * arrays[j]
+    return out
+
+
 def decompose_rows(
     weights: NDArray[np.float64],
     means: Sequence[NDArray[np.float64]],
@@ -94,13 +108,14 @@ def decompose_rows(
     # Dividing out one Gram is d times cheaper than re-multiplying the others;
     # kernel Grams are positive, tree Grams (interval overlaps) may be zero.
     can_divide = all(float(np.min(g)) > 1e-200 for g in grams)
+    without = None if can_divide else _leave_one_out(grams)
     variance = _quadratic(weights, all_grams) - mu2
     main = np.empty((weights.shape[0], d))
     total = np.empty((weights.shape[0], d))
     for j in range(d):
         w_j = weights * _product_except(means, {j})
         main[:, j] = _quadratic(w_j, grams[j]) - mu2
-        others = all_grams / grams[j] if can_divide else _product_except(grams, {j})
+        others = all_grams / grams[j] if without is None else without[j]
         closed_without_j = _quadratic(weights * means[j], others) - mu2
         total[:, j] = variance - closed_without_j
     pair = None

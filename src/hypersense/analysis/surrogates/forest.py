@@ -37,6 +37,8 @@ class RandomForestSurrogate(Surrogate):
         n_trees: Trees of the forest fitted on all trials.
         min_samples_leaf: Fewest trials in a leaf (smooths the fit).
         max_features: Fraction of the columns tried at each split.
+        max_leaf_nodes: Most leaves per tree. Bounds the cost of the exact
+            decomposition, which grows with the square of the leaves per tree.
         n_draw_trees: Trees of each bootstrap refit behind the intervals.
     """
 
@@ -48,11 +50,13 @@ class RandomForestSurrogate(Surrogate):
         n_trees: int = 32,
         min_samples_leaf: int = 2,
         max_features: float = 1.0,
-        n_draw_trees: int = 16,
+        max_leaf_nodes: int = 128,
+        n_draw_trees: int = 8,
     ) -> None:
         for arg, value in (
             ("n_trees", n_trees),
             ("min_samples_leaf", min_samples_leaf),
+            ("max_leaf_nodes", max_leaf_nodes),
             ("n_draw_trees", n_draw_trees),
         ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -62,6 +66,9 @@ class RandomForestSurrogate(Surrogate):
         self.n_trees = n_trees
         self.min_samples_leaf = min_samples_leaf
         self.max_features = float(max_features)
+        if max_leaf_nodes < 2:
+            raise ValueError(f"`max_leaf_nodes` must be an integer >= 2 (got {max_leaf_nodes!r})")
+        self.max_leaf_nodes = max_leaf_nodes
         self.n_draw_trees = n_draw_trees
 
     def _params(self) -> dict[str, object]:
@@ -69,6 +76,7 @@ class RandomForestSurrogate(Surrogate):
             "n_trees": self.n_trees,
             "min_samples_leaf": self.min_samples_leaf,
             "max_features": self.max_features,
+            "max_leaf_nodes": self.max_leaf_nodes,
             "n_draw_trees": self.n_draw_trees,
         }
 
@@ -78,6 +86,7 @@ class RandomForestSurrogate(Surrogate):
             n_estimators=n_trees,
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
+            max_leaf_nodes=self.max_leaf_nodes,
             n_jobs=1,
             random_state=int(rng.integers(0, 2**31 - 1)),
         )
