@@ -85,3 +85,16 @@ def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match=r"`n_starts`.*0"):
         GaussianProcessSurrogate(n_starts=0)
     assert "n_hyper_draws=3" in repr(GaussianProcessSurrogate(n_hyper_draws=3))
+
+
+def test_very_large_studies_condition_on_a_subset() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.random((300, 1))
+    y = x[:, 0] ** 2
+    model = GaussianProcessSurrogate(max_trials=100, n_hyper_draws=0).fit(
+        x, y, np.zeros(1, bool), rng
+    )
+    assert model.draws(2, rng).predict(x[:5]).shape == (3, 5)
+    assert np.max(np.abs(model.predict(x) - y)) < 0.01
+    with pytest.raises(ValueError, match=r"`max_trials`.*3"):
+        GaussianProcessSurrogate(max_trials=3)

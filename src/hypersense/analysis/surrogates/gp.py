@@ -57,6 +57,9 @@ class GaussianProcessSurrogate(Surrogate):
             posterior draws (0: the fitted hyperparameters only).
         n_extra_points: Space-filling points, besides the trials, at which
             posterior draws are tabulated (more: finer draws, slower).
+        max_trials: The posterior conditions on at most this many trials (a
+            random subset), which bounds memory and time (cubic in the trials)
+            on very large studies.
     """
 
     name = "gp"
@@ -68,15 +71,18 @@ class GaussianProcessSurrogate(Surrogate):
         max_fit_trials: int = 200,
         n_hyper_draws: int = 6,
         n_extra_points: int = 128,
+        max_trials: int = 2000,
     ) -> None:
         _check_int("n_starts", n_starts, 1)
         _check_int("max_fit_trials", max_fit_trials, 8)
         _check_int("n_hyper_draws", n_hyper_draws, 0)
         _check_int("n_extra_points", n_extra_points, 0)
+        _check_int("max_trials", max_trials, 8)
         self.n_starts = n_starts
         self.max_fit_trials = max_fit_trials
         self.n_hyper_draws = n_hyper_draws
         self.n_extra_points = n_extra_points
+        self.max_trials = max_trials
 
     def _params(self) -> dict[str, object]:
         return {
@@ -84,6 +90,7 @@ class GaussianProcessSurrogate(Surrogate):
             "max_fit_trials": self.max_fit_trials,
             "n_hyper_draws": self.n_hyper_draws,
             "n_extra_points": self.n_extra_points,
+            "max_trials": self.max_trials,
         }
 
     def fit(
@@ -93,6 +100,8 @@ class GaussianProcessSurrogate(Surrogate):
         categorical: NDArray[np.bool_],
         rng: np.random.Generator,
     ) -> FittedGaussianProcess:
+        kept = _fit_rows(x.shape[0], self.max_trials, rng)
+        x, y = x[kept], y[kept]
         data = _Standardised.of(x, y)
         rows = _fit_rows(x.shape[0], self.max_fit_trials, rng)
         params = fit_hyperparameters(
@@ -193,6 +202,8 @@ class FittedGaussianProcess(FittedSurrogate):
     def refit(
         self, x: NDArray[np.float64], y: NDArray[np.float64], rng: np.random.Generator
     ) -> FittedGaussianProcess:
+        kept = _fit_rows(x.shape[0], self._config.max_trials, rng)
+        x, y = x[kept], y[kept]
         data = _Standardised.of(x, y)
         rows = _fit_rows(x.shape[0], self._config.max_fit_trials, rng)
         params = self._warm_fit(x[rows], data.z[rows], rng)
