@@ -7,7 +7,13 @@ per conditional branch. ``marginal_effects(study)`` gives marginal curves and
 surfaces with bands, as data for plots. Results are frozen dataclasses with
 ``to_dict()`` and ``to_pandas()``.
 
-Analysis only reads studies. Names load on first use, so importing one
+Designed experiments run new trials in companion studies of the same storage
+(``"<study>:morris"``, ``":local"``, ``":noise"``, ``":reeval"``):
+``morris_screening``, ``local_sensitivity`` (one-at-a-time sweeps and a tornado
+ranking), ``analyze_noise`` (seed noise against hyperparameter effects) and
+``reevaluate`` (the winner's curse of the best configurations).
+
+Analysis never changes a searched study. Names load on first use, so importing one
 submodule (``hypersense.analysis.noise``) does not import the others; the
 importance methods need scikit-learn and scipy (core dependencies), the Sobol
 method also SALib (``pip install "hypersense[analysis]"``).
@@ -35,6 +41,29 @@ if TYPE_CHECKING:
         ParameterImportance,
         VarianceShares,
     )
+    from hypersense.analysis.experiments import (
+        IntervalEstimate,
+        LocalSensitivity,
+        MorrisEffect,
+        MorrisScreening,
+        RepeatSummary,
+        SensitivityCurve,
+        SweepPoint,
+        TornadoBar,
+        local_sensitivity,
+        morris_screening,
+    )
+    from hypersense.analysis.experiments.noise_results import (
+        NoiseAnalysis,
+        ParameterNoiseTest,
+        RepeatedConfiguration,
+    )
+    from hypersense.analysis.noise import analyze_noise
+    from hypersense.analysis.reevaluation import (
+        ReevaluatedConfiguration,
+        Reevaluation,
+        reevaluate,
+    )
     from hypersense.analysis.surrogates import GaussianProcessSurrogate, RandomForestSurrogate
 
 __all__ = [
@@ -45,17 +74,34 @@ __all__ = [
     "ImportanceEvaluator",
     "ImportanceResult",
     "InteractionImportance",
+    "IntervalEstimate",
+    "LocalSensitivity",
     "MarginalCurve",
     "MarginalSurface",
     "MarginalsResult",
+    "MorrisEffect",
+    "MorrisScreening",
+    "NoiseAnalysis",
     "ParameterImportance",
+    "ParameterNoiseTest",
     "PermutationImportanceEvaluator",
     "RandomForestSurrogate",
+    "ReevaluatedConfiguration",
+    "Reevaluation",
+    "RepeatSummary",
+    "RepeatedConfiguration",
+    "SensitivityCurve",
     "SobolImportanceEvaluator",
+    "SweepPoint",
+    "TornadoBar",
     "VarianceShares",
+    "analyze_noise",
     "importance",
+    "local_sensitivity",
     "make_evaluator",
     "marginal_effects",
+    "morris_screening",
+    "reevaluate",
 ]
 
 _RESULTS = "hypersense.analysis.results"
@@ -78,6 +124,23 @@ _LAZY = {
     "MarginalsResult": _RESULTS,
     "ParameterImportance": _RESULTS,
     "VarianceShares": _RESULTS,
+    "IntervalEstimate": "hypersense.analysis.experiments",
+    "LocalSensitivity": "hypersense.analysis.experiments",
+    "MorrisEffect": "hypersense.analysis.experiments",
+    "MorrisScreening": "hypersense.analysis.experiments",
+    "RepeatSummary": "hypersense.analysis.experiments",
+    "SensitivityCurve": "hypersense.analysis.experiments",
+    "SweepPoint": "hypersense.analysis.experiments",
+    "TornadoBar": "hypersense.analysis.experiments",
+    "local_sensitivity": "hypersense.analysis.experiments",
+    "morris_screening": "hypersense.analysis.experiments",
+    "NoiseAnalysis": "hypersense.analysis.experiments.noise_results",
+    "ParameterNoiseTest": "hypersense.analysis.experiments.noise_results",
+    "RepeatedConfiguration": "hypersense.analysis.experiments.noise_results",
+    "analyze_noise": "hypersense.analysis.noise",
+    "ReevaluatedConfiguration": "hypersense.analysis.reevaluation",
+    "Reevaluation": "hypersense.analysis.reevaluation",
+    "reevaluate": "hypersense.analysis.reevaluation",
 }
 
 
