@@ -27,20 +27,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from hypersense.analysis.api import EVALUATORS, importance, make_evaluator
     from hypersense.analysis.base import ImportanceEvaluator
-    from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
-    from hypersense.analysis.methods.marginals import marginal_effects
-    from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
-    from hypersense.analysis.methods.sobol import SobolImportanceEvaluator
-    from hypersense.analysis.results import (
-        Estimate,
-        ImportanceResult,
-        InteractionImportance,
-        MarginalCurve,
-        MarginalsResult,
-        MarginalSurface,
-        ParameterImportance,
-        VarianceShares,
-    )
     from hypersense.analysis.experiments import (
         IntervalEstimate,
         LocalSensitivity,
@@ -58,11 +44,25 @@ if TYPE_CHECKING:
         ParameterNoiseTest,
         RepeatedConfiguration,
     )
+    from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
+    from hypersense.analysis.methods.marginals import marginal_effects
+    from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
+    from hypersense.analysis.methods.sobol import SobolImportanceEvaluator
     from hypersense.analysis.noise import analyze_noise
     from hypersense.analysis.reevaluation import (
         ReevaluatedConfiguration,
         Reevaluation,
         reevaluate,
+    )
+    from hypersense.analysis.results import (
+        Estimate,
+        ImportanceResult,
+        InteractionImportance,
+        MarginalCurve,
+        MarginalsResult,
+        MarginalSurface,
+        ParameterImportance,
+        VarianceShares,
     )
     from hypersense.analysis.surrogates import GaussianProcessSurrogate, RandomForestSurrogate
 
