@@ -247,13 +247,13 @@ def _dropping(
     if not dropped:
         return (), dist
     kept = tuple(c for i, c in enumerate(dist.choices) if i not in dropped)
+    gone = tuple(dist.choices[i] for i in sorted(dropped))
     reason = (
-        f"their marginal is clearly worse than that of {format_value(curve.values[best])} "
-        "(bands apart)"
+        f"the marginal of {', '.join(format_value(c) for c in gone)} is clearly worse than that "
+        f"of {format_value(curve.values[best])} (bands apart)"
     )
     if len(kept) == 1:
         return _fix(ev, kept[0], reason)
-    gone = tuple(dist.choices[i] for i in sorted(dropped))
     return (DropChoices(gone, kept, reason),), CategoricalDistribution(kept)
 
 
