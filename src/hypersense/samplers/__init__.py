@@ -18,12 +18,14 @@ from hypersense.samplers.random import RandomSampler
 from hypersense.samplers.space_inference import intersection_space
 
 if TYPE_CHECKING:
+    from hypersense.samplers.auto import AutoSampler
     from hypersense.samplers.cma_es import CmaEsSampler
     from hypersense.samplers.genetic import GeneticSampler
     from hypersense.samplers.nsga2 import NSGAIISampler
     from hypersense.samplers.tpe import TPESampler
 
 __all__ = [
+    "AutoSampler",
     "CmaEsSampler",
     "GeneticSampler",
     "GridSampler",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AutoSampler": "hypersense.samplers.auto",
     "CmaEsSampler": "hypersense.samplers.cma_es",
     "GeneticSampler": "hypersense.samplers.genetic",
     "NSGAIISampler": "hypersense.samplers.nsga2",
