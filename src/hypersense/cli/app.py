@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from hypersense._version import __version__
+from hypersense.cli.analyze_command import analyze
 from hypersense.cli.export import write_trials_csv
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
@@ -344,6 +345,7 @@ def export(
 app.command()(report)
 app.command()(plot)
 app.command()(show)
+app.command()(analyze)
 
 
 def _configure_logging() -> None:
