@@ -80,7 +80,8 @@ def _best_table(report: Report) -> Table | None:
 
 def _importance_table(data: ImportanceData, top: int) -> Table:
     conf = f", {data.confidence:.0%} interval" if data.confidence is not None else ""
-    table = Table(title=f"Top importances ({escape(data.method)}{conf})")
+    fit = f", surrogate R² {data.r2:.2f}" if data.r2 is not None else ""
+    table = Table(title=f"Top importances ({escape(data.method)}{fit}{conf})")
     for col in ("parameter", "importance", "interval", "above noise"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
     above = set(data.above_noise())
@@ -149,7 +150,15 @@ def show(
         str, typer.Option("--storage", metavar="URL", help="Database URL holding the studies.")
     ] = DEFAULT_STORAGE,
     top: Annotated[int, typer.Option(min=1, help="Parameters listed by importance.")] = 10,
+    analysis: Annotated[
+        bool,
+        typer.Option(
+            "--analysis/--no-analysis",
+            help="Compute the top importances (studies with 20+ complete trials; takes seconds).",
+        ),
+    ] = True,
 ) -> None:
     """Summarise a study: states, pruning savings, best trial, what matters, noise."""
-    built = load_report(name, storage, max_curves=5, max_points=2)
+    level = "importance" if analysis else "none"
+    built = load_report(name, storage, max_curves=5, max_points=2, analysis=level)
     Console(highlight=False).print(summary_tables(built, top=top))

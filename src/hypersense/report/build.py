@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypersense.report import data as d
+from hypersense.report.data.importance_adapter import analysis_figures, check_analysis_options
 from hypersense.report.figures import FIGURES, figure_kind
 from hypersense.report.render.spec import FigureSpec
 
@@ -99,6 +100,8 @@ def build_report(
     lr_range_test: d.LRRangeTestData | None = None,
     max_curves: int = 200,
     max_points: int = 100,
+    analysis: str = "full",
+    analysis_min_trials: int = 20,
 ) -> Report:
     """Build every figure's data for ``study``.
 
@@ -115,6 +118,12 @@ def build_report(
         lr_range_test: An LR range test (default: the study attribute ``lr_range_test``).
         max_curves: Most learning curves drawn (all are summarised in the band).
         max_points: Most steps drawn per learning curve.
+        analysis: When none of ``importance``, ``marginals`` and
+            ``interactions`` is given, what to compute for them: ``"full"``
+            (importance, marginal curves, interaction surfaces), ``"importance"``
+            (the bars only) or ``"none"`` (see
+            :mod:`hypersense.report.data.importance_adapter`).
+        analysis_min_trials: Fewest COMPLETE trials for that analysis to run.
     """
     for option, value, minimum in (("max_curves", max_curves, 5), ("max_points", max_points, 2)):
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -123,7 +132,11 @@ def build_report(
     _check_type("marginals", marginals, d.MarginalData)
     _check_type("interactions", interactions, d.InteractionData)
     _check_type("lr_range_test", lr_range_test, d.LRRangeTestData)
+    check_analysis_options(analysis, analysis_min_trials)
     snap = d.as_snapshot(study)
+    if importance is None and marginals is None and interactions is None:
+        auto = analysis_figures(snap, level=analysis, min_trials=analysis_min_trials)
+        importance, marginals, interactions = auto.importance, auto.marginals, auto.interactions
     order = None if importance is None else [p.name for p in importance.parameters]
     name = snap.objective_names()[0]
     builders: dict[str, Callable[[], Any]] = {
