@@ -57,12 +57,21 @@ def _round_significant(x: float, digits: int, *, up: bool) -> float:
 
 
 def _round_to_resolution(x: float, resolution_exp: int, *, up: bool) -> float:
-    """``x`` rounded up or down to a multiple of ``10**resolution_exp``."""
-    scaled = x * 10.0**-resolution_exp
-    # Binary floats put 0.35 * 100 a hair above 35: do not round that up to 36.
-    slack = 1e-9 * max(1.0, abs(scaled))
-    whole = math.ceil(scaled - slack) if up else math.floor(scaled + slack)
-    return round(whole * 10.0**resolution_exp, max(-resolution_exp, 0))
+    """``x`` rounded up or down to a multiple of ``10**resolution_exp``.
+
+    A value within a billionth of a multiple is that multiple: binary floats
+    put 0.35 a hair off 35 hundredths, which must not round to 0.36.
+    """
+    unit = 10.0**resolution_exp
+    scaled = x / unit if unit > 0.0 else math.inf
+    if not math.isfinite(scaled):
+        return x  # a range too small or too large to round readably
+    nearest = round(scaled)
+    if abs(scaled - nearest) <= 1e-9:
+        whole = nearest
+    else:
+        whole = math.ceil(scaled) if up else math.floor(scaled)
+    return round(whole * unit, max(-resolution_exp, 0))
 
 
 def readable_value(distribution: Distribution, value: Any) -> Any:
@@ -84,6 +93,7 @@ def fixed_distribution(distribution: Distribution, value: Any) -> Distribution:
 
 
 def _readable_float_range(dist: FloatDistribution, low: float, high: float) -> tuple[float, float]:
+    original_low, original_high = low, high
     if dist.log:
         low = _round_significant(low, _LOG_DIGITS, up=False)
         high = _round_significant(high, _LOG_DIGITS, up=True)
@@ -92,13 +102,16 @@ def _readable_float_range(dist: FloatDistribution, low: float, high: float) -> t
         exp = math.floor(math.log10(span)) - _LINEAR_DIGITS
         low = _round_to_resolution(low, exp, up=False)
         high = _round_to_resolution(high, exp, up=True)
-    return max(low, dist.low), min(high, dist.high)
+    readable = max(low, dist.low), min(high, dist.high)
+    # Snapping to the rounding grid may cross over in a range far below its unit.
+    return readable if readable[0] <= readable[1] else (original_low, original_high)
 
 
 def _on_grid(distribution: FloatDistribution, value: float) -> float:
     """A grid value without binary noise (0.7, not 0.7000000000000001)."""
     tidy = round(value, 12)
-    return tidy if distribution.contains(tidy) else value
+    inside = distribution.low <= tidy <= distribution.high and distribution.contains(tidy)
+    return tidy if inside and abs(tidy - value) <= 1e-12 * max(1.0, abs(value)) else value
 
 
 def narrowed_distribution(distribution: Distribution, u_low: float, u_high: float) -> Distribution:
@@ -108,6 +121,8 @@ def narrowed_distribution(distribution: Distribution, u_low: float, u_high: floa
     Raises:
         TypeError: For a categorical distribution.
     """
+    if distribution.is_single:
+        return distribution
     low_value = distribution.from_unit(u_low)
     high_value = distribution.from_unit(u_high)
     if isinstance(distribution, IntDistribution):
