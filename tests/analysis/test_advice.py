@@ -20,16 +20,10 @@ from tests.strategies import float_distributions, int_distributions
 import hypersense as hs
 from hypersense.analysis import Estimate, MarginalCurve, ParameterImportance, importance
 from hypersense.analysis.advice import advise
+from hypersense.analysis.advice_changes import ChangeScale, DropChoices, FixValue, NarrowRange
 from hypersense.analysis.advice_parameters import ParameterEvidence, judge_parameter
 from hypersense.analysis.advice_ranges import narrowed_distribution, rescaled_distribution
-from hypersense.analysis.advice_results import (
-    Advice,
-    ChangeScale,
-    DropChoices,
-    FixValue,
-    NarrowRange,
-    Verdict,
-)
+from hypersense.analysis.advice_results import Advice, Verdict
 from hypersense.analysis.advice_rules import (
     AdviceRules,
     better_scale,

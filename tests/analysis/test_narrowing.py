@@ -16,17 +16,14 @@ from tests.strategies import categorical_distributions, float_distributions, int
 from typer.testing import CliRunner
 
 import hypersense as hs
-from hypersense.analysis.advice_results import (
-    Advice,
+from hypersense.analysis.advice_changes import (
     Change,
     ChangeScale,
     DropChoices,
     FixValue,
     NarrowRange,
-    ParameterAdvice,
-    ScopeFit,
-    Verdict,
 )
+from hypersense.analysis.advice_results import Advice, ParameterAdvice, ScopeFit, Verdict
 from hypersense.analysis.advice_rules import AdviceRules
 from hypersense.analysis.narrowing import (
     narrowed_config,

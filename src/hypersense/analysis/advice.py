@@ -283,9 +283,7 @@ def advise(
         rules=rules,
         minimize=direction is StudyDirection.MINIMIZE,
         objective=objective,
-        tested={}
-        if noise is None
-        else {t.parameter: t.is_distinguishable for t in noise.parameter_tests},
+        tested=_noise_tests(noise),
         curves=_CurveSource(
             marginals,
             directions=all_directions,
@@ -315,6 +313,13 @@ def advise(
         rules=rules,
         notes=tuple(notes),
     )
+
+
+def _noise_tests(noise: NoiseAnalysis | None) -> dict[str, bool]:
+    """Parameter to whether a noise analysis found its effect beyond seed noise."""
+    if noise is None:
+        return {}
+    return {t.parameter: t.is_distinguishable for t in noise.parameter_tests}
 
 
 def _given_noise(

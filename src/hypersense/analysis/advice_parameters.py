@@ -18,6 +18,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense.analysis.advice_changes import (
+    Change,
+    ChangeScale,
+    DropChoices,
+    FixValue,
+    NarrowRange,
+    format_value,
+)
 from hypersense.analysis.advice_ranges import (
     fixed_distribution,
     is_numeric,
@@ -26,16 +34,7 @@ from hypersense.analysis.advice_ranges import (
     rescaled_distribution,
     supports_log,
 )
-from hypersense.analysis.advice_results import (
-    Change,
-    ChangeScale,
-    DropChoices,
-    FixValue,
-    NarrowRange,
-    ParameterAdvice,
-    Verdict,
-    format_value,
-)
+from hypersense.analysis.advice_results import ParameterAdvice, Verdict
 from hypersense.analysis.advice_rules import (
     AdviceRules,
     better_scale,

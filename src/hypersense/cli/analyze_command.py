@@ -67,7 +67,8 @@ from hypersense.config.storage_url import DEFAULT_STORAGE, open_storage
 from hypersense.errors import HypersenseError
 
 if TYPE_CHECKING:
-    from hypersense.analysis.advice_results import Advice, Change, ParameterAdvice
+    from hypersense.analysis.advice_changes import Change
+    from hypersense.analysis.advice_results import Advice, ParameterAdvice
     from hypersense.analysis.results import Estimate, ImportanceResult
 
 __all__ = ["analysis_record", "analysis_tables", "analyze"]
@@ -93,7 +94,7 @@ def _effect(e: Estimate | None) -> str:
 
 def _short(change: Change) -> str:
     """A change in a few words, for the table's verdict column."""
-    from hypersense.analysis.advice_results import format_value
+    from hypersense.analysis.advice_changes import format_value
 
     data = change.to_dict()
     if data["kind"] == "fix":
