@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from hypersense.analysis.advice_changes import Change
     from hypersense.analysis.advice_results import Advice, ParameterAdvice
     from hypersense.analysis.results import Estimate, ImportanceResult
+    from hypersense.report.data.snapshot import StudySnapshot
 
 __all__ = ["analysis_record", "analysis_tables", "analyze"]
 
@@ -276,12 +277,11 @@ def analysis_record(
     return dict(jsonable(record))
 
 
-def _companion_noise(study: Any) -> dict[str, Any] | None:
+def _companion_noise(snap: StudySnapshot) -> dict[str, Any] | None:
     """The noise floor of the study's ``:noise`` companion, if it ran."""
     from hypersense.report.data.noise import build_noise_data
-    from hypersense.report.data.snapshot import as_snapshot
 
-    data = build_noise_data(as_snapshot(study))
+    data = build_noise_data(snap)
     if data is None or not math.isfinite(data.noise_floor.estimate):
         return None
     return {"value": data.noise_floor.estimate, "source": data.source}
@@ -290,19 +290,20 @@ def _companion_noise(study: Any) -> dict[str, Any] | None:
 def _analyse(
     name: str, storage: str, options: Mapping[str, Any]
 ) -> tuple[ImportanceResult, Advice, dict[str, Any] | None]:
-    """Load the study once, then compute its importance and advice."""
+    """Read the study (and its companions) once, then compute importance and advice."""
     from hypersense.analysis.advice import advise
     from hypersense.analysis.api import importance
     from hypersense.history import StudyHistory
+    from hypersense.report.data.snapshot import as_snapshot
     from hypersense.study.management import load_study
 
     store = open_storage(storage, must_exist=True)
     try:
-        study = load_study(name, store, heartbeat_interval_s=None)
-        history = StudyHistory.from_trials(study.directions, study.trials)
-        noise = _companion_noise(study)
+        snap = as_snapshot(load_study(name, store, heartbeat_interval_s=None))
     finally:
         store.close()
+    history = StudyHistory.from_trials(snap.directions, snap.trials)
+    noise = _companion_noise(snap)
     common = {k: options[k] for k in ("n_bootstrap", "objective", "seed")}
     result = importance(
         history, method=options["method"], top_quantile=options["top_quantile"], **common
