@@ -139,7 +139,7 @@ def test_bad_options_name_the_argument_and_value(options: dict, error: type, cul
 
 def test_repr_shows_every_option() -> None:
     text = repr(GPSampler(n_startup_trials=5, warp_outputs=False, seed=4))
-    assert repr(GPSampler()).startswith("GPSampler(n_startup_trials=8, ")
+    assert repr(GPSampler()).startswith("GPSampler(n_startup_trials=10, ")
     assert text == (
         "GPSampler(n_startup_trials=5, deterministic_objective=False, consider_pending=True, "
         "warp_outputs=False, max_fit_points=128, max_model_points=2000, seed=4)"
