@@ -30,8 +30,8 @@ __all__ = ["GPSampler"]
 
 _log = logging.getLogger(__name__)
 
-_N_INCUMBENTS = 4
-_N_FIT_RESTARTS = 3
+_N_INCUMBENTS = 4  # best observed points the acquisition optimiser searches around
+_N_FIT_RESTARTS = 3  # L-BFGS-B runs per hyperparameter fit
 # Spawn keys of this sampler's own random streams (trial streams use (number, 0|1)).
 _FIT_STREAM = 2**32 + 1
 _SUBSAMPLE_STREAM = 2**32 + 2
@@ -68,7 +68,7 @@ class GPSampler(Sampler):
     the expected improvement around them, so simultaneous proposals spread out.
 
     Cost as trials grow: kernel hyperparameters are refitted at every trial up
-    to 32 finished trials, then at checkpoints spaced by 1/16 of the count
+    to 32 completed trials, then at checkpoints spaced by 1/16 of the count
     (about every 12 trials at 200, every 60 at 1,000), on at most
     ``max_fit_points`` trials; the posterior uses at most
     ``max_model_points`` trials (the best quarter and a seeded random rest).
@@ -78,10 +78,11 @@ class GPSampler(Sampler):
     While a proposal is computed, BLAS runs single-threaded in this process
     (the GP's many small matrix operations only lose from threading).
 
-    Parameters outside the space every finished trial shares (conditional
-    ones) are drawn uniformly in their encoding. Several objectives are
-    combined by a random augmented Chebyshev scalarisation per proposal
-    (ParEGO).
+    The model learns from COMPLETE trials with finite values; pruned and
+    failed trials are ignored. Parameters outside the space every completed
+    trial shares (conditional ones) are drawn uniformly in their encoding.
+    Several objectives are combined by a random augmented Chebyshev
+    scalarisation per proposal (ParEGO).
 
     Args:
         n_startup_trials: Finished trials before the GP is used (>= 1). On the
