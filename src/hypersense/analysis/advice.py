@@ -47,6 +47,7 @@ from hypersense.analysis.methods.marginals import marginal_effects
 from hypersense.analysis.results import ImportanceResult, MarginalCurve, MarginalsResult
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.history import StudyHistory
+from hypersense.samplers.gp.threads import BlasThreadLimiter
 from hypersense.space.search_space import SearchSpace
 from hypersense.study.study import Study
 from hypersense.trial.frozen import FrozenTrial
@@ -267,19 +268,8 @@ def advise(
     _check_options(rules, noise, noise_floor, n_bootstrap)
     all_directions = _all_directions(study, directions)
     trials, direction = collect_trials(study, directions=all_directions, objective=objective)
-    result = importance or compute_importance(
-        study,
-        method=method,
-        n_bootstrap=n_bootstrap,
-        objective=objective,
-        directions=all_directions,
-        seed=seed,
-    )
-    space = search_space_of(trials)
-    pairs, notes = _pair_scopes(result, *find_scopes(trials, space))
-    given_floor, given_source = _given_noise(noise, noise_floor)
     ctx = _Context(
-        space=space,
+        space=search_space_of(trials),
         rules=rules,
         minimize=direction is StudyDirection.MINIMIZE,
         objective=objective,
@@ -293,9 +283,31 @@ def advise(
             seed=seed,
         ),
     )
+    # Surrogate fits are many small BLAS calls, which threads only slow down on
+    # a busy machine (see hypersense.samplers.gp.threads): run them on one.
+    with BlasThreadLimiter().single_threaded():
+        result = importance or compute_importance(
+            study,
+            method=method,
+            n_bootstrap=n_bootstrap,
+            objective=objective,
+            directions=all_directions,
+            seed=seed,
+        )
+        return _advice(ctx, result, trials, _given_noise(noise, noise_floor))
+
+
+def _advice(
+    ctx: _Context,
+    result: ImportanceResult,
+    trials: Sequence[FrozenTrial],
+    given_noise: tuple[float | None, str | None],
+) -> Advice:
+    """The advice on every scope of ``result``, each parameter in its widest scope."""
+    pairs, notes = _pair_scopes(result, *find_scopes(trials, ctx.space))
     owner = _owners(pairs)
     advised: list[ParameterAdvice] = []
-    floors = [_scope_noise(r, given_floor, given_source) for r, _ in pairs]
+    floors = [_scope_noise(r, *given_noise) for r, _ in pairs]
     for i, (scope_result, scope) in enumerate(pairs):
         names = [p.name for p in scope_result.parameters if owner.get(p.name) == i]
         found, scope_notes = _advise_scope(
@@ -305,12 +317,12 @@ def advise(
         notes.extend(scope_notes)
     return Advice(
         parameters=tuple(advised),
-        fits=tuple(_fit(r, s, rules) for r, s in pairs),
+        fits=tuple(_fit(r, s, ctx.rules) for r, s in pairs),
         method=result.method,
-        direction=direction.value,
+        direction=result.direction,
         noise_floor=floors[0][0],
         noise_source=floors[0][1],
-        rules=rules,
+        rules=ctx.rules,
         notes=tuple(notes),
     )
 

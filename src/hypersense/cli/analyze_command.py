@@ -295,6 +295,7 @@ def _analyse(
     from hypersense.analysis.api import importance
     from hypersense.history import StudyHistory
     from hypersense.report.data.snapshot import as_snapshot
+    from hypersense.samplers.gp.threads import BlasThreadLimiter
     from hypersense.study.management import load_study
 
     store = open_storage(storage, must_exist=True)
@@ -305,9 +306,11 @@ def _analyse(
     history = StudyHistory.from_trials(snap.directions, snap.trials)
     noise = _companion_noise(snap)
     common = {k: options[k] for k in ("n_bootstrap", "objective", "seed")}
-    result = importance(
-        history, method=options["method"], top_quantile=options["top_quantile"], **common
-    )
+    # Small BLAS calls: one thread is faster on a busy machine (samplers.gp.threads).
+    with BlasThreadLimiter().single_threaded():
+        result = importance(
+            history, method=options["method"], top_quantile=options["top_quantile"], **common
+        )
     floor = None if noise is None else noise["value"]
     return result, advise(history, importance=result, noise_floor=floor, **common), noise
 

@@ -242,23 +242,26 @@ def build_analysis_figures(
     from hypersense.analysis.api import importance
     from hypersense.analysis.methods.marginals import marginal_effects
     from hypersense.history import StudyHistory
+    from hypersense.samplers.gp.threads import BlasThreadLimiter
 
     history = StudyHistory.from_trials(snap.directions, snap.trials)
-    try:
-        result = importance(history, n_bootstrap=n_bootstrap, seed=seed)
-    except ValueError as exc:
-        _log.info("no importance figures for study %r: %s", snap.study_name, exc)
-        return AnalysisFigures()
-    bars = importance_data_from_result(result, snap=snap)
-    if level == "importance":
-        return AnalysisFigures(importance=bars)
-    marginals = marginal_effects(
-        history,
-        pairs=_strong_pairs(result),
-        surrogate=result.surrogate,
-        n_bootstrap=n_bootstrap,
-        seed=seed,
-    )
+    # Small BLAS calls: one thread is faster on a busy machine (samplers.gp.threads).
+    with BlasThreadLimiter().single_threaded():
+        try:
+            result = importance(history, n_bootstrap=n_bootstrap, seed=seed)
+        except ValueError as exc:
+            _log.info("no importance figures for study %r: %s", snap.study_name, exc)
+            return AnalysisFigures()
+        bars = importance_data_from_result(result, snap=snap)
+        if level == "importance":
+            return AnalysisFigures(importance=bars)
+        marginals = marginal_effects(
+            history,
+            pairs=_strong_pairs(result),
+            surrogate=result.surrogate,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+        )
     order = [p.name for p in result.parameters]
     return AnalysisFigures(
         importance=bars,
