@@ -10,7 +10,7 @@ import pytest
 import hypersense as hs
 from hypersense.config import DEFAULT_STORAGE, build_run, load_config, parse_config
 from hypersense.config.objective import SpaceObjective
-from hypersense.samplers import GridSampler, RandomSampler
+from hypersense.samplers import AutoSampler, GridSampler
 from hypersense.space import CategoricalDistribution, FloatDistribution, IntDistribution
 from hypersense.storage import InMemoryStorage
 from hypersense.tasks.sklearn_digits import DigitsMLPTask
@@ -81,7 +81,7 @@ def test_task_space_keeps_the_task_order_and_takes_the_overrides(tmp_path: Path)
 def test_seed_reaches_the_sampler_and_names_default_to_the_file(tmp_path: Path) -> None:
     path = write_config(tmp_path, "objective: math:fabs\nn_trials: 2\nseed: 7\n", "my-study.yaml")
     spec = build_run(load_config(path))
-    assert isinstance(spec.sampler, RandomSampler) and spec.sampler.seed == 7
+    assert isinstance(spec.sampler, AutoSampler) and spec.sampler.seed == 7  # the default
     assert spec.study_name == "my-study"
     assert spec.storage == DEFAULT_STORAGE and not spec.storage_from_config
     assert spec.directions == (hs.StudyDirection.MINIMIZE,)

@@ -159,7 +159,7 @@ class StudyConfig(BaseModel):
     task: str | None = None
     task_options: dict[str, Any] = Field(default_factory=dict)
     space: dict[str, ParamConfig] = Field(default_factory=dict)
-    sampler: PluginConfig = PluginConfig(name="random")
+    sampler: PluginConfig = PluginConfig(name="auto")
     pruner: PluginConfig = PluginConfig(name="none")
     n_trials: int | None = Field(default=None, ge=1)
     timeout_s: float | None = Field(default=None, gt=0)

@@ -10,7 +10,6 @@ from hypersense.errors import DuplicatedStudyError
 from hypersense.pruners.base import Pruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.samplers.base import Sampler
-from hypersense.samplers.random import RandomSampler
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.storage.url import get_storage
 from hypersense.study.coordinator import RetryPolicy
@@ -33,6 +32,12 @@ def _directions(
             )
         return tuple(parse_direction(d) for d in directions)
     return (parse_direction(direction if direction is not None else "minimize"),)
+
+
+def _default_sampler() -> Sampler:
+    from hypersense.samplers.auto import AutoSampler
+
+    return AutoSampler()
 
 
 def _policy(
@@ -70,7 +75,8 @@ def create_study(
             ``postgresql://user@host/db``) or a Storage.
         direction: ``"minimize"`` (default) or ``"maximize"``.
         directions: One direction per objective, for multi-objective studies.
-        sampler: Proposes parameters (default: random search).
+        sampler: Proposes parameters (default: :class:`~hypersense.samplers.AutoSampler`,
+            which picks a Gaussian process or TPE from the study's shape).
         pruner: Stops bad trials early (default: never).
         load_if_exists: Load the study if the name is taken instead of raising
             DuplicatedStudyError; the stored directions must match.
@@ -99,7 +105,7 @@ def create_study(
     return Study(
         record,
         store,
-        sampler=sampler or RandomSampler(),
+        sampler=sampler or _default_sampler(),
         pruner=pruner or NopPruner(),
         policy=policy,
     )
@@ -122,7 +128,7 @@ def load_study(
     return Study(
         record,
         store,
-        sampler=sampler or RandomSampler(),
+        sampler=sampler or _default_sampler(),
         pruner=pruner or NopPruner(),
         policy=policy,
     )
