@@ -3,9 +3,9 @@
 A :class:`Advice` holds one :class:`ParameterAdvice` per analysed parameter
 (its verdict, the evidence behind it, and the concrete changes of
 :mod:`.advice_changes` to make), the fit of each analysed scope, the noise
-floor used, and the rules' thresholds. ``to_dict()`` gives JSON-ready values (``hypersense analyze
---json``), ``to_pandas()`` one row per parameter, and :meth:`Advice.steps` the
-numbered next steps the CLI prints.
+floor used, and the rules' thresholds. ``to_dict()`` gives JSON-ready values
+(``hypersense analyze --json``), ``to_pandas()`` one row per parameter, and
+:meth:`Advice.steps` the numbered next steps the CLI prints.
 """
 
 from __future__ import annotations
@@ -214,7 +214,8 @@ class Advice:
         out: list[str] = []
         for fit in self.fits:
             if not fit.is_reliable:
-                where = condition_label(fit.condition) or "the whole study"
+                label = condition_label(fit.condition)
+                where = f"branch {label}" if label else "the whole study"
                 out.append(
                     f"No advice for {where}: the {fit.surrogate} surrogate predicts only "
                     f"R2={fit.r2:.2f} (< {self.rules.min_r2:g}) of the variance out of sample; "
