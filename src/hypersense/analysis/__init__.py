@@ -13,6 +13,9 @@ Designed experiments run new trials in companion studies of the same storage
 ranking), ``analyze_noise`` (seed noise against hyperparameter effects) and
 ``reevaluate`` (the winner's curse of the best configurations).
 
+``advise(study)`` turns these into next steps (fix, narrow, rescale, drop
+choices) and ``write_narrowed_config`` writes them as a new config file.
+
 Analysis never changes a searched study. Names load on first use, so importing one
 submodule (``hypersense.analysis.noise``) does not import the others; the
 importance methods need scikit-learn and scipy (core dependencies), the Sobol
@@ -25,6 +28,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from hypersense.analysis.advice import advise
+    from hypersense.analysis.advice_changes import ChangeScale, DropChoices, FixValue, NarrowRange
+    from hypersense.analysis.advice_results import Advice, ParameterAdvice, ScopeFit, Verdict
+    from hypersense.analysis.advice_rules import AdviceRules
     from hypersense.analysis.api import EVALUATORS, importance, make_evaluator
     from hypersense.analysis.base import ImportanceEvaluator
     from hypersense.analysis.experiments import (
@@ -48,6 +55,7 @@ if TYPE_CHECKING:
     from hypersense.analysis.methods.marginals import marginal_effects
     from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
     from hypersense.analysis.methods.sobol import SobolImportanceEvaluator
+    from hypersense.analysis.narrowing import narrowed_config, write_narrowed_config
     from hypersense.analysis.noise import analyze_noise
     from hypersense.analysis.reevaluation import (
         ReevaluatedConfiguration,
@@ -67,9 +75,14 @@ if TYPE_CHECKING:
     from hypersense.analysis.surrogates import GaussianProcessSurrogate, RandomForestSurrogate
 
 __all__ = [
+    "Advice",
+    "AdviceRules",
+    "ChangeScale",
+    "DropChoices",
     "EVALUATORS",
     "Estimate",
     "FanovaImportanceEvaluator",
+    "FixValue",
     "GaussianProcessSurrogate",
     "ImportanceEvaluator",
     "ImportanceResult",
@@ -81,7 +94,9 @@ __all__ = [
     "MarginalsResult",
     "MorrisEffect",
     "MorrisScreening",
+    "NarrowRange",
     "NoiseAnalysis",
+    "ParameterAdvice",
     "ParameterImportance",
     "ParameterNoiseTest",
     "PermutationImportanceEvaluator",
@@ -90,22 +105,39 @@ __all__ = [
     "Reevaluation",
     "RepeatSummary",
     "RepeatedConfiguration",
+    "ScopeFit",
     "SensitivityCurve",
     "SobolImportanceEvaluator",
     "SweepPoint",
     "TornadoBar",
     "VarianceShares",
+    "Verdict",
+    "advise",
     "analyze_noise",
     "importance",
     "local_sensitivity",
     "make_evaluator",
     "marginal_effects",
     "morris_screening",
+    "narrowed_config",
     "reevaluate",
+    "write_narrowed_config",
 ]
 
 _RESULTS = "hypersense.analysis.results"
 _LAZY = {
+    "advise": "hypersense.analysis.advice",
+    "AdviceRules": "hypersense.analysis.advice_rules",
+    "Advice": "hypersense.analysis.advice_results",
+    "ParameterAdvice": "hypersense.analysis.advice_results",
+    "ScopeFit": "hypersense.analysis.advice_results",
+    "Verdict": "hypersense.analysis.advice_results",
+    "FixValue": "hypersense.analysis.advice_changes",
+    "NarrowRange": "hypersense.analysis.advice_changes",
+    "ChangeScale": "hypersense.analysis.advice_changes",
+    "DropChoices": "hypersense.analysis.advice_changes",
+    "narrowed_config": "hypersense.analysis.narrowing",
+    "write_narrowed_config": "hypersense.analysis.narrowing",
     "EVALUATORS": "hypersense.analysis.api",
     "importance": "hypersense.analysis.api",
     "make_evaluator": "hypersense.analysis.api",

@@ -61,11 +61,21 @@ def report(
     max_curves: Annotated[
         int, typer.Option(min=5, help="Most learning curves drawn (all enter the band).")
     ] = 200,
+    analysis: Annotated[
+        str,
+        typer.Option(
+            help="Analysis the report computes: full (importance, marginals, interactions), "
+            "importance, or none.",
+            metavar="full|importance|none",
+        ),
+    ] = "full",
 ) -> None:
     """Write one self-contained HTML report of a study (works offline)."""
     from hypersense.report.html import write_html
 
-    built = load_report(name, storage, max_curves=max_curves)
+    if analysis not in ("full", "importance", "none"):
+        fail(f"--analysis must be full, importance or none (got {analysis!r})")
+    built = load_report(name, storage, max_curves=max_curves, analysis=analysis)
     try:
         path = write_html(built, output)
     except HypersenseError as exc:  # the plot extra is missing

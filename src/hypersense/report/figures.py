@@ -64,16 +64,19 @@ FIGURES: tuple[FigureKind, ...] = (
     FigureKind("importance", "importance", "Importance",
                "How much of the objective's variation each hyperparameter explains, with "
                "intervals and the noise floor.",
-               "Once a global importance analysis is given to the report.",
+               "When the study has 20+ COMPLETE trials (computed by the report) or an importance "
+               "analysis is given.",
                render.render_importance),
     FigureKind("marginals", "importance", "Marginal curves",
                "The objective against each parameter: observed trials, and the marginal "
                "(partial-dependence) curve with its band when an analysis computed it.",
-               "Once a trial completes; curves once an importance analysis provides them.",
+               "Once a trial completes; curves when the study has 20+ COMPLETE trials or an "
+               "analysis is given.",
                render.render_marginals),
     FigureKind("interactions", "importance", "Interactions",
                "Predicted objective over the strongest pairs of parameters.",
-               "Once an importance analysis provides interaction surfaces.",
+               "When the study has 20+ COMPLETE trials (computed by the report) or an analysis "
+               "with interaction surfaces is given.",
                render.render_interactions),
     FigureKind("learning_curves", "training", "Learning curves",
                "Intermediate values per step, pruned trials grey, rungs dotted.",

@@ -51,8 +51,10 @@ class ImportanceData:
     Attributes:
         method: How importances were computed (e.g. ``"fANOVA"``).
         parameters: One per parameter, by decreasing importance.
-        noise_floor: The importance a parameter with no effect reaches by
-            chance (e.g. that of a permuted dummy parameter), or None.
+        noise_floor: The importance a parameter would have if its main effect
+            explained as much of the observed variance as seed noise does
+            (from a ``:noise`` companion study), or None: bars below it are not
+            distinguishable from noise.
         r2: Out-of-sample R² of the surrogate model the importances come
             from, or None; a low R² means the importances explain little.
         confidence: Coverage of the intervals, or None.
