@@ -31,6 +31,7 @@ __all__ = [
     "VarianceComponents",
     "decompose",
     "decompose_rows",
+    "fraction_of_variance",
     "main_effect_curves",
     "pair_effect_surfaces",
 ]
@@ -73,15 +74,15 @@ def _product_except(arrays: Sequence[NDArray[np.float64]], skip: set[int]) -> ND
 
 def _leave_one_out(arrays: Sequence[NDArray[np.float64]]) -> list[NDArray[np.float64]]:
     """For each ``j``, the elementwise product of all arrays but ``arrays[j]``, from
-    prefix and suffix products (``3 d`` multiplications instead of ``d^2``)."""
-    prefix = [np.ones_like(arrays[0])]
+    prefix and suffix products (``3 d`` multiplications instead of ``d^2``), in
+    place where possible (these run once per tree of a forest)."""
+    out = [np.ones_like(arrays[0])]
     for a in arrays[:-1]:
-        prefix.append(prefix[-1] * a)
-    out: list[NDArray[np.float64]] = [np.empty(0)] * len(arrays)
+        out.append(out[-1] * a)
     suffix = np.ones_like(arrays[0])
     for j in range(len(arrays) - 1, -1, -1):
-        out[j] = prefix[j] * suffix
-        suffix = suffix * arrays[j]
+        out[j] *= suffix
+        suffix *= arrays[j]
     return out
 
 
@@ -173,6 +174,18 @@ def decompose(
         total=average("total"),
         pair=average("pair") if pairs else None,
     )
+
+
+def fraction_of_variance(
+    effects: NDArray[np.float64], variance: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``effects`` (shape ``(S, ...)``) divided by each draw's ``variance`` (``(S,)``);
+    0 where the variance is not positive (a constant surrogate)."""
+    scale = variance.reshape((-1,) + (1,) * (effects.ndim - 1))
+    out: NDArray[np.float64] = np.divide(
+        effects, scale, out=np.zeros_like(effects), where=scale > 0
+    )
+    return out
 
 
 def main_effect_curves(

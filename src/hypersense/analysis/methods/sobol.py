@@ -3,8 +3,9 @@
 SALib's Sobol-sequence sampler and Saltelli/Jansen estimators are run on the
 surrogate's predictions (never on the objective itself, which would need
 thousands of trials), once per draw of the surrogate, so the interval reflects
-the surrogate's uncertainty plus the estimator's Monte Carlo error. SALib is an
-optional dependency (``pip install "hypersense[analysis]"``).
+the surrogate's uncertainty plus the estimator's Monte Carlo error, and, as for
+fANOVA, the surrogate's misfit measured on held-out trials (:mod:`.misfit`).
+SALib is an optional dependency (``pip install "hypersense[analysis]"``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from hypersense._optional import import_optional
 from hypersense.analysis.base import ImportanceEvaluator, SurrogateSpec
 from hypersense.analysis.data import Design
 from hypersense.analysis.methods.bootstrap import DrawIndices
+from hypersense.analysis.methods.decomposition import VarianceComponents, fraction_of_variance
+from hypersense.analysis.methods.misfit import with_misfit
 from hypersense.analysis.surrogates.selection import SurrogateChoice
+from hypersense.analysis.surrogates.threads import single_threaded_blas
 
 __all__ = ["SobolImportanceEvaluator", "snap_to_values"]
 
@@ -99,8 +103,9 @@ class SobolImportanceEvaluator(ImportanceEvaluator):
             scramble=True,
             seed=int(rng.integers(1, 2**31 - 1)),
         )
-        draws = choice.fitted.draws(self.n_bootstrap, rng)
-        predictions = draws.predict(snap_to_values(np.asarray(u, dtype=float), design))
+        with single_threaded_blas():
+            draws = choice.fitted.draws(self.n_bootstrap, rng)
+            predictions = draws.predict(snap_to_values(np.asarray(u, dtype=float), design))
         first = np.empty((draws.n_draws, d))
         total = np.empty((draws.n_draws, d))
         for s in range(draws.n_draws):
@@ -117,10 +122,25 @@ class SobolImportanceEvaluator(ImportanceEvaluator):
                 )
             first[s] = np.nan_to_num(np.asarray(indices["S1"], dtype=float))
             total[s] = np.nan_to_num(np.asarray(indices["ST"], dtype=float))
+        variance = np.var(predictions, axis=1)
+        parts = with_misfit(
+            VarianceComponents(
+                mean=np.mean(predictions, axis=1),
+                variance=variance,
+                main=first * variance[:, None],
+                total=total * variance[:, None],
+                pair=None,
+            ),
+            choice.residuals,
+            design.x,
+            design.quadratures,
+            rng,
+        )
+        first = fraction_of_variance(parts.main, parts.variance)
         return DrawIndices(
             basis=np.maximum(first, 0.0),
             main=first,
-            total=total,
+            total=fraction_of_variance(parts.total, parts.variance),
             pair=None,
             interval=choice.fitted.interval_kind,
         )

@@ -7,6 +7,11 @@ decomposition (as in Hutter et al., 2014). Its uncertainty is a bootstrap:
 each draw is a smaller forest refitted on trials resampled with replacement,
 so intervals reflect which trials happened to be run, not only the spread
 between trees of one forest.
+
+Cost is bounded on large studies: each tree is grown on at most
+``max_tree_samples`` trials drawn with replacement (a subsampled forest; the
+trees' leaves are capped too), so the time to fit and decompose the ~1,000
+trees behind an analysis does not grow with the study.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ class RandomForestSurrogate(Surrogate):
         max_leaf_nodes: Most leaves per tree. Bounds the cost of the exact
             decomposition, which grows with the square of the leaves per tree.
         n_draw_trees: Trees of each bootstrap refit behind the intervals.
+        max_tree_samples: Most trials each tree is grown on (drawn with
+            replacement); bounds the cost of very large studies.
     """
 
     name = "rf"
@@ -52,12 +59,14 @@ class RandomForestSurrogate(Surrogate):
         max_features: float = 1.0,
         max_leaf_nodes: int = 128,
         n_draw_trees: int = 8,
+        max_tree_samples: int = 512,
     ) -> None:
         for arg, value in (
             ("n_trees", n_trees),
             ("min_samples_leaf", min_samples_leaf),
             ("max_leaf_nodes", max_leaf_nodes),
             ("n_draw_trees", n_draw_trees),
+            ("max_tree_samples", max_tree_samples),
         ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"`{arg}` must be an integer >= 1 (got {value!r})")
@@ -70,6 +79,7 @@ class RandomForestSurrogate(Surrogate):
             raise ValueError(f"`max_leaf_nodes` must be an integer >= 2 (got {max_leaf_nodes!r})")
         self.max_leaf_nodes = max_leaf_nodes
         self.n_draw_trees = n_draw_trees
+        self.max_tree_samples = max_tree_samples
 
     def _params(self) -> dict[str, object]:
         return {
@@ -78,15 +88,20 @@ class RandomForestSurrogate(Surrogate):
             "max_features": self.max_features,
             "max_leaf_nodes": self.max_leaf_nodes,
             "n_draw_trees": self.n_draw_trees,
+            "max_tree_samples": self.max_tree_samples,
         }
 
-    def make_forest(self, n_trees: int, rng: np.random.Generator) -> RandomForestRegressor:
-        """An unfitted scikit-learn forest of ``n_trees`` trees seeded from ``rng``."""
+    def make_forest(
+        self, n_trees: int, n_rows: int, rng: np.random.Generator
+    ) -> RandomForestRegressor:
+        """An unfitted scikit-learn forest of ``n_trees`` trees for ``n_rows``
+        training rows, seeded from ``rng``."""
         return RandomForestRegressor(
             n_estimators=n_trees,
             min_samples_leaf=self.min_samples_leaf,
             max_features=self.max_features,
             max_leaf_nodes=self.max_leaf_nodes,
+            max_samples=min(n_rows, self.max_tree_samples),
             n_jobs=1,
             random_state=int(rng.integers(0, 2**31 - 1)),
         )
@@ -98,7 +113,7 @@ class RandomForestSurrogate(Surrogate):
         categorical: NDArray[np.bool_],
         rng: np.random.Generator,
     ) -> FittedRandomForest:
-        forest = self.make_forest(self.n_trees, rng).fit(x, y)
+        forest = self.make_forest(self.n_trees, x.shape[0], rng).fit(x, y)
         return FittedRandomForest(self, forest, x, y)
 
 
@@ -135,7 +150,7 @@ class FittedRandomForest(FittedSurrogate):
         n = self._x.shape[0]
         for _ in range(n_draws):
             rows = rng.integers(0, n, n)
-            forest = self._config.make_forest(self._config.n_draw_trees, rng)
+            forest = self._config.make_forest(self._config.n_draw_trees, n, rng)
             forests.append(forest.fit(self._x[rows], self._y[rows]))
         return _ForestDraws(forests, self._x.shape[1])
 

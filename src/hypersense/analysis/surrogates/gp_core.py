@@ -60,12 +60,20 @@ def _product_kernel_with_log_derivatives(
     Returns:
         The product (shape ``(n, n)``) and the log-derivatives (shape ``(d, n, n)``).
     """
-    s = _SQRT5 * scaled
-    poly = 1.0 + s + s * s / 3.0
-    product = np.prod(poly, axis=0) * np.exp(-np.sum(s, axis=0))
+    # In place on (d, n, n) blocks: each likelihood evaluation of a fit runs this.
+    s = np.multiply(scaled, _SQRT5)
+    poly = np.multiply(s, 1.0 / 3.0)
+    poly += 1.0
+    poly *= s
+    poly += 1.0  # 1 + s + s^2 / 3
+    product = np.prod(poly, axis=0)
+    product *= np.exp(-np.sum(s, axis=0))
     # d log m / d log l = (s^2 / 3)(1 + s) / poly, finite at s = 0.
-    s_sq = s * s
-    log_derivatives = s_sq * (1.0 + s) / (3.0 * poly)
+    log_derivatives = np.add(s, 1.0)
+    log_derivatives *= s
+    log_derivatives *= s
+    log_derivatives /= poly
+    log_derivatives *= 1.0 / 3.0
     return product, log_derivatives
 
 
@@ -157,16 +165,28 @@ def kernel_matrix(
     """Noise-free kernel between rows of ``xa`` (``(na, d)``) and ``xb`` (``(nb, d)``);
     shape ``(na, nb)``."""
     # prod_j (1 + s_j + s_j^2 / 3) exp(-s_j) = exp(-sum_j s_j) prod_j (...): one exp, not d.
-    poly = np.full((xa.shape[0], xb.shape[0]), params.signal_var)
-    exponent = np.zeros_like(poly)
+    # Every step writes into preallocated blocks: this runs on (2000 x 2000) matrices.
+    shape = (xa.shape[0], xb.shape[0])
+    poly = np.full(shape, params.signal_var)
+    exponent = np.zeros(shape)
+    s = np.empty(shape)
+    factor = np.empty(shape)
     for j in range(xa.shape[1]):
-        s = np.abs(xa[:, j][:, None] - xb[:, j][None, :])
+        np.subtract.outer(xa[:, j], xb[:, j], out=s)
+        np.abs(s, out=s)
         if categorical[j]:
-            s = (s > 1e-12).astype(float)
+            np.greater(s, 1e-12, out=s)
         s *= _SQRT5 / float(params.lengthscales[j])
         exponent += s
-        poly *= 1.0 + s + s * s / 3.0
-    poly *= np.exp(-exponent)
+        # factor = 1 + s + s^2 / 3 = 1 + s (1 + s / 3)
+        np.multiply(s, 1.0 / 3.0, out=factor)
+        factor += 1.0
+        factor *= s
+        factor += 1.0
+        poly *= factor
+    np.negative(exponent, out=exponent)
+    np.exp(exponent, out=exponent)
+    poly *= exponent
     return poly
 
 
@@ -186,6 +206,17 @@ def stable_cholesky(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
     raise np.linalg.LinAlgError("matrix is not positive definite even with jitter")
 
 
+def _inverse_from_cholesky(chol: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``K^-1`` from the lower Cholesky factor of ``K`` (shape ``(n, n)``), by
+    LAPACK's potri: a third of the work of solving against the identity."""
+    inverse, info = scipy.linalg.lapack.dpotri(chol, lower=1)
+    if info != 0:
+        return np.asarray(scipy.linalg.cho_solve((chol, True), np.eye(chol.shape[0])), dtype=float)
+    lower = np.tril(inverse)
+    out: NDArray[np.float64] = lower + np.tril(lower, -1).T
+    return out
+
+
 def negative_log_likelihood(
     theta: NDArray[np.float64], distances: NDArray[np.float64], z: NDArray[np.float64]
 ) -> tuple[float, NDArray[np.float64]]:
@@ -198,19 +229,22 @@ def negative_log_likelihood(
             themselves; shape ``(d, n, n)``.
         z: Standardised targets; shape ``(n,)``.
     """
-    d, n = distances.shape[0], z.shape[0]
+    d = distances.shape[0]
     ls = np.exp(theta[:d])
     signal, noise = float(np.exp(theta[d])), float(np.exp(theta[d + 1]))
-    product, log_derivatives = _product_kernel_with_log_derivatives(distances / ls[:, None, None])
+    product, log_derivatives = _product_kernel_with_log_derivatives(
+        distances * (1.0 / ls)[:, None, None]
+    )
     k_free = signal * product
-    k = k_free + noise * np.eye(n)
+    k = k_free.copy()
+    k[np.diag_indices_from(k)] += noise
     try:
         chol = scipy.linalg.cholesky(k, lower=True, check_finite=False)
     except np.linalg.LinAlgError:
         return 1e25, np.zeros_like(theta)
     alpha = scipy.linalg.cho_solve((chol, True), z, check_finite=False)
     value = 0.5 * float(z @ alpha) + float(np.sum(np.log(np.diag(chol))))
-    k_inv = scipy.linalg.cho_solve((chol, True), np.eye(n), check_finite=False)
+    k_inv = _inverse_from_cholesky(chol)
     # d(value)/d(theta_i) = -0.5 tr((alpha alpha^T - K^-1) dK/dtheta_i)
     w_k = (np.outer(alpha, alpha) - k_inv) * k_free
     grad = np.empty_like(theta)
