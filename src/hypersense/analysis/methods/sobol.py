@@ -25,6 +25,17 @@ from hypersense.analysis.surrogates.threads import single_threaded_blas
 __all__ = ["SobolImportanceEvaluator", "snap_to_values"]
 
 _PURPOSE = "Sobol importance (method='sobol')"
+#: SALib bootstrap resamples behind the Monte Carlo error of the point estimate.
+_MC_RESAMPLES = 200
+#: SALib reports a confidence half-width at this level; it is turned back into
+#: a standard deviation.
+_MC_CONFIDENCE = 0.95
+
+
+def _mc_sd(half_width: object) -> NDArray[np.float64]:
+    """Standard deviations from SALib's 95% confidence half-widths."""
+    z = 1.959963984540054
+    return np.nan_to_num(np.asarray(half_width, dtype=float)) / z
 
 
 def snap_to_values(u: NDArray[np.float64], design: Design) -> NDArray[np.float64]:
@@ -108,20 +119,30 @@ class SobolImportanceEvaluator(ImportanceEvaluator):
             predictions = draws.predict(snap_to_values(np.asarray(u, dtype=float), design))
         first = np.empty((draws.n_draws, d))
         total = np.empty((draws.n_draws, d))
+        first_sd = total_sd = np.zeros(d)
         for s in range(draws.n_draws):
-            # SALib's own bootstrap confidence is not used (our draws make the
-            # intervals); a seed keeps it off NumPy's global generator.
+            # Draw 0 (the point estimate) also measures the estimator's Monte
+            # Carlo error by SALib's bootstrap; the other draws skip it.
             with np.errstate(divide="ignore", invalid="ignore"):  # a constant draw
                 indices = analyzer.analyze(
                     problem,
                     predictions[s],
                     calc_second_order=False,
-                    num_resamples=2,
+                    num_resamples=_MC_RESAMPLES if s == 0 else 2,
+                    conf_level=_MC_CONFIDENCE,
                     print_to_console=False,
                     seed=int(rng.integers(1, 2**31 - 1)),
                 )
             first[s] = np.nan_to_num(np.asarray(indices["S1"], dtype=float))
             total[s] = np.nan_to_num(np.asarray(indices["ST"], dtype=float))
+            if s == 0:
+                first_sd = _mc_sd(indices["S1_conf"])
+                total_sd = _mc_sd(indices["ST_conf"])
+        # Every draw is estimated on the same points, so the Monte Carlo error
+        # is shared by all of them and would not widen the interval; it is
+        # added as independent noise of the size draw 0 measured.
+        first[1:] += rng.normal(0.0, 1.0, first[1:].shape) * first_sd
+        total[1:] += rng.normal(0.0, 1.0, total[1:].shape) * total_sd
         variance = np.var(predictions, axis=1)
         parts = with_misfit(
             VarianceComponents(
