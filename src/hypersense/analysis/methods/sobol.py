@@ -35,7 +35,8 @@ _MC_CONFIDENCE = 0.95
 def _mc_sd(half_width: object) -> NDArray[np.float64]:
     """Standard deviations from SALib's 95% confidence half-widths."""
     z = 1.959963984540054
-    return np.nan_to_num(np.asarray(half_width, dtype=float)) / z
+    sd: NDArray[np.float64] = np.nan_to_num(np.asarray(half_width, dtype=float)) / z
+    return sd
 
 
 def snap_to_values(u: NDArray[np.float64], design: Design) -> NDArray[np.float64]:
