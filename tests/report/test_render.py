@@ -7,6 +7,7 @@ import pytest
 
 from hypersense.report import FIGURES, build_report
 from hypersense.report.render import render_importance, render_learning_curves, render_marginals
+from hypersense.report.render.analysis import thin_evenly
 from tests.report.studies import (
     importance_data,
     interaction_data,
@@ -61,3 +62,12 @@ def test_learning_curves_grey_the_pruned_and_draw_rungs() -> None:
     pruned = spec["data"][names.index("pruned")]
     assert pruned["line"]["color"] == "#b0b0b0"
     assert sorted({s["x0"] for s in spec["layout"]["shapes"]}) == [1, 3, 9]
+
+
+def test_thinning_keeps_the_ends_and_at_most_the_limit() -> None:
+    xs = list(range(1000))
+    ys = [2 * x for x in xs]
+    kept_x, kept_y = thin_evenly(xs, ys, 400)
+    assert len(kept_x) == 400 and kept_x[0] == 0 and kept_x[-1] == 999
+    assert kept_y == [2 * x for x in kept_x]
+    assert thin_evenly(xs[:5], ys[:5], 400) == (xs[:5], ys[:5])
