@@ -45,9 +45,9 @@ from hypersense.analysis.data import (
 from hypersense.analysis.experiments.noise_results import NoiseAnalysis
 from hypersense.analysis.methods.marginals import marginal_effects
 from hypersense.analysis.results import ImportanceResult, MarginalCurve, MarginalsResult
+from hypersense.analysis.surrogates.threads import single_threaded_blas
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.history import StudyHistory
-from hypersense.samplers.gp.threads import BlasThreadLimiter
 from hypersense.space.search_space import SearchSpace
 from hypersense.study.study import Study
 from hypersense.trial.frozen import FrozenTrial
@@ -285,7 +285,7 @@ def advise(
     )
     # Surrogate fits are many small BLAS calls, which threads only slow down on
     # a busy machine (see hypersense.samplers.gp.threads): run them on one.
-    with BlasThreadLimiter().single_threaded():
+    with single_threaded_blas():
         result = importance or compute_importance(
             study,
             method=method,

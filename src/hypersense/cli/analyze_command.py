@@ -293,9 +293,9 @@ def _analyse(
     """Read the study (and its companions) once, then compute importance and advice."""
     from hypersense.analysis.advice import advise
     from hypersense.analysis.api import importance
+    from hypersense.analysis.surrogates.threads import single_threaded_blas
     from hypersense.history import StudyHistory
     from hypersense.report.data.snapshot import as_snapshot
-    from hypersense.samplers.gp.threads import BlasThreadLimiter
     from hypersense.study.management import load_study
 
     store = open_storage(storage, must_exist=True)
@@ -306,8 +306,8 @@ def _analyse(
     history = StudyHistory.from_trials(snap.directions, snap.trials)
     noise = _companion_noise(snap)
     common = {k: options[k] for k in ("n_bootstrap", "objective", "seed")}
-    # Small BLAS calls: one thread is faster on a busy machine (samplers.gp.threads).
-    with BlasThreadLimiter().single_threaded():
+    # Small BLAS calls: one thread is faster on a busy machine (analysis.surrogates.threads).
+    with single_threaded_blas():
         result = importance(
             history, method=options["method"], top_quantile=options["top_quantile"], **common
         )

@@ -241,12 +241,12 @@ def build_analysis_figures(
         return AnalysisFigures()
     from hypersense.analysis.api import importance
     from hypersense.analysis.methods.marginals import marginal_effects
+    from hypersense.analysis.surrogates.threads import single_threaded_blas
     from hypersense.history import StudyHistory
-    from hypersense.samplers.gp.threads import BlasThreadLimiter
 
     history = StudyHistory.from_trials(snap.directions, snap.trials)
-    # Small BLAS calls: one thread is faster on a busy machine (samplers.gp.threads).
-    with BlasThreadLimiter().single_threaded():
+    # Small BLAS calls: one thread is faster on a busy machine (analysis.surrogates.threads).
+    with single_threaded_blas():
         try:
             result = importance(history, n_bootstrap=n_bootstrap, seed=seed)
         except ValueError as exc:
