@@ -37,7 +37,8 @@ def _run_concurrently(url: str, n_workers: int, n_trials: int) -> list[hs.Frozen
 def _check(trials: list[hs.FrozenTrial], expected: int, n_workers: int) -> None:
     assert [t.number for t in trials] == list(range(expected))  # unique and gap-free
     assert all(t.state is hs.TrialState.COMPLETE for t in trials)
-    assert all(t.values == (t.params["x"] ** 2,) for t in trials)
+    # x * x, as the objective computes it: x ** 2 differs in the last bit for some x.
+    assert all(t.values == (t.params["x"] * t.params["x"],) for t in trials)
     assert all(t.intermediate_values == {0: t.params["x"]} for t in trials)
     assert len({t.user_attrs["pid"] for t in trials}) == n_workers
 
