@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import hypersense as hs
@@ -77,11 +77,19 @@ def test_true_one_and_one_point_zero_are_different_choices() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(dist=distributions(), u=st.floats(0.0, 1.0))
+@example(dist=FloatDistribution(0.177734375, 40.9677734375, log=True), u=0.15625)
 def test_decoding_any_unit_point_gives_a_valid_value_that_round_trips(dist, u: float) -> None:  # type: ignore[no-untyped-def]
     value = dist.from_unit(u)
     assert dist.contains(value)
     assert 0.0 <= dist.to_unit(value) <= 1.0
-    assert dist.from_unit(dist.to_unit(value)) == value
+    again = dist.from_unit(dist.to_unit(value))
+    if isinstance(dist, FloatDistribution) and dist.step is None:
+        # A continuous float passes through log/exp or a product and back: one
+        # rounding each way, so the last bit may move (found by hypothesis:
+        # log range [0.1777, 40.97], u = 0.15625). Anything beyond is a bug.
+        assert again == pytest.approx(value, rel=1e-14, abs=1e-300)
+    else:
+        assert again == value  # discrete values snap back exactly
 
 
 @settings(max_examples=200, deadline=None)
