@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.postgres_server import PostgresServer, running_postgres
+
+# Property tests explore new random examples on every local run (that is how
+# they find bugs); CI (.ci/run sets HYPOTHESIS_PROFILE=ci) replays a fixed
+# derandomised set so a red run always means a change broke something.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(scope="session")
