@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -81,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
         "--budget", type=int, default=None, help="evaluations to use (default: shortest run)"
     )
     report.add_argument("--bootstrap", type=int, default=2000, help="bootstrap replicates")
+    report.add_argument(
+        "--methods",
+        default="all",
+        help="methods to report, as for `run` (the best value found is over these only)",
+    )
     return parser
 
 
@@ -112,8 +118,18 @@ def _report(args: argparse.Namespace) -> None:
     store = ResultsStore.open(args.results)
     if not store.runs:
         raise SystemExit(f"{args.results}: no runs stored")
+    wanted = set(select_methods(_split(args.methods)))
+    store = dataclasses.replace(
+        store,
+        runs={k: r for k, r in store.runs.items() if r.method in wanted},
+        skipped={m: why for m, why in store.skipped.items() if m in wanted},
+        errors={k: e for k, e in store.errors.items() if k.partition("|")[0] in wanted},
+    )
+    runs = list(store.runs.values())
+    if not runs:
+        raise SystemExit(f"{args.results}: no runs of {args.methods}")
     table = build_table(
-        store.runs.values(),
+        runs,
         method_order=list(METHODS),
         problem_order=list(PROBLEMS),
         budget=args.budget,

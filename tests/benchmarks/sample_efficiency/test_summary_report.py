@@ -108,3 +108,14 @@ def test_reference_must_be_complete(store: ResultsStore) -> None:
     table = build_table(store.runs.values())
     with pytest.raises(ValueError, match="reference"):
         build_summary(table, reference="hypersense:gp", candidate=None, checkpoints=(30,))
+
+
+def test_report_command_keeps_only_the_selected_methods(store: ResultsStore, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from benchmarks.sample_efficiency.cli import main
+
+    store.save()
+    out = tmp_path / "r.md"
+    main(["report", str(store.path), "--methods", "optuna:*,hypersense:auto", "--out", str(out)])
+    text = out.read_text()
+    assert "`hypersense:auto`" in text and "`optuna:tpe`" in text
+    assert "hypersense:qmc" not in text and "hypersense:gp" not in text
