@@ -10,6 +10,8 @@ SALib is an optional dependency (``pip install "hypersense[analysis]"``).
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -33,8 +35,8 @@ _MC_CONFIDENCE = 0.95
 
 
 def _mc_sd(half_width: object) -> NDArray[np.float64]:
-    """Standard deviations from SALib's 95% confidence half-widths."""
-    z = 1.959963984540054
+    """Standard deviations from SALib's confidence half-widths (at ``_MC_CONFIDENCE``)."""
+    z = NormalDist().inv_cdf(0.5 + _MC_CONFIDENCE / 2)
     sd: NDArray[np.float64] = np.nan_to_num(np.asarray(half_width, dtype=float)) / z
     return sd
 
