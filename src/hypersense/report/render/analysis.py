@@ -282,6 +282,18 @@ def _dots(
     }
 
 
+def _search_values(labels: list[str], values: list[float]) -> dict[str, Any]:
+    """Diamonds at the values the search itself recorded, next to their repeats."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "value in the search",
+        "x": labels,
+        "y": finite_or_none(values),
+        "marker": {"color": BEST_COLOR, "symbol": "diamond", "size": 9},
+    }
+
+
 def render_noise(data: NoiseData) -> FigureSpec:
     """Each repeated configuration: its search value and its repeats' mean and interval."""
     rows = data.configurations
@@ -298,14 +310,7 @@ def render_noise(data: NoiseData) -> FigureSpec:
             [r.mean.high for r in rows],
             COMPLETE_COLOR,
         ),
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": "value in the search",
-            "x": labels,
-            "y": finite_or_none([r.original_value for r in rows]),
-            "marker": {"color": BEST_COLOR, "symbol": "diamond", "size": 9},
-        },
+        _search_values(labels, [r.original_value for r in rows]),
     ]
     floor = data.noise_floor
     return figure(
@@ -330,14 +335,7 @@ def render_reevaluation(data: ReevaluationData) -> FigureSpec:
             [r.reevaluated.high for r in rows],
             COMPLETE_COLOR,
         ),
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "name": "value in the search",
-            "x": labels,
-            "y": finite_or_none([r.original_value for r in rows]),
-            "marker": {"color": BEST_COLOR, "symbol": "diamond", "size": 9},
-        },
+        _search_values(labels, [r.original_value for r in rows]),
     ]
     tests = [(f"rank {r.rank}", r.test) for r in rows if r.test is not None]
     if tests:
