@@ -14,6 +14,7 @@ __all__ = [
     "InvalidDistributionError",
     "MissingDependencyError",
     "ParameterConflictError",
+    "SamplerExhaustedError",
     "StaleTrialError",
     "StorageError",
     "StudyNotFoundError",
@@ -61,6 +62,10 @@ class StudyNotFoundError(HypersenseError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message otherwise
         return str(self.args[0]) if self.args else ""
+
+
+class SamplerExhaustedError(HypersenseError, RuntimeError):
+    """The sampler has nothing left to propose (e.g. every grid point is taken)."""
 
 
 class StorageError(HypersenseError, RuntimeError):

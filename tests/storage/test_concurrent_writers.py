@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
+from contextlib import closing
 
 import pytest
 
 import hypersense as hs
+from hypersense import StudyDirection
 from hypersense.storage.sql import SQLStorage
 
 
@@ -57,8 +60,11 @@ def test_eight_processes_share_a_postgres_database(postgres_url: str) -> None:
     _check(trials, 320, 8)
 
 
-def test_sqlite_file_uses_write_ahead_logging(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    storage = SQLStorage(f"sqlite:///{tmp_path / 'wal.db'}")
-    mode = storage._db.engine.connect().exec_driver_sql("PRAGMA journal_mode").scalar()
-    assert mode == "wal"
+def test_sqlite_file_uses_write_ahead_logging_once_it_holds_a_study(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "wal.db"
+    storage = SQLStorage(f"sqlite:///{path}")
+    assert not path.exists()  # opening creates nothing
+    storage.create_study("s", (StudyDirection.MINIMIZE,))
     storage.close()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -85,8 +86,9 @@ def test_full_trial_life_round_trips(storage: Storage) -> None:
     storage.set_trial_intermediate_value(t.trial_id, 0, 0.5)
     storage.set_trial_intermediate_value(t.trial_id, 1, math.nan)
     storage.set_trial_attrs(t.trial_id, {"curve": [1.0, 0.5]})
-    storage.finish_trial(
-        t.trial_id, TrialState.COMPLETE, values=[0.25], system_attrs={"worker": "w"}, now=123.0
+    before = time.time()
+    completed_at = storage.finish_trial(
+        t.trial_id, TrialState.COMPLETE, values=[0.25], system_attrs={"worker": "w"}
     )
     got = storage.get_trial(t.trial_id)
     assert got.state is TrialState.COMPLETE and got.values == (0.25,)
@@ -96,13 +98,15 @@ def test_full_trial_life_round_trips(storage: Storage) -> None:
     assert got.intermediate_values[0] == 0.5 and math.isnan(got.intermediate_values[1])
     assert got.user_attrs == {"u": "v", "curve": [1.0, 0.5]}
     assert got.system_attrs == {"seed": 7, "worker": "w"}
-    assert got.completed_at == 123.0
+    # The storage's clock (the database server's): on this machine, close to ours.
+    assert got.completed_at == completed_at
+    assert before - 1.0 <= completed_at <= time.time() + 1.0
 
 
 def test_writes_to_a_finished_trial_are_refused_and_change_nothing(storage: Storage) -> None:
     sid = storage.create_study("s", MIN).study_id
     t = storage.create_trial(sid)
-    storage.finish_trial(t.trial_id, TrialState.PRUNED, values=[1.0], now=1.0)
+    storage.finish_trial(t.trial_id, TrialState.PRUNED, values=[1.0])
     before = storage.get_trial(t.trial_id)
     d = FloatDistribution(0, 1)
     with pytest.raises(StaleTrialError, match="PRUNED"):
@@ -112,7 +116,7 @@ def test_writes_to_a_finished_trial_are_refused_and_change_nothing(storage: Stor
     with pytest.raises(StaleTrialError):
         storage.set_trial_attrs(t.trial_id, {"k": 1})
     with pytest.raises(StaleTrialError):
-        storage.finish_trial(t.trial_id, TrialState.COMPLETE, values=[0.0], now=2.0)
+        storage.finish_trial(t.trial_id, TrialState.COMPLETE, values=[0.0])
     assert storage.get_trial(t.trial_id) == before
     storage.set_trial_attrs(t.trial_id, {"note": 1}, system=True, require_running=False)
     assert storage.get_trial(t.trial_id).system_attrs["note"] == 1
@@ -124,9 +128,9 @@ def test_bad_writes_are_refused_before_touching_data(storage: Storage) -> None:
     with pytest.raises(ValueError, match="'x'"):
         storage.set_trial_param(t.trial_id, "x", IntDistribution(0, 3), 7)
     with pytest.raises(ValueError, match="finite"):
-        storage.finish_trial(t.trial_id, TrialState.COMPLETE, values=[math.inf], now=1.0)
+        storage.finish_trial(t.trial_id, TrialState.COMPLETE, values=[math.inf])
     with pytest.raises(ValueError, match="values"):
-        storage.finish_trial(t.trial_id, TrialState.COMPLETE, now=1.0)
+        storage.finish_trial(t.trial_id, TrialState.COMPLETE)
     with pytest.raises(TypeError, match="'obj'"):
         storage.set_trial_attrs(t.trial_id, {"obj": object()})
     got = storage.get_trial(t.trial_id)
@@ -160,26 +164,83 @@ def test_stale_trials_are_failed_exactly_once(storage: Storage) -> None:
     sid = storage.create_study("s", MIN).study_id
     old = storage.create_trial(sid)
     fresh = storage.create_trial(sid)
-    storage.record_heartbeat([old.trial_id], now=100.0)
-    storage.record_heartbeat([fresh.trial_id], now=1e12)
-    failed = storage.fail_stale_trials(sid, cutoff=1000.0, now=2000.0)
+    time.sleep(1.0)
+    storage.record_heartbeat([fresh.trial_id])
+    failed = storage.fail_stale_trials(sid, grace_s=0.5)
     assert [t.number for t in failed] == [old.number]
     assert failed[0].state is TrialState.FAIL and "heartbeat" in (failed[0].fail_reason or "")
     assert failed[0].system_attrs["interrupted"] is True
-    assert storage.fail_stale_trials(sid, cutoff=1000.0, now=2000.0) == []
+    assert storage.fail_stale_trials(sid, grace_s=0.5) == []
     assert storage.get_trial(fresh.trial_id).state is TrialState.RUNNING
     with pytest.raises(StaleTrialError):  # the late result of the stale attempt
-        storage.finish_trial(old.trial_id, TrialState.COMPLETE, values=[0.0], now=3000.0)
+        storage.finish_trial(old.trial_id, TrialState.COMPLETE, values=[0.0])
     assert storage.get_trial(old.trial_id).values is None
+
+
+def test_heartbeats_and_start_times_come_from_the_storage_clock(storage: Storage) -> None:
+    sid = storage.create_study("s", MIN).study_id
+    before = time.time()
+    t = storage.create_trial(sid)
+    time.sleep(0.05)
+    storage.record_heartbeat([t.trial_id])
+    got = storage.get_trial(t.trial_id)
+    assert got.started_at is not None and got.heartbeat_at is not None
+    assert before - 1.0 <= got.started_at < got.heartbeat_at <= time.time() + 1.0
+    waiting = storage.create_trial(sid, state=TrialState.WAITING)
+    assert waiting.started_at is None and storage.get_trial(waiting.trial_id).heartbeat_at is None
+
+
+def test_running_trials_of_a_gone_process_are_failed_once(storage: Storage) -> None:
+    sid = storage.create_study("s", MIN).study_id
+    a, b, c = (storage.create_trial(sid) for _ in range(3))
+    storage.finish_trial(c.trial_id, TrialState.COMPLETE, values=[1.0])
+    failed = storage.fail_running_trials([a.trial_id, c.trial_id], reason="its process is gone")
+    assert [t.number for t in failed] == [a.number]
+    assert failed[0].fail_reason == "its process is gone"
+    assert failed[0].system_attrs["interrupted"] is True
+    assert storage.fail_running_trials([a.trial_id], reason="again") == []
+    assert storage.get_trial(b.trial_id).state is TrialState.RUNNING
+    assert storage.get_trial(c.trial_id).state is TrialState.COMPLETE
+
+
+def test_a_unique_attribute_is_held_by_one_trial_of_a_study(storage: Storage) -> None:
+    sid = storage.create_study("s", MIN).study_id
+    other_study = storage.create_study("other", MIN).study_id
+    a, b = storage.create_trial(sid), storage.create_trial(sid)
+    elsewhere = storage.create_trial(other_study)
+    assert storage.claim_unique_attr(a.trial_id, "grid_id", 3) is True
+    assert storage.claim_unique_attr(a.trial_id, "grid_id", 3) is True  # holds it already
+    assert storage.claim_unique_attr(b.trial_id, "grid_id", 3) is False
+    assert storage.claim_unique_attr(b.trial_id, "grid_id", 4) is True
+    assert storage.claim_unique_attr(elsewhere.trial_id, "grid_id", 3) is True
+    assert storage.get_trial(a.trial_id).system_attrs["grid_id"] == 3
+    assert storage.get_trial(b.trial_id).system_attrs["grid_id"] == 4
+    storage.finish_trial(a.trial_id, TrialState.FAIL, fail_reason="x")
+    assert storage.claim_unique_attr(storage.create_trial(sid).trial_id, "grid_id", 3) is False
+    with pytest.raises(StaleTrialError):
+        storage.claim_unique_attr(a.trial_id, "grid_id", 9)
+
+
+def test_start_trial_writes_the_starters_attributes(storage: Storage) -> None:
+    sid = storage.create_study("s", MIN).study_id
+    storage.create_trial(sid, state=TrialState.WAITING, system_attrs={"fixed": 1})
+    claimed = storage.start_trial(sid, system_attrs={"owner": {"pid": 1}})
+    created = storage.start_trial(sid, system_attrs={"owner": {"pid": 2}})
+    assert claimed.system_attrs == {"fixed": 1, "owner": {"pid": 1}}
+    assert created.system_attrs == {"owner": {"pid": 2}}
+    assert storage.get_trial(claimed.trial_id).system_attrs == claimed.system_attrs
 
 
 def test_get_trials_filters_by_state_and_min_number(storage: Storage) -> None:
     sid = storage.create_study("s", MIN).study_id
     ids = [storage.create_trial(sid).trial_id for _ in range(5)]
-    storage.finish_trial(ids[1], TrialState.COMPLETE, values=[1.0], now=1.0)
-    storage.finish_trial(ids[3], TrialState.FAIL, fail_reason="boom", now=1.0)
+    storage.finish_trial(ids[1], TrialState.COMPLETE, values=[1.0])
+    storage.finish_trial(ids[3], TrialState.FAIL, fail_reason="boom")
     assert [t.number for t in storage.get_trials(sid, states=[TrialState.COMPLETE])] == [1]
     assert [t.number for t in storage.get_trials(sid, min_number=3)] == [3, 4]
+    assert [t.number for t in storage.get_trials(sid, numbers=[4, 0, 2, 9])] == [0, 2, 4]
+    assert [t.number for t in storage.get_trials(sid, min_number=1, numbers=[0, 2])] == [2]
+    assert storage.get_trials(sid, numbers=[]) == []
     assert storage.count_trials(sid) == 5
     assert storage.count_trials(sid, states=[TrialState.RUNNING]) == 3
     summary = storage.list_studies()[0]
@@ -189,7 +250,7 @@ def test_get_trials_filters_by_state_and_min_number(storage: Storage) -> None:
 def test_pruned_and_failed_trials_may_hold_nan(storage: Storage) -> None:
     sid = storage.create_study("s", MIN).study_id
     t = storage.create_trial(sid)
-    storage.finish_trial(t.trial_id, TrialState.PRUNED, values=[math.nan], now=1.0)
+    storage.finish_trial(t.trial_id, TrialState.PRUNED, values=[math.nan])
     got = storage.get_trial(t.trial_id)
     assert got.values is not None and math.isnan(got.values[0])
 

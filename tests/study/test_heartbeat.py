@@ -2,25 +2,54 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import shlex
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import hypersense as hs
 from hypersense.samplers import RandomSampler
 
 
-def _sleepy(trial: hs.Trial) -> float:
-    trial.suggest_float("x", 0, 1)
-    time.sleep(60)
-    return 0.0
+def _start_runner(
+    url: str, pid_file: Path, *, hostname: str | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a process that runs one endless trial of study "hb" and writes its pid.
+
+    With ``hostname``, the process runs in its own UTS namespace under that host
+    name: to the study it is a runner on another machine, whose death only its
+    heartbeat can show.
+    """
+    code = (
+        "import os, time, hypersense as hs\n"
+        f"open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        f"study = hs.load_study('hb', {url!r}, heartbeat_interval_s=0.2)\n"
+        "def sleepy(trial):\n"
+        "    trial.suggest_float('x', 0, 1)\n"
+        "    time.sleep(60)\n"
+        "    return 0.0\n"
+        "study.optimize(sleepy, n_trials=1)\n"
+    )
+    python = [sys.executable, "-c", code]
+    if hostname is None:
+        return subprocess.Popen(python)
+    shell = f"hostname {hostname} && exec {shlex.join(python)}"
+    return subprocess.Popen(
+        ["unshare", "--uts", "--fork", "sh", "-c", shell], stderr=subprocess.DEVNULL
+    )
 
 
-def _run_then_get_killed(url: str) -> None:
-    study = hs.load_study("hb", url, heartbeat_interval_s=0.2)
-    study.optimize(_sleepy, n_trials=1)
+def _running_pid(pid_file: Path) -> int:
+    deadline = time.monotonic() + 30
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the runner did not start"
+        time.sleep(0.05)
+    return int(pid_file.read_text())
 
 
 def _wait_for_state(study: hs.Study, state: hs.TrialState, timeout_s: float = 30) -> None:
@@ -30,7 +59,24 @@ def _wait_for_state(study: hs.Study, state: hs.TrialState, timeout_s: float = 30
         time.sleep(0.05)
 
 
-def test_a_killed_worker_is_found_by_heartbeat_and_its_trial_retried(sqlite_url: str) -> None:
+def _kill(pid: int) -> None:
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "zombie" not in _proc_state(pid):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+
+
+def _proc_state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:
+        return "zombie"
+
+
+def test_a_killed_runner_on_another_host_is_found_by_heartbeat_and_retried(
+    sqlite_url: str, tmp_path: Path
+) -> None:
     study = hs.create_study(
         study_name="hb",
         storage=sqlite_url,
@@ -38,24 +84,45 @@ def test_a_killed_worker_is_found_by_heartbeat_and_its_trial_retried(sqlite_url:
         grace_period_s=1.0,
         max_retries=1,
     )
-    proc = multiprocessing.get_context("spawn").Process(
-        target=_run_then_get_killed, args=(sqlite_url,)
-    )
-    proc.start()
+    runner = _start_runner(sqlite_url, tmp_path / "pid", hostname="elsewhere")
+    pid = _running_pid(tmp_path / "pid")
     _wait_for_state(study, hs.TrialState.RUNNING)
     while "x" not in study.trials[0].params:
         time.sleep(0.05)
     time.sleep(0.5)
-    beat_before = study.trials[0].heartbeat_at
-    assert beat_before is not None and beat_before > study.trials[0].started_at  # type: ignore[operator]
-    os.kill(proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
-    proc.join()
+    running = study.trials[0]
+    assert running.system_attrs["owner"]["host"] == "elsewhere"
+    assert running.heartbeat_at is not None and running.heartbeat_at > running.started_at  # type: ignore[operator]
+    _kill(pid)
+    assert runner.wait(timeout=30) != 0
+    assert study.fail_stale_trials() == []  # its heartbeat is still fresh: no verdict yet
     time.sleep(1.5)  # longer than the grace period
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
     dead, retry = study.trials
     assert dead.state is hs.TrialState.FAIL and "stale heartbeat" in (dead.fail_reason or "")
     assert retry.params == dead.params and retry.state is hs.TrialState.COMPLETE
     assert retry.system_attrs["retry_of"] == 0 and dead.system_attrs["retried_by"] == 1
+
+
+def test_a_killed_runner_on_this_host_is_found_at_once_and_retried(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    # The default grace period (120 s) has not passed: the owner's pid tells.
+    study = hs.create_study(study_name="hb", storage=sqlite_url, max_retries=1)
+    runner = _start_runner(sqlite_url, tmp_path / "pid")
+    pid = _running_pid(tmp_path / "pid")
+    _wait_for_state(study, hs.TrialState.RUNNING)
+    while "x" not in study.trials[0].params:
+        time.sleep(0.05)
+    assert study.fail_stale_trials() == []  # alive: nothing to do
+    _kill(pid)
+    assert runner.wait(timeout=30) == -signal.SIGKILL
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    dead, retry = study.trials
+    assert dead.state is hs.TrialState.FAIL
+    assert dead.fail_reason == f"interrupted: its process ({socket.gethostname()}:{pid}) is gone"
+    assert dead.system_attrs["interrupted"] is True
+    assert retry.params == dead.params and retry.state is hs.TrialState.COMPLETE
 
 
 def test_a_live_trial_with_heartbeats_is_not_failed(sqlite_url: str) -> None:

@@ -298,7 +298,7 @@ def _analyse(
     from hypersense.report.data.snapshot import as_snapshot
     from hypersense.study.management import load_study
 
-    store = open_storage(storage, must_exist=True)
+    store = open_storage(storage, must_exist=True, read_only=True)
     try:
         snap = as_snapshot(load_study(name, store, heartbeat_interval_s=None))
     finally:

@@ -87,9 +87,10 @@ def _reporting_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _existing_storage(url: str) -> Iterator[Storage]:
-    """The storage at ``url`` for a command that only reads (no new SQLite file)."""
-    store = open_storage(url, must_exist=True)
+def _existing_storage(url: str, *, read_only: bool = True) -> Iterator[Storage]:
+    """The storage at ``url`` for a command that looks at studies: never a new
+    SQLite file, and opened read-only unless the command changes a study."""
+    store = open_storage(url, must_exist=True, read_only=read_only)
     try:
         yield store
     finally:
@@ -119,7 +120,9 @@ def _root(
 
 
 # ---------------------------------------------------------------- running
-def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
+def _run_study(
+    config: StudyConfig, storage: str | None, *, allow_space_change: bool = False
+) -> RunStatus:
     """Run ``config`` with a progress view; handle Ctrl-C and stopping errors."""
     from hypersense.cli.progress import ProgressView
     from hypersense.config.run import run_config
@@ -131,7 +134,12 @@ def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
     )
     try:
         with _reporting_errors(), view:
-            return run_config(config, storage=storage, progress=view.update)
+            return run_config(
+                config,
+                storage=storage,
+                progress=view.update,
+                allow_space_change=allow_space_change,
+            )
     except KeyboardInterrupt:
         _report_interrupt(view.last)
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -196,13 +204,20 @@ def run(
             help=f"Database URL (default: the config's `storage`, else {DEFAULT_STORAGE}).",
         ),
     ] = None,
+    allow_space_change: Annotated[
+        bool,
+        typer.Option(
+            "--allow-space-change",
+            help="Continue the study even though the config's search space changed.",
+        ),
+    ] = False,
 ) -> None:
     """Run (or resume) the study a config file describes, up to its n_trials."""
     from hypersense.config.loader import load_config
 
     with _reporting_errors():
         loaded = load_config(config)
-    _print_result(_run_study(loaded, storage))
+    _print_result(_run_study(loaded, storage, allow_space_change=allow_space_change))
 
 
 @app.command()
@@ -305,7 +320,7 @@ def delete(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a study and all its trials."""
-    with _reporting_errors(), _existing_storage(storage) as store:
+    with _reporting_errors(), _existing_storage(storage, read_only=False) as store:
         record = store.get_study(name)
         n = store.count_trials(record.study_id)
         if not yes:

@@ -40,7 +40,7 @@ def load_report(name: str, storage: str, **options: Any) -> Report:
     from hypersense.study.management import load_study
 
     try:
-        store = open_storage(storage, must_exist=True)
+        store = open_storage(storage, must_exist=True, read_only=True)
         try:
             study = load_study(name, store, heartbeat_interval_s=None)
             return build_report(study, **options)

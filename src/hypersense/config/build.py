@@ -61,6 +61,8 @@ class RunSpec:
         n_jobs: Worker processes.
         max_retries: Re-queues of an interrupted or lost trial.
         catch: Exception classes that fail a trial but not the study.
+        heartbeat_interval_s: Heartbeat interval of running trials.
+        grace_period_s: Heartbeat age after which a trial is failed (None: 4 intervals).
     """
 
     study_name: str
@@ -77,6 +79,8 @@ class RunSpec:
     n_jobs: int
     max_retries: int
     catch: tuple[type[Exception], ...]
+    heartbeat_interval_s: float = 30.0
+    grace_period_s: float | None = None
 
 
 def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> RunSpec:
@@ -116,6 +120,8 @@ def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> R
         n_jobs=config.n_jobs,
         max_retries=config.max_retries,
         catch=tuple(_catch(config, source)),
+        heartbeat_interval_s=config.heartbeat_interval_s,
+        grace_period_s=config.grace_period_s,
     )
 
 

@@ -8,9 +8,13 @@ objective raised, returned NaN, or its worker process died). It does not count
 when it is still RUNNING or WAITING, or when it FAILed for reasons outside the
 trial:
 
-- interrupted: Ctrl-C or an exception that stopped the study marked it
-  (system attribute ``interrupted`` is True);
-- stale heartbeat: another process found its worker silent and failed it;
+- interrupted: Ctrl-C, SIGTERM or an exception that stopped the study marked
+  it (system attribute ``interrupted`` is True);
+- its process died: another process found its owner gone or its heartbeat
+  stale and failed it (also ``interrupted``);
+- not run for lack of proposals: the grid's last points went to other
+  processes before its objective was called (``not_run``, also
+  ``interrupted``);
 - retried: it was re-queued (system attribute ``retried_by``), so its retry
   stands for it.
 
@@ -42,5 +46,15 @@ def counts_toward_target(trial: FrozenTrial) -> bool:
 
 
 def count_toward_target(trials: Iterable[FrozenTrial]) -> int:
-    """How many of ``trials`` count toward a config's ``n_trials``."""
-    return sum(1 for t in trials if counts_toward_target(t))
+    """How many of ``trials`` count toward a config's ``n_trials``.
+
+    A failed trial whose retry is among ``trials`` does not count even when the
+    ``retried_by`` mark on it has not been read yet (another process wrote it).
+    """
+    listed = list(trials)
+    retried = {t.system_attrs.get(SystemAttr.RETRY_OF) for t in listed}
+    return sum(
+        1
+        for t in listed
+        if counts_toward_target(t) and not (t.state is TrialState.FAIL and t.number in retried)
+    )

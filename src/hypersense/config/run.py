@@ -10,6 +10,7 @@ from hypersense.config.build import RunSpec, build_run
 from hypersense.config.loader import config_source
 from hypersense.config.resume import count_toward_target
 from hypersense.config.schema import StudyConfig
+from hypersense.config.space_check import check_space
 from hypersense.config.storage_url import open_storage
 from hypersense.direction import StudyDirection
 from hypersense.errors import HypersenseError
@@ -18,6 +19,7 @@ from hypersense.study.management import create_study
 from hypersense.study.study import Study, StudyCallback
 from hypersense.tasks.base import Task
 from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.state import TrialState
 
 __all__ = ["ProgressCallback", "RunStatus", "run_config"]
 
@@ -88,6 +90,8 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
             pruner=spec.pruner,
             load_if_exists=True,
             max_retries=spec.max_retries,
+            heartbeat_interval_s=spec.heartbeat_interval_s,
+            grace_period_s=spec.grace_period_s,
         )
     except ValueError as exc:  # the stored study has other directions
         if owned:
@@ -133,9 +137,17 @@ class _RunTracker:
     def on_trial(self, study: Study, trial: FrozenTrial) -> None:
         """The study callback: count, stop at the target, report."""
         self._n_new += 1
-        n_done = count_toward_target(study.trials)
-        if self._spec.n_trials is not None and n_done >= self._spec.n_trials:
-            study.stop()  # another process may have brought the study to its target
+        trials = study.trials
+        n_done = count_toward_target(trials)
+        target = self._spec.n_trials
+        # Another process may have brought the study to its target; queued trials
+        # (retries, enqueued points) still run.
+        if (
+            target is not None
+            and n_done >= target
+            and not any(t.state is TrialState.WAITING for t in trials)
+        ):
+            study.stop()
         if self._progress is not None:
             self._progress(self.status(trial, n_done))
 
@@ -146,6 +158,7 @@ def run_config(
     storage: str | Storage | None = None,
     callbacks: Sequence[StudyCallback] = (),
     progress: ProgressCallback | None = None,
+    allow_space_change: bool = False,
 ) -> RunStatus:
     """Run ``config``'s study up to its target, resuming it if it exists.
 
@@ -164,22 +177,39 @@ def run_config(
         callbacks: ``callback(study, trial)`` after each finished trial.
         progress: Receives a :class:`RunStatus` at the start and after each
             finished trial (the command line draws its progress bar from it).
+        allow_space_change: Continue a study whose recorded search space differs
+            from the config's (and record the new one) instead of refusing.
 
     Returns:
         The status at the end of the run.
 
+    Before counting, trials that a dead process left RUNNING are failed (and
+    re-queued if ``max_retries`` allows), and every queued (WAITING) trial is
+    run even when the target is already met, so retries are never stranded.
+
     Raises:
-        ConfigError: The config cannot be built or clashes with the stored study.
+        ConfigError: The config cannot be built or clashes with the stored study
+            (other directions, or another search space).
         KeyboardInterrupt: After Ctrl-C; running trials were stored as FAIL
             (interrupted), finished ones are kept.
     """
     spec = build_run(config, storage=storage)
     study, owned = _open_study(spec, config)
     try:
+        changes = check_space(study, spec.space, allow_change=allow_space_change)
+        if changes:
+            raise config_source(config).error(
+                ("space",),
+                f"the search space differs from the one study {spec.study_name!r} was run "
+                f"with: {'; '.join(changes)}. Give the config a new `study_name`, or run "
+                "with --allow-space-change to continue this study with the new space",
+            )
+        study.fail_stale_trials()
         tracker = _RunTracker(study, spec, progress)
         tracker.start()
         target = spec.n_trials
-        remaining = None if target is None else max(0, target - tracker.done_before)
+        n_waiting = len(study.get_trials((TrialState.WAITING,)))
+        remaining = None if target is None else max(target - tracker.done_before, n_waiting)
         if remaining != 0:
             study.optimize(
                 spec.objective,

@@ -143,6 +143,11 @@ class StudyConfig(BaseModel):
         n_jobs: Worker processes (-1: one per CPU).
         max_retries: How often an interrupted or lost trial is re-queued with
             the same parameters.
+        heartbeat_interval_s: How often running trials stamp their heartbeat
+            in the storage (default 30).
+        grace_period_s: After how long without a heartbeat another process
+            fails a RUNNING trial (default: 4 heartbeat intervals). Trials of
+            a process that died on the same machine are failed at once.
         catch: Exception class names (``ValueError``, ``mypkg.MyError``) that
             fail a trial but let the study go on.
         seed: Seed of the sampler (and so of every ``trial.seed``); the same
@@ -165,6 +170,8 @@ class StudyConfig(BaseModel):
     timeout_s: float | None = Field(default=None, gt=0)
     n_jobs: int = 1
     max_retries: int = Field(default=0, ge=0)
+    heartbeat_interval_s: float = Field(default=30.0, gt=0)
+    grace_period_s: float | None = Field(default=None, gt=0)
     catch: list[str] = Field(default_factory=list)
     seed: int | None = Field(default=None, ge=0)
 

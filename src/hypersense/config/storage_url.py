@@ -25,14 +25,16 @@ def display_url(url: str) -> str:
         return url
 
 
-def open_storage(url: str, *, must_exist: bool = False) -> Storage:
+def open_storage(url: str, *, must_exist: bool = False, read_only: bool = False) -> Storage:
     """Open the database at ``url``.
 
     Args:
         url: ``sqlite:///path.db`` (relative to the working directory) or
             ``postgresql://user@host/db``.
-        must_exist: Refuse to create a SQLite file that does not exist yet
-            (for commands that only read).
+        must_exist: Refuse a SQLite file that does not exist yet.
+        read_only: Open for reading only (the commands that only look): nothing
+            in the database or its file changes, and a file on a read-only
+            file system can be read.
 
     Raises:
         StorageError: The URL cannot be parsed, names an unsupported database,
@@ -61,6 +63,6 @@ def open_storage(url: str, *, must_exist: bool = False) -> Storage:
             "run a study first or point --storage at an existing one"
         )
     try:
-        return get_storage(url)
+        return get_storage(url, read_only=read_only)
     except (ValueError, StorageError, SQLAlchemyError) as exc:
         raise StorageError(f"cannot open storage {shown!r}: {exc}") from exc

@@ -54,6 +54,10 @@ class SamplingContext:
         params: Values drawn so far for this trial.
         system_attrs: Attributes the sampler wants stored on the trial (written
             by the coordinator when the trial starts).
+        claims: System attributes that no other trial of the study may hold
+            with the same value (a grid point). The coordinator takes each
+            atomically in the storage; if another process holds one already,
+            the proposal is made again from a fresh history.
     """
 
     def __init__(
@@ -67,6 +71,7 @@ class SamplingContext:
         tags: Mapping[str, str] | None = None,
         params: dict[str, Any] | None = None,
         system_attrs: dict[str, Any] | None = None,
+        claims: dict[str, Any] | None = None,
     ) -> None:
         if rng is None and rng_factory is None:
             raise ValueError("SamplingContext needs `rng` or `rng_factory`")
@@ -78,6 +83,7 @@ class SamplingContext:
         self.tags: Mapping[str, str] = dict(tags or {})
         self.params: dict[str, Any] = params if params is not None else {}
         self.system_attrs: dict[str, Any] = system_attrs if system_attrs is not None else {}
+        self.claims: dict[str, Any] = claims if claims is not None else {}
 
     @property
     def rng(self) -> np.random.Generator:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from hypersense.errors import InvalidDistributionError
+from hypersense.errors import InvalidDistributionError, SamplerExhaustedError
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.space.base import Distribution, ParamValue
@@ -22,9 +22,13 @@ class GridSampler(Sampler):
     """Tries every combination of the given values once.
 
     Each trial takes the first grid point no other trial has taken (finished,
-    running or failed), so parallel workers of one ``optimize`` call never run
-    the same point, and ``optimize`` stops once the grid is done. The point's
-    index is stored on the trial (system attribute ``grid_id``).
+    running or failed), and ``optimize`` stops once the grid is done. The point's
+    index is stored on the trial (system attribute ``grid_id``) and claimed
+    atomically in the storage, so each point is evaluated once even by many
+    independent processes sharing the study; a retried trial repeats its point.
+    Asking for a trial once every point is taken raises
+    :class:`~hypersense.errors.SamplerExhaustedError` (the trial is stored as
+    FAIL, ``not_run``).
 
     Args:
         search_space: Parameter name to either a list of values or a
@@ -99,14 +103,35 @@ class GridSampler(Sampler):
     def sample_relative(
         self, history: StudyHistory, context: SamplingContext, space: SearchSpace
     ) -> dict[str, ParamValue]:
+        repeat = self._fixed_grid_id(context.fixed_params)
+        if repeat is not None:
+            # A retry or an enqueued grid point: it repeats that point on purpose.
+            context.system_attrs[SystemAttr.GRID_ID] = repeat
+            return {}
         used = self._used_ids(history)
         gid = next((g for g in self._order if g not in used), None)
         if gid is None:
-            # Grid exhausted while trials were still asked for (a race between
-            # independent processes); repeat a point rather than fail the trial.
-            gid = self._order[int(context.rng.integers(self._n_grid))]
-        context.system_attrs[SystemAttr.GRID_ID] = gid
+            # Every point is taken (``ask`` past the end, or other processes took the
+            # last ones since ``optimize`` looked): repeating one would waste a run.
+            raise SamplerExhaustedError(
+                f"the grid is done: all {self._n_grid} points were taken by earlier trials"
+            )
+        # Claimed, not just stored: the storage gives each point to one trial even
+        # when independent processes propose at the same moment.
+        context.claims[SystemAttr.GRID_ID] = gid
         return {}
+
+    def _fixed_grid_id(self, fixed: Mapping[str, Any]) -> int | None:
+        """The index of the grid point ``fixed`` gives in full, if it does."""
+        if not all(name in fixed for name in self._axes):
+            return None
+        gid = 0
+        for name, values in self._axes.items():
+            matches = [k for k, v in enumerate(values) if v == fixed[name]]
+            if not matches:
+                return None
+            gid = gid * len(values) + matches[0]
+        return gid
 
     def sample_independent(
         self,
@@ -119,7 +144,10 @@ class GridSampler(Sampler):
             raise ValueError(
                 f"parameter {name!r} is not in the GridSampler's search space {sorted(self._axes)}"
             )
-        value = self.grid_point(int(context.system_attrs[SystemAttr.GRID_ID]))[name]
+        gid = context.claims.get(SystemAttr.GRID_ID, context.system_attrs.get(SystemAttr.GRID_ID))
+        if not isinstance(gid, int):
+            raise RuntimeError(f"trial {context.number} has no grid point (GridSampler not asked)")
+        value = self.grid_point(gid)[name]
         if not distribution.contains(value):
             raise ValueError(
                 f"grid value {value!r} of parameter {name!r} is not in the objective's "

@@ -9,15 +9,23 @@ Lifecycle of a trial, as the study drives it:
    trial its number: unique and gap-free within the study even with many
    processes writing at once. ``claim_waiting_trial`` turns the oldest WAITING
    trial into a RUNNING one atomically, so two workers never run the same one;
-   ``start_trial`` does "claim, or else create", as every ask needs.
+   ``start_trial`` does "claim, or else create", as every ask needs, and
+   writes the starter's system attributes in the same step.
 2. While it runs, ``set_trial_param``, ``set_trial_intermediate_value``,
-   ``set_trial_attrs`` and ``record_heartbeat`` write to it. These writes, like
-   ``finish_trial``, succeed only while the trial is RUNNING; otherwise they
-   raise :class:`~hypersense.errors.StaleTrialError` and change nothing.
+   ``set_trial_attrs``, ``claim_unique_attr`` and ``record_heartbeat`` write to
+   it. These writes, like ``finish_trial``, succeed only while the trial is
+   RUNNING; otherwise they raise :class:`~hypersense.errors.StaleTrialError`
+   and change nothing.
 3. ``finish_trial`` moves it to COMPLETE, PRUNED or FAIL, once and for all.
 4. Any process may call ``fail_stale_trials``: RUNNING trials whose heartbeat is
    older than a grace period are marked FAIL, and exactly one caller gets each
    of them back (to re-queue it if the study asks for retries).
+   ``fail_running_trials`` does the same for trials whose process is known to
+   be gone.
+
+Times (``started_at``, ``heartbeat_at``, ``completed_at``) come from the
+storage's own clock — the database server's for PostgreSQL — so that runners
+on hosts whose clocks disagree never judge each other's heartbeats wrongly.
 
 Every method is safe to call from several threads; the SQL backend is also safe
 across processes and machines.
@@ -36,7 +44,10 @@ from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.frozen_mapping import FrozenMapping
 from hypersense.trial.state import TrialState
 
-__all__ = ["Storage", "StudyRecord", "StudySummary"]
+__all__ = ["STALE_REASON", "Storage", "StudyRecord", "StudySummary"]
+
+#: The fail reason of a trial failed by :meth:`Storage.fail_stale_trials`.
+STALE_REASON = "stale heartbeat: the worker stopped responding"
 
 
 @dataclass(frozen=True)
@@ -114,14 +125,22 @@ class Storage(ABC):
         """Append a RUNNING or WAITING trial with the next number and return it."""
 
     @abstractmethod
-    def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
-        """Atomically turn the oldest WAITING trial into RUNNING and return it."""
+    def claim_waiting_trial(
+        self, study_id: int, *, system_attrs: Mapping[str, Any] | None = None
+    ) -> FrozenTrial | None:
+        """Atomically turn the oldest WAITING trial into RUNNING, add
+        ``system_attrs`` to it, and return it (None if no trial is waiting)."""
 
-    def start_trial(self, study_id: int) -> FrozenTrial:
-        """Claim the oldest WAITING trial, or else create a RUNNING one: the start of
-        every trial of ``Study.ask``. Backends may do both in one transaction."""
-        claimed = self.claim_waiting_trial(study_id)
-        return claimed if claimed is not None else self.create_trial(study_id)
+    def start_trial(
+        self, study_id: int, *, system_attrs: Mapping[str, Any] | None = None
+    ) -> FrozenTrial:
+        """Claim the oldest WAITING trial, or else create a RUNNING one, with
+        ``system_attrs`` (e.g. who runs it): the start of every trial of
+        ``Study.ask``. Backends may do both in one transaction."""
+        claimed = self.claim_waiting_trial(study_id, system_attrs=system_attrs)
+        if claimed is not None:
+            return claimed
+        return self.create_trial(study_id, system_attrs=system_attrs)
 
     @abstractmethod
     def set_trial_param(
@@ -149,8 +168,18 @@ class Storage(ABC):
         """
 
     @abstractmethod
-    def record_heartbeat(self, trial_ids: Iterable[int], now: float) -> None:
-        """Stamp the heartbeat of RUNNING trials; finished ones are skipped silently."""
+    def claim_unique_attr(self, trial_id: int, key: str, value: Any) -> bool:
+        """Set system attribute ``key`` = ``value`` on a RUNNING trial unless another
+        trial of its study already holds that pair; atomic across processes.
+
+        Returns whether this trial holds it now (True again when it already
+        did). This is how a grid point is taken by exactly one trial.
+        """
+
+    @abstractmethod
+    def record_heartbeat(self, trial_ids: Iterable[int]) -> None:
+        """Stamp the heartbeat of RUNNING trials with the storage's clock; finished
+        ones are skipped silently."""
 
     @abstractmethod
     def finish_trial(
@@ -161,15 +190,27 @@ class Storage(ABC):
         values: Sequence[float] | None = None,
         fail_reason: str | None = None,
         system_attrs: Mapping[str, Any] | None = None,
-        now: float,
-    ) -> None:
+    ) -> float:
         """Move a RUNNING trial to a finished state, with last system attributes,
-        in one write; StaleTrialError (and nothing written) if not RUNNING."""
+        in one write; StaleTrialError (and nothing written) if not RUNNING.
+
+        Returns the completion time stored (the storage's clock). Repeating a
+        finish that already landed with the same state and values is not an
+        error: a retry after a lost connection must not fail.
+        """
 
     @abstractmethod
-    def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
+    def fail_stale_trials(self, study_id: int, *, grace_s: float) -> list[FrozenTrial]:
         """Mark FAIL (with system attribute ``interrupted``) every RUNNING trial whose
-        heartbeat is older than ``cutoff``.
+        heartbeat is more than ``grace_s`` seconds old by the storage's clock.
+
+        Returns the trials this call failed (never one another caller failed).
+        """
+
+    @abstractmethod
+    def fail_running_trials(self, trial_ids: Iterable[int], *, reason: str) -> list[FrozenTrial]:
+        """Mark FAIL (with system attribute ``interrupted``) those of ``trial_ids``
+        that are still RUNNING, e.g. because their process is known to be gone.
 
         Returns the trials this call failed (never one another caller failed).
         """
@@ -185,8 +226,14 @@ class Storage(ABC):
         *,
         states: Iterable[TrialState] | None = None,
         min_number: int = 0,
+        numbers: Iterable[int] | None = None,
     ) -> list[FrozenTrial]:
-        """Trials of a study with ``number >= min_number``, in number order."""
+        """Trials of a study with ``number >= min_number`` (and, if given, a number
+        in ``numbers``), in number order.
+
+        A trial whose stored record cannot be read (a corrupted value) is left
+        out with a warning naming it, so one bad row never hides a study.
+        """
 
     def count_trials(self, study_id: int, *, states: Iterable[TrialState] | None = None) -> int:
         """How many trials the study has (in the given states)."""

@@ -13,13 +13,15 @@ from typing import Any
 from hypersense.direction import StudyDirection
 from hypersense.errors import DuplicatedStudyError, StaleTrialError, StudyNotFoundError
 from hypersense.space.base import Distribution
-from hypersense.storage.base import Storage, StudyRecord, StudySummary
+from hypersense.storage.base import STALE_REASON, Storage, StudyRecord, StudySummary
 from hypersense.storage.json_values import normalize, normalize_attrs
 from hypersense.storage.validation import check_finish, check_param, check_study_name
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 
 __all__ = ["InMemoryStorage"]
+
+_ABSENT = object()
 
 
 @dataclass
@@ -188,7 +190,10 @@ class InMemoryStorage(Storage):
             self._trials[row.trial_id] = row
             return row.freeze()
 
-    def claim_waiting_trial(self, study_id: int) -> FrozenTrial | None:
+    def claim_waiting_trial(
+        self, study_id: int, *, system_attrs: Mapping[str, Any] | None = None
+    ) -> FrozenTrial | None:
+        extra = normalize_attrs(system_attrs)
         with self._lock:
             study = self._study(study_id)
             if not study.waiting:
@@ -197,6 +202,7 @@ class InMemoryStorage(Storage):
             now = time.time()
             row.state = TrialState.RUNNING
             row.started_at = row.heartbeat_at = now
+            row.system_attrs.update(extra)
             row.snapshot = None
             return row.freeze()
 
@@ -245,7 +251,20 @@ class InMemoryStorage(Storage):
             (row.system_attrs if system else row.user_attrs).update(values)
             row.snapshot = None
 
-    def record_heartbeat(self, trial_ids: Iterable[int], now: float) -> None:
+    def claim_unique_attr(self, trial_id: int, key: str, value: Any) -> bool:
+        wanted = normalize(value, what=f"trial attribute {key!r}")
+        with self._lock:
+            row = self._running(trial_id, f"claim {key!r} for")
+            for other in self._study(row.study_id).trials:
+                held = other.system_attrs.get(key, _ABSENT)
+                if other.trial_id != trial_id and held == wanted:
+                    return False
+            row.system_attrs[key] = wanted
+            row.snapshot = None
+            return True
+
+    def record_heartbeat(self, trial_ids: Iterable[int]) -> None:
+        now = time.time()
         with self._lock:
             for tid in trial_ids:
                 row = self._trials.get(tid)
@@ -261,34 +280,46 @@ class InMemoryStorage(Storage):
         values: Sequence[float] | None = None,
         fail_reason: str | None = None,
         system_attrs: Mapping[str, Any] | None = None,
-        now: float,
-    ) -> None:
+    ) -> float:
         vals = check_finish(state, values)
         extra = normalize_attrs(system_attrs)
         with self._lock:
             row = self._running(trial_id, f"finish ({state.name})")
+            now = time.time()
             row.system_attrs.update(extra)
             row.state = state
             row.values = vals
             row.fail_reason = fail_reason
             row.completed_at = now
             row.snapshot = None
+            return now
 
-    def fail_stale_trials(self, study_id: int, *, cutoff: float, now: float) -> list[FrozenTrial]:
+    def fail_stale_trials(self, study_id: int, *, grace_s: float) -> list[FrozenTrial]:
+        with self._lock:
+            cutoff = time.time() - grace_s
+            stale = [
+                row.trial_id
+                for row in self._study(study_id).trials
+                if row.state is TrialState.RUNNING
+                and row.heartbeat_at is not None
+                and row.heartbeat_at < cutoff
+            ]
+            return self.fail_running_trials(stale, reason=STALE_REASON)
+
+    def fail_running_trials(self, trial_ids: Iterable[int], *, reason: str) -> list[FrozenTrial]:
         out = []
         with self._lock:
-            for row in self._study(study_id).trials:
-                if (
-                    row.state is TrialState.RUNNING
-                    and row.heartbeat_at is not None
-                    and row.heartbeat_at < cutoff
-                ):
-                    row.state = TrialState.FAIL
-                    row.completed_at = now
-                    row.fail_reason = "stale heartbeat: the worker stopped responding"
-                    row.system_attrs[SystemAttr.INTERRUPTED] = True
-                    row.snapshot = None
-                    out.append(row.freeze())
+            now = time.time()
+            for tid in trial_ids:
+                row = self._trials.get(tid)
+                if row is None or row.state is not TrialState.RUNNING:
+                    continue
+                row.state = TrialState.FAIL
+                row.completed_at = now
+                row.fail_reason = reason
+                row.system_attrs[SystemAttr.INTERRUPTED] = True
+                row.snapshot = None
+                out.append(row.freeze())
         return out
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
@@ -304,10 +335,16 @@ class InMemoryStorage(Storage):
         *,
         states: Iterable[TrialState] | None = None,
         min_number: int = 0,
+        numbers: Iterable[int] | None = None,
     ) -> list[FrozenTrial]:
         wanted = None if states is None else frozenset(states)
         with self._lock:
-            rows = self._study(study_id).trials[max(min_number, 0) :]
+            trials = self._study(study_id).trials
+            if numbers is None:
+                rows = trials[max(min_number, 0) :]
+            else:
+                picked = sorted({n for n in numbers if min_number <= n < len(trials)})
+                rows = [trials[n] for n in picked]
             return [r.freeze() for r in rows if wanted is None or r.state in wanted]
 
     def count_trials(self, study_id: int, *, states: Iterable[TrialState] | None = None) -> int:

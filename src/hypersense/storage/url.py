@@ -8,12 +8,13 @@ from hypersense.storage.memory import InMemoryStorage
 __all__ = ["get_storage"]
 
 
-def get_storage(storage: str | Storage | None) -> Storage:
+def get_storage(storage: str | Storage | None, *, read_only: bool = False) -> Storage:
     """Return a storage for ``storage``.
 
     ``None`` gives a new in-memory storage; a URL such as
     ``sqlite:///hypersense.db`` or ``postgresql://user@host/db`` gives a SQL
-    storage; a Storage is returned as is.
+    storage (opened for reading only with ``read_only``); a Storage is
+    returned as is.
     """
     if storage is None:
         return InMemoryStorage()
@@ -27,7 +28,7 @@ def get_storage(storage: str | Storage | None) -> Storage:
             )
         from hypersense.storage.sql.storage import SQLStorage
 
-        return SQLStorage(storage)
+        return SQLStorage(storage, read_only=read_only)
     raise TypeError(
         f"`storage` must be None, a URL string or a Storage (got {type(storage).__name__})"
     )

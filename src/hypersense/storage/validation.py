@@ -10,19 +10,27 @@ from typing import Any
 from hypersense.space.base import Distribution
 from hypersense.trial.state import TrialState
 
-__all__ = ["check_finish", "check_param", "check_study_name"]
+__all__ = ["check_finish", "check_param", "check_study_name", "shorten"]
 
 _NAME_MAX = 512
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def shorten(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to about ``limit`` characters for a message."""
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}...{text[-8:]} ({len(str(value)):,} characters)"
+
+
 def check_study_name(name: object) -> None:
     """A study name is a non-empty string of printable characters, <= 512 long."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"`study_name` must be a non-empty string (got {name!r})")
+        raise ValueError(f"`study_name` must be a non-empty string (got {shorten(name)})")
     if len(name) > _NAME_MAX or _CONTROL.search(name):
         raise ValueError(
-            f"`study_name` must be at most {_NAME_MAX} printable characters (got {name!r})"
+            f"`study_name` must be at most {_NAME_MAX} printable characters (got {shorten(name)})"
         )
 
 

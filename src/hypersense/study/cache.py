@@ -1,14 +1,18 @@
 """An incremental cache of a study's trials.
 
-Finished trials never change, so only trials from the oldest unfinished one
-onwards are read again; a long study's history costs one small query per ask,
-not a full reload.
+Finished trials never change their state, values or parameters, so each is
+read once. A refresh reads only the trials not yet seen and the unfinished
+ones seen before (by number), so one trial left RUNNING does not make every
+later refresh read everything after it again. A finished trial whose
+attributes were changed afterwards (e.g. ``retried_by``) is refreshed by
+:meth:`TrialCache.forget`.
 """
 
 from __future__ import annotations
 
 import threading
 
+from hypersense.space.base import Distribution
 from hypersense.storage.base import Storage
 from hypersense.trial.frozen import FrozenTrial
 
@@ -21,18 +25,40 @@ class TrialCache:
     def __init__(self, storage: Storage, study_id: int) -> None:
         self._storage = storage
         self._study_id = study_id
-        self._prefix: list[FrozenTrial] = []  # finished trials 0 .. watermark-1
+        self._trials: dict[int, FrozenTrial] = {}  # number -> trial as last read
+        self._unfinished: set[int] = set()
+        self._next_number = 0  # every trial below it has been read (or was unreadable)
+        self._first_distributions: dict[str, Distribution] = {}
         self._lock = threading.Lock()
 
     def load(self) -> list[FrozenTrial]:
         """All trials of the study, in number order, as stored now."""
         with self._lock:
-            watermark = len(self._prefix)
-            fresh = self._storage.get_trials(self._study_id, min_number=watermark)
+            fresh = self._storage.get_trials(self._study_id, min_number=self._next_number)
+            if self._unfinished:
+                fresh += self._storage.get_trials(self._study_id, numbers=self._unfinished)
             for trial in fresh:
-                if trial.number == len(self._prefix) and trial.state.is_finished:
-                    self._prefix.append(trial)
-                elif trial.number >= len(self._prefix):
-                    break
-            cut = len(self._prefix) - watermark
-            return self._prefix + fresh[cut:]
+                self._remember(trial)
+            return [self._trials[n] for n in sorted(self._trials)]
+
+    def _remember(self, trial: FrozenTrial) -> None:
+        number = trial.number
+        self._trials[number] = trial
+        if trial.state.is_finished:
+            self._unfinished.discard(number)
+        else:
+            self._unfinished.add(number)
+        self._next_number = max(self._next_number, number + 1)
+        for name, distribution in trial.distributions.items():
+            self._first_distributions.setdefault(name, distribution)
+
+    def forget(self, number: int) -> None:
+        """Read trial ``number`` again on the next load (its record changed)."""
+        with self._lock:
+            if number in self._trials:
+                self._unfinished.add(number)
+
+    def first_distribution(self, name: str) -> Distribution | None:
+        """The distribution parameter ``name`` had in the earliest trial read that has it."""
+        with self._lock:
+            return self._first_distributions.get(name)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 import numbers
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from hypersense.direction import StudyDirection
-from hypersense.errors import ParameterConflictError, StaleTrialError
+from hypersense.errors import ParameterConflictError, SamplerExhaustedError, StaleTrialError
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
 from hypersense.samplers.base import Sampler, SamplingContext
@@ -28,37 +27,17 @@ from hypersense.storage.base import Storage
 from hypersense.storage.json_values import normalize, normalize_attrs
 from hypersense.study.cache import TrialCache
 from hypersense.study.heartbeat import Heartbeat
+from hypersense.study.owner import current_owner
+from hypersense.study.recovery import RetryPolicy, TrialRecovery
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 
-__all__ = ["RetryPolicy", "TrialCoordinator"]
+__all__ = ["TrialCoordinator"]
+
+#: How often a proposal is made again after another process took its grid point.
+_MAX_CLAIM_ATTEMPTS = 100
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Heartbeats, stale-trial detection and retries of a study (per process).
-
-    Attributes:
-        heartbeat_interval_s: How often running trials stamp their heartbeat
-            (None: never, and no stale detection).
-        grace_period_s: A RUNNING trial whose heartbeat is older is failed by
-            the next process that looks (default: 4 heartbeat intervals).
-        max_retries: How many times a trial failed by a stale heartbeat, a dead
-            worker or an interruption is re-queued with the same parameters.
-    """
-
-    heartbeat_interval_s: float | None = 30.0
-    grace_period_s: float | None = None
-    max_retries: int = 0
-
-    @property
-    def grace_s(self) -> float | None:
-        """The effective grace period."""
-        if self.heartbeat_interval_s is None:
-            return None
-        return self.grace_period_s or 4.0 * self.heartbeat_interval_s
 
 
 @dataclass
@@ -132,7 +111,16 @@ class TrialCoordinator:
         self._cache = TrialCache(storage, study_id)
         self._running: dict[int, _Running] = {}
         self._lock = threading.RLock()
-        self._last_stale_check = 0.0
+        self._recovery = TrialRecovery(
+            storage,
+            study_id,
+            policy,
+            running_trials=self._stored_running_trials,
+            is_mine=lambda number: number in self._running,
+            on_changed=self._cache.forget,
+        )
+        self._kinds: dict[str, Distribution] = {}  # the first distribution of each name
+        self._kinds_looked_up: set[str] = set()
         self._heartbeat: Heartbeat | None = None
         if storage.is_shared and policy.heartbeat_interval_s is not None:
             self._heartbeat = Heartbeat(storage, policy.heartbeat_interval_s, self._running_ids)
@@ -163,90 +151,87 @@ class TrialCoordinator:
                 f"trial {number} is not running in this process (finished or never started)"
             ) from None
 
-    # ------------------------------------------------------------ stale trials
+    # ------------------------------------------------------------ dead trials
+    def _stored_running_trials(self) -> list[FrozenTrial]:
+        return [t for t in self._cache.load() if t.state is TrialState.RUNNING]
+
     def fail_stale_trials(self, *, force: bool = False) -> list[FrozenTrial]:
-        """Fail RUNNING trials whose heartbeat is older than the grace period, and
-        re-queue them when retries are allowed. Runs at most once per interval."""
-        grace = self._policy.grace_s
-        if grace is None or not self._storage.is_shared:
-            return []
-        now = time.time()
-        interval = self._policy.heartbeat_interval_s or 0.0
-        if not force and now - self._last_stale_check < interval:
-            return []
-        self._last_stale_check = now
-        failed = self._storage.fail_stale_trials(self._study_id, cutoff=now - grace, now=now)
-        for trial in failed:
-            _log.warning("trial %d had a stale heartbeat and was marked FAIL", trial.number)
-            self.maybe_retry(trial)
-        return failed
+        """Fail RUNNING trials whose process is gone or whose heartbeat is older than
+        the grace period, and re-queue them when retries are allowed. Runs at most
+        once per heartbeat interval unless forced."""
+        return self._recovery.fail_dead_trials(force=force)
 
     def maybe_retry(self, trial: FrozenTrial) -> FrozenTrial | None:
         """Re-queue ``trial`` with its parameters if the retry budget allows it."""
-        n_done = int(trial.system_attrs.get(SystemAttr.RETRY_COUNT, 0))
-        if n_done >= self._policy.max_retries:
-            return None
-        fixed = {**dict(trial.system_attrs.get(SystemAttr.FIXED_PARAMS, {})), **trial.params}
-        retry = self._storage.create_trial(
-            self._study_id,
-            state=TrialState.WAITING,
-            system_attrs={
-                SystemAttr.FIXED_PARAMS: fixed,
-                SystemAttr.RETRY_OF: trial.number,
-                SystemAttr.RETRY_COUNT: n_done + 1,
-            },
-            user_attrs=dict(trial.user_attrs),
-        )
-        self._storage.set_trial_attrs(
-            trial.trial_id,
-            {SystemAttr.RETRIED_BY: retry.number},
-            system=True,
-            require_running=False,
-        )
-        return retry
+        return self._recovery.maybe_retry(trial)
 
     # ------------------------------------------------------------ trial start
     def start_trial(self) -> tuple[int, int, float | None, Mapping[str, str]]:
         """Start the next trial: a queued one if any, else a new one.
 
         Returns its number, seed, budget and tags.
+
+        Raises:
+            SamplerExhaustedError: Other processes took everything the sampler
+                had left (the last grid points); the trial is stored as FAIL,
+                ``not_run``, and does not count toward a config's target.
         """
         self.fail_stale_trials()
-        frozen = self._storage.start_trial(self._study_id)
+        owner = {SystemAttr.OWNER: current_owner()} if self._storage.is_shared else None
+        frozen = self._storage.start_trial(self._study_id, system_attrs=owner)
         try:
             return self._prepare(frozen)
-        except BaseException as exc:
-            self._storage.finish_trial(
-                frozen.trial_id,
-                TrialState.FAIL,
-                now=time.time(),
-                fail_reason=f"could not start: {type(exc).__name__}: {exc}",
-            )
-            with self._lock:
-                self._running.pop(frozen.number, None)
+        except SamplerExhaustedError as exc:
+            self._end_unstarted(frozen, f"not run: {exc}", interrupted=True)
             raise
+        except BaseException as exc:
+            reason = f"could not start: {type(exc).__name__}: {exc}"
+            self._end_unstarted(frozen, reason, interrupted=not isinstance(exc, Exception))
+            raise
+
+    def _end_unstarted(self, frozen: FrozenTrial, reason: str, *, interrupted: bool) -> None:
+        attrs: dict[str, Any] = {SystemAttr.NOT_RUN: True}
+        if interrupted:
+            attrs[SystemAttr.INTERRUPTED] = True
+        with self._lock:
+            self._running.pop(frozen.number, None)
+        self._storage.finish_trial(
+            frozen.trial_id, TrialState.FAIL, fail_reason=reason, system_attrs=attrs
+        )
 
     def _prepare(self, frozen: FrozenTrial) -> tuple[int, int, float | None, Mapping[str, str]]:
         number = frozen.number
-        history = self.history()
-        assignment = self.pruner.assign(history, number)
+        assignment = self.pruner.assign(self.history(), number)
         fixed = dict(frozen.system_attrs.get(SystemAttr.FIXED_PARAMS, {}))
         sampler = self.sampler
-        context = SamplingContext(
-            number,
-            rng_factory=lambda: sampler.trial_rng(number),
-            key=sampler.trial_key(number),
-            fixed_params=fixed,
-            tags=dict(assignment.tags),
-        )
-        space = self.sampler.infer_relative_space(history, context)
-        proposal = self.sampler.sample_relative(history, context, space)
+        for _ in range(_MAX_CLAIM_ATTEMPTS):
+            history = self.history()
+            context = SamplingContext(
+                number,
+                rng_factory=lambda: sampler.trial_rng(number),
+                key=sampler.trial_key(number),
+                fixed_params=fixed,
+                tags=dict(assignment.tags),
+            )
+            space = sampler.infer_relative_space(history, context)
+            proposal = sampler.sample_relative(history, context, space)
+            if self._take_claims(frozen.trial_id, context.claims):
+                break
+            if sampler.is_exhausted(self.history()):
+                raise SamplerExhaustedError(
+                    f"{sampler!r} has nothing left to propose: other processes took the rest"
+                )
+        else:
+            raise SamplerExhaustedError(
+                f"{sampler!r} proposed {_MAX_CLAIM_ATTEMPTS} times what other processes "
+                "had already taken"
+            )
         relative = {
             n: _coerce(v, space[n]) for n, v in proposal.items() if n in space and n not in fixed
         }
-        seed = self.sampler.trial_seed(number)
-        # Written now because other workers read them (grid points, pending
-        # proposals, brackets); the seed waits for the trial's last write.
+        seed = sampler.trial_seed(number)
+        # Written now because other workers read them (pending proposals,
+        # brackets); the seed waits for the trial's last write.
         attrs: dict[str, Any] = dict(context.system_attrs)
         if relative:
             attrs[SystemAttr.PROPOSAL] = relative
@@ -262,7 +247,12 @@ class TrialCoordinator:
             relative_space=space,
             relative=relative,
             started_at=frozen.started_at,
-            system_attrs={**frozen.system_attrs, **attrs, SystemAttr.SEED: seed},
+            system_attrs={
+                **frozen.system_attrs,
+                **normalize_attrs(context.claims),
+                **attrs,
+                SystemAttr.SEED: seed,
+            },
             user_attrs=dict(frozen.user_attrs),
         )
         with self._lock:
@@ -272,6 +262,29 @@ class TrialCoordinator:
         if self._heartbeat is not None:
             self._heartbeat.ensure_running()
         return number, seed, assignment.budget, dict(assignment.tags)
+
+    def _take_claims(self, trial_id: int, claims: Mapping[str, Any]) -> bool:
+        """Take every claimed attribute in the storage; False if another trial holds one."""
+        return all(self._storage.claim_unique_attr(trial_id, k, v) for k, v in claims.items())
+
+    def _check_compatible(self, name: str, distribution: Distribution) -> None:
+        """Refuse a parameter whose kind (float, int, categorical) differs from the one
+        it had in earlier trials of the study: such a study can no longer be analysed."""
+        known = self._kinds.get(name)
+        if known is None and name not in self._kinds_looked_up:
+            self._kinds_looked_up.add(name)
+            self._cache.load()
+            known = self._cache.first_distribution(name)
+        if known is None:
+            self._kinds[name] = distribution
+            return
+        self._kinds.setdefault(name, known)
+        if type(known) is type(distribution):
+            return  # bounds, scale and choices may differ (alternative spaces)
+        raise ParameterConflictError(
+            f"parameter {name!r} is {known!r} in earlier trials of this study; it cannot "
+            f"become {distribution!r} (a changed search space needs a new study name)"
+        )
 
     # ------------------------------------------------------ TrialBackend calls
     def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
@@ -283,6 +296,7 @@ class TrialCoordinator:
                 f"parameter {name!r} was already suggested from {run.distributions[name]!r} in "
                 f"trial {number}; it cannot be redefined as {distribution!r}"
             )
+        self._check_compatible(name, distribution)
         ctx = run.context
         if name in ctx.fixed_params:
             value = _coerce(ctx.fixed_params[name], distribution)
@@ -343,15 +357,13 @@ class TrialCoordinator:
         ):
             values = (run.intermediate[max(run.intermediate)],)
         last_attrs = {SystemAttr.SEED: run.system_attrs[SystemAttr.SEED], **(system_attrs or {})}
-        now = time.time()
         try:
-            self._storage.finish_trial(
+            now = self._storage.finish_trial(
                 run.trial_id,
                 state,
                 values=values,
                 fail_reason=fail_reason,
                 system_attrs=last_attrs,
-                now=now,
             )
         finally:
             with self._lock:

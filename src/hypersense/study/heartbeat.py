@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 from hypersense.storage.base import Storage
@@ -57,6 +56,6 @@ class Heartbeat:
                     self._thread = None
                     return
             try:
-                self._storage.record_heartbeat(ids, time.time())
+                self._storage.record_heartbeat(ids)
             except Exception:  # noqa: BLE001 - a missed beat must not kill the thread
                 _log.warning("could not record a heartbeat", exc_info=True)

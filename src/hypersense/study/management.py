@@ -12,7 +12,7 @@ from hypersense.pruners.nop import NopPruner
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.storage.url import get_storage
-from hypersense.study.coordinator import RetryPolicy
+from hypersense.study.recovery import RetryPolicy
 from hypersense.study.study import Study
 
 __all__ = ["create_study", "delete_study", "get_all_study_summaries", "load_study"]

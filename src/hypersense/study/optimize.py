@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from hypersense.errors import StaleTrialError
+from hypersense.errors import SamplerExhaustedError, StaleTrialError
 from hypersense.execution.base import Executor
 from hypersense.execution.executor_choice import make_executor
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask
@@ -61,9 +61,10 @@ class _Loop:
         self.n_started = 0
         self.pending: dict[int, TrialTask] = {}  # number -> task, started and not stored
         self.futures: dict[Future[TrialOutcome], int] = {}
+        self.exhausted = False
 
     def can_start(self) -> bool:
-        if self.study.stop_requested:
+        if self.study.stop_requested or self.exhausted:
             return False
         if self.n_trials is not None and self.n_started >= self.n_trials:
             return False
@@ -119,7 +120,11 @@ class _Loop:
     def run(self) -> None:
         while True:
             while len(self.futures) < self.executor.n_workers and self.can_start():
-                self.start_one()
+                try:
+                    self.start_one()
+                except SamplerExhaustedError:
+                    self.exhausted = True  # other processes took the rest (a grid)
+                    break
             if not self.futures:
                 return
             self.executor.serve(0.05)
@@ -186,6 +191,9 @@ def run_optimize(
     for c in catch:
         if not (isinstance(c, type) and issubclass(c, BaseException)):
             raise TypeError(f"`catch` must hold exception classes (got {c!r})")
+    # Opening the study for work: fail what dead processes left RUNNING first, so
+    # their retries are queued before this call starts anything.
+    coordinator.fail_stale_trials(force=True)
     owned = executor is None
     ex = make_executor(n_jobs) if executor is None else executor
     ex.prepare(objective)

@@ -16,7 +16,8 @@ from hypersense.execution.outcome import Objective, check_objective_values
 from hypersense.pruners.base import Pruner
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage, StudyRecord
-from hypersense.study.coordinator import RetryPolicy, TrialCoordinator
+from hypersense.study.coordinator import TrialCoordinator
+from hypersense.study.recovery import RetryPolicy
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 from hypersense.trial.trial import Trial
@@ -231,8 +232,9 @@ class Study:
             return next(t for t in self.trials if t.number == number)
 
     def fail_stale_trials(self) -> list[FrozenTrial]:
-        """Fail (and re-queue, if retries are allowed) RUNNING trials whose heartbeat
-        is older than the grace period; returns the trials failed by this call.
+        """Fail (and re-queue, if retries are allowed) RUNNING trials whose process is
+        gone or whose heartbeat is older than the grace period; returns the trials
+        failed by this call.
 
         ``optimize`` and ``ask`` do this by themselves at most once per heartbeat
         interval; call it to clean up a study nobody is running.

@@ -32,6 +32,8 @@ class SystemAttr:
     PROPOSAL = "proposal"  #: the sampler's joint proposal made when the trial started
     TRACEBACK = "traceback"  #: the formatted traceback of a failed objective
     RETRY_COUNT = "retry_count"  #: how many retries led to this trial
+    OWNER = "owner"  #: the coordinator process running the trial (host, pid, ...)
+    NOT_RUN = "not_run"  #: True when the trial ended before its objective was called
 
 
 _MAPPING_FIELDS = ("params", "distributions", "intermediate_values", "user_attrs", "system_attrs")

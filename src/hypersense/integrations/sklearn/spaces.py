@@ -171,6 +171,23 @@ def _translate_mapping(spec: Mapping[Any, Any], where: str) -> dict[str, Paramet
     return out
 
 
+def _check_one_kind_per_name(alternatives: Sequence[Mapping[str, ParameterTranslation]]) -> None:
+    """A parameter keeps one kind (float, int, categorical) across alternatives: a
+    study refuses a parameter whose kind changes between trials."""
+    first: dict[str, tuple[int, str]] = {}
+    for index, alternative in enumerate(alternatives):
+        for name, translation in alternative.items():
+            kind = translation.distribution.kind
+            seen = first.setdefault(name, (index, kind))
+            if seen[1] != kind:
+                raise InvalidDistributionError(
+                    f"a parameter must have one kind in every alternative space; it is "
+                    f"{seen[1]} in alternative {seen[0]} and {kind} in alternative {index} "
+                    "(give a list of values in both, or a distribution in both)",
+                    f"{translation.distribution!r}",
+                ).for_parameter(name)
+
+
 class EstimatorSpace:
     """The translated search space of an estimator: one or several alternatives.
 
@@ -183,6 +200,7 @@ class EstimatorSpace:
         if not alternatives:
             raise InvalidDistributionError("a search space needs at least one alternative", "[]")
         self._alternatives = tuple(dict(a) for a in alternatives)
+        _check_one_kind_per_name(self._alternatives)
 
     def __repr__(self) -> str:
         return f"EstimatorSpace({list(self._alternatives)!r})"
