@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +44,22 @@ def _free_port() -> int:
 
 @dataclass
 class PostgresServer:
-    """A running server; ``new_database()`` gives a fresh database URL."""
+    """A running server; ``new_database()`` gives a fresh database URL, and
+    ``restart()`` stops and starts it as an operator would."""
 
     host: str
     port: int
     user: str
+    control: Callable[[list[str]], None] | None = None  # runs pg_ctl with these arguments
+
+    def restart(self, mode: str = "fast", down_s: float = 0.0) -> None:
+        """Stop the server with ``pg_ctl -m mode`` (fast, immediate), stay down for
+        ``down_s`` seconds, start it again, and wait until it accepts connections."""
+        assert self.control is not None, "this server cannot be restarted"
+        self.control(["stop", "-m", mode])
+        time.sleep(down_s)
+        self.control(["start"])
+        _wait_ready(self)
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -98,11 +109,16 @@ def running_postgres() -> Iterator[PostgresServer]:
             )
 
     port = _free_port()
+    options = f"-p {port} -k {root} -h 127.0.0.1 -F -c max_connections=200"
+
+    def control(args: list[str]) -> None:
+        extra = ["-o", options] if args[0] == "start" else []
+        run([pg_ctl, "-D", data, "-l", log, "-w", "-t", "60", *extra, *args])
+
     try:
         run([initdb, "-D", data, "-U", "hs", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        options = f"-p {port} -k {root} -h 127.0.0.1 -F -c max_connections=200"
-        run([pg_ctl, "-D", data, "-l", log, "-w", "-t", "60", "-o", options, "start"])
-        server = PostgresServer(host="127.0.0.1", port=port, user="hs")
+        control(["start"])
+        server = PostgresServer(host="127.0.0.1", port=port, user="hs", control=control)
         _wait_ready(server)
         yield server
     finally:

@@ -81,7 +81,9 @@ class SQLEngine:
     ) -> None:
         parsed = make_url(url)
         self.url = url
-        self.shown_url = parsed.render_as_string(hide_password=True)
+        # As the user wrote it (SQLAlchemy's rendering would escape ':' and '/'),
+        # unless there is a password to hide.
+        self.shown_url = url if parsed.password is None else parsed.render_as_string()
         self.dialect = parsed.get_backend_name()
         if self.dialect not in ("sqlite", "postgresql"):
             raise ValueError(
