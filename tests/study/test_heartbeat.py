@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import socket
 import subprocess
@@ -35,12 +34,11 @@ def _start_runner(
         "    return 0.0\n"
         "study.optimize(sleepy, n_trials=1)\n"
     )
-    python = [sys.executable, "-c", code]
     if hostname is None:
-        return subprocess.Popen(python)
-    shell = f"hostname {hostname} && exec {shlex.join(python)}"
+        return subprocess.Popen([sys.executable, "-c", code])
+    renamed = f"import socket\nsocket.sethostname({hostname!r})\n{code}"
     return subprocess.Popen(
-        ["unshare", "--uts", "--fork", "sh", "-c", shell], stderr=subprocess.DEVNULL
+        ["unshare", "--uts", "--fork", sys.executable, "-c", renamed], stderr=subprocess.DEVNULL
     )
 
 
