@@ -86,6 +86,9 @@ class RandomDraws(torch.utils.data.Dataset):  # type: ignore[type-arg]
         return float(np.random.random()), random.random()
 
 
+# Two workers on purpose, even on one CPU (a container, `taskset -c 0`), where PyTorch warns
+# that they may be slow: this is about what each worker draws, not speed.
+@pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning")
 def test_worker_processes_draw_different_and_reproducible_numbers() -> None:
     def draws() -> list[list[float]]:  # workers' seeds derive from the loader's generator
         loader = make_batches(

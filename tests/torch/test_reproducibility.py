@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 import numpy as np
+import pytest
 import torch
 
 import hypersense as hs
@@ -62,6 +63,8 @@ class NoisyDataset(torch.utils.data.Dataset):  # type: ignore[type-arg]
         return X[i] + noise, Y[i]
 
 
+# Two workers on purpose, even on one CPU, where PyTorch warns they may be slow.
+@pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning")
 def test_dataset_with_worker_processes_is_reproducible() -> None:
     first = train_on(NoisyDataset(), seed=3, num_workers=2, deterministic=True)
     second = train_on(NoisyDataset(), seed=3, num_workers=2, deterministic=True)
