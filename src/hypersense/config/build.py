@@ -25,7 +25,7 @@ from hypersense.config.schema import (
 from hypersense.config.source import ConfigSource, FieldPath, short_repr
 from hypersense.config.storage_url import DEFAULT_STORAGE
 from hypersense.direction import StudyDirection, parse_direction
-from hypersense.errors import InvalidDistributionError
+from hypersense.errors import InvalidDistributionError, PluginError
 from hypersense.execution.outcome import Objective
 from hypersense.pruners.base import Pruner
 from hypersense.pruners.registry import make_pruner, pruner_class
@@ -224,6 +224,8 @@ def _plugin(config: StudyConfig, source: ConfigSource, kind: str, extra: Mapping
     make = make_sampler if kind == "sampler" else make_pruner
     try:
         lookup(spec.name)
+    except PluginError as exc:
+        raise source.error(_name_field(source, kind), str(exc)) from None
     except ValueError as exc:
         raise source.error(_name_field(source, kind), f"{exc} (got {spec.name!r})") from None
     options = {**spec.options, **extra}
@@ -245,7 +247,7 @@ def _sampler(config: StudyConfig, source: ConfigSource, space: SearchSpace | Non
         extra["seed"] = config.seed
     try:
         cls = sampler_class(config.sampler.name)
-    except ValueError:
+    except (ValueError, PluginError):
         cls = None  # _plugin reports it with file and field
     # A sampler that needs the space up front (a grid) gets the config's.
     takes_space = cls is not None and "search_space" in inspect.signature(cls).parameters
@@ -266,7 +268,7 @@ def _task_class(config: StudyConfig, source: ConfigSource) -> type[Task] | None:
         return None
     try:
         return task_class(config.task)
-    except ValueError as exc:
+    except (ValueError, PluginError) as exc:
         raise source.error(("task",), str(exc)) from None
 
 
