@@ -246,3 +246,20 @@ def test_unknown_names_list_built_ins_and_plugins(example_site: Path) -> None:
     assert "unknown sampler 'nope'; choose one of ['auto', 'cmaes'," in out.stdout
     assert "'my_sampler'" in out.stdout
     assert "bad options for sampler 'my_sampler':" in out.stdout and "colour" in out.stdout
+
+
+def test_the_example_plugin_passes_the_conformance_suites(example_site: Path) -> None:
+    out = _python(
+        example_site,
+        """
+        from hypersense.testing import check_pruner, check_sampler
+        from hypersense_example_plugin import LocalSearchSampler, ThresholdPruner
+        sampler = check_sampler(lambda seed: LocalSearchSampler(n_startup_trials=3, seed=seed))
+        pruner = check_pruner(lambda: ThresholdPruner(threshold=2.0))
+        print("SAMPLER SKIPPED", sorted(sampler.skipped))
+        print("PRUNER SKIPPED", sorted(pruner.skipped))
+        """,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "SAMPLER SKIPPED ['check_multi_objective']" in out.stdout
+    assert "PRUNER SKIPPED []" in out.stdout
