@@ -51,6 +51,11 @@ if TYPE_CHECKING:
         ParameterNoiseTest,
         RepeatedConfiguration,
     )
+    from hypersense.analysis.marginal_results import (
+        MarginalCurve,
+        MarginalsResult,
+        MarginalSurface,
+    )
     from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
     from hypersense.analysis.methods.marginals import marginal_effects
     from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
@@ -66,9 +71,6 @@ if TYPE_CHECKING:
         Estimate,
         ImportanceResult,
         InteractionImportance,
-        MarginalCurve,
-        MarginalsResult,
-        MarginalSurface,
         ParameterImportance,
         VarianceShares,
     )
@@ -151,9 +153,9 @@ _LAZY = {
     "Estimate": _RESULTS,
     "ImportanceResult": _RESULTS,
     "InteractionImportance": _RESULTS,
-    "MarginalCurve": _RESULTS,
-    "MarginalSurface": _RESULTS,
-    "MarginalsResult": _RESULTS,
+    "MarginalCurve": "hypersense.analysis.marginal_results",
+    "MarginalSurface": "hypersense.analysis.marginal_results",
+    "MarginalsResult": "hypersense.analysis.marginal_results",
     "ParameterImportance": _RESULTS,
     "VarianceShares": _RESULTS,
     "IntervalEstimate": "hypersense.analysis.experiments",

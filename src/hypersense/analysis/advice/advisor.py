@@ -43,8 +43,9 @@ from hypersense.analysis.data import (
     search_space_of,
 )
 from hypersense.analysis.experiments.noise_results import NoiseAnalysis
+from hypersense.analysis.marginal_results import MarginalCurve, MarginalsResult
 from hypersense.analysis.methods.marginals import marginal_effects
-from hypersense.analysis.results import ImportanceResult, MarginalCurve, MarginalsResult
+from hypersense.analysis.results import ImportanceResult
 from hypersense.analysis.surrogates.threads import single_threaded_blas
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.history import StudyHistory

@@ -43,7 +43,8 @@ from hypersense.analysis.advice.rules import (
     scale_concentrations,
     to_loss,
 )
-from hypersense.analysis.results import Estimate, MarginalCurve, ParameterImportance
+from hypersense.analysis.marginal_results import MarginalCurve
+from hypersense.analysis.results import Estimate, ParameterImportance
 from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
