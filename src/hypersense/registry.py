@@ -24,11 +24,13 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Mapping
-from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from hypersense.errors import PluginError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = ["Registry", "entry_point_origin"]
 
@@ -74,6 +76,9 @@ class Registry(Generic[T]):
 
         A name with more than one entry point is ambiguous; :meth:`get` refuses it.
         """
+        # Imported here: package metadata is read only when a plugin is looked for.
+        from importlib.metadata import entry_points
+
         found: dict[str, dict[str, EntryPoint]] = {}
         for entry in entry_points(group=self.group):
             key = _key(entry.name)
