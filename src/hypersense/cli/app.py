@@ -119,6 +119,14 @@ def _root(
 
 
 # ---------------------------------------------------------------- running
+def _runs_inline(config: StudyConfig) -> bool:
+    """Whether trials run in this process (so no worker is forked while the
+    progress bar's thread could hold the console's lock)."""
+    if config.executor is None:
+        return config.n_jobs == 1
+    return config.executor.name.strip().lower() == "inline"
+
+
 def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
     """Run ``config`` with a progress view; handle Ctrl-C and stopping errors."""
     from hypersense.cli.progress import ProgressView
@@ -127,7 +135,7 @@ def _run_study(config: StudyConfig, storage: str | None) -> RunStatus:
     out = _stdout()
     url = storage or config.storage or DEFAULT_STORAGE
     view = ProgressView(
-        out, storage=display_url(url), live=out.is_terminal, auto_refresh=config.n_jobs == 1
+        out, storage=display_url(url), live=out.is_terminal, auto_refresh=_runs_inline(config)
     )
     try:
         with _reporting_errors(), view:

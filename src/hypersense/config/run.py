@@ -174,6 +174,18 @@ def run_config(
             (interrupted), finished ones are kept.
     """
     spec = build_run(config, storage=storage)
+    if spec.executor is None:
+        return _run_spec(spec, config, callbacks, progress)
+    with spec.executor:  # the run built it, so the run shuts it down
+        return _run_spec(spec, config, callbacks, progress)
+
+
+def _run_spec(
+    spec: RunSpec,
+    config: StudyConfig,
+    callbacks: Sequence[StudyCallback],
+    progress: ProgressCallback | None,
+) -> RunStatus:
     study, owned = _open_study(spec, config)
     try:
         tracker = _RunTracker(study, spec, progress)
@@ -186,6 +198,7 @@ def run_config(
                 n_trials=remaining,
                 timeout=spec.timeout_s,
                 n_jobs=spec.n_jobs,
+                executor=spec.executor,
                 callbacks=[tracker.on_trial, *callbacks],
                 catch=spec.catch,
             )
