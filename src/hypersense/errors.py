@@ -14,6 +14,7 @@ __all__ = [
     "InvalidDistributionError",
     "MissingDependencyError",
     "ParameterConflictError",
+    "PluginError",
     "SamplerExhaustedError",
     "StaleTrialError",
     "StorageError",
@@ -87,6 +88,11 @@ class ConfigError(HypersenseError, ValueError):
 
 class MissingDependencyError(HypersenseError, ImportError):
     """An optional dependency is not installed; the message names the extra."""
+
+
+class PluginError(HypersenseError, ImportError):
+    """A plugin another package registers through an entry point could not be
+    loaded; the message names the distribution, the entry point and its group."""
 
 
 class TrialPruned(HypersenseError):  # noqa: N818 - the name users know from Optuna

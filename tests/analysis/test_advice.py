@@ -20,11 +20,11 @@ from tests.strategies import float_distributions, int_distributions
 import hypersense as hs
 from hypersense.analysis import Estimate, MarginalCurve, ParameterImportance, importance
 from hypersense.analysis.advice import advise
-from hypersense.analysis.advice_changes import ChangeScale, DropChoices, FixValue, NarrowRange
-from hypersense.analysis.advice_parameters import ParameterEvidence, judge_parameter
-from hypersense.analysis.advice_ranges import narrowed_distribution, rescaled_distribution
-from hypersense.analysis.advice_results import Advice, Verdict
-from hypersense.analysis.advice_rules import (
+from hypersense.analysis.advice.changes import ChangeScale, DropChoices, FixValue, NarrowRange
+from hypersense.analysis.advice.parameters import ParameterEvidence, judge_parameter
+from hypersense.analysis.advice.ranges import narrowed_distribution, rescaled_distribution
+from hypersense.analysis.advice.results import Advice, Verdict
+from hypersense.analysis.advice.rules import (
     AdviceRules,
     better_scale,
     kept_interval,

@@ -16,15 +16,15 @@ from tests.strategies import categorical_distributions, float_distributions, int
 from typer.testing import CliRunner
 
 import hypersense as hs
-from hypersense.analysis.advice_changes import (
+from hypersense.analysis.advice.changes import (
     Change,
     ChangeScale,
     DropChoices,
     FixValue,
     NarrowRange,
 )
-from hypersense.analysis.advice_results import Advice, ParameterAdvice, ScopeFit, Verdict
-from hypersense.analysis.advice_rules import AdviceRules
+from hypersense.analysis.advice.results import Advice, ParameterAdvice, ScopeFit, Verdict
+from hypersense.analysis.advice.rules import AdviceRules
 from hypersense.analysis.narrowing import (
     narrowed_config,
     narrowed_study_name,

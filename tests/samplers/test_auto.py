@@ -1,21 +1,12 @@
-"""AutoSampler: its rule on known study shapes, the contract, and its recorded choices."""
+"""AutoSampler: its rule on known study shapes and its recorded choices."""
 
 from __future__ import annotations
 
 import pytest
 
 import hypersense as hs
-from hypersense.samplers import AutoSampler, Sampler
+from hypersense.samplers import AutoSampler
 from hypersense.samplers.auto import choose_sampler
-from tests.samplers.contract import SamplerContract
-
-
-class TestAutoSamplerContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return AutoSampler(seed=seed)
-
 
 BASE = {
     "n_objectives": 1,

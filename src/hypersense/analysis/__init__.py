@@ -28,10 +28,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hypersense.analysis.advice import advise
-    from hypersense.analysis.advice_changes import ChangeScale, DropChoices, FixValue, NarrowRange
-    from hypersense.analysis.advice_results import Advice, ParameterAdvice, ScopeFit, Verdict
-    from hypersense.analysis.advice_rules import AdviceRules
+    from hypersense.analysis.advice.advisor import advise
+    from hypersense.analysis.advice.changes import ChangeScale, DropChoices, FixValue, NarrowRange
+    from hypersense.analysis.advice.results import Advice, ParameterAdvice, ScopeFit, Verdict
+    from hypersense.analysis.advice.rules import AdviceRules
     from hypersense.analysis.api import EVALUATORS, importance, make_evaluator
     from hypersense.analysis.base import ImportanceEvaluator
     from hypersense.analysis.experiments import (
@@ -51,6 +51,11 @@ if TYPE_CHECKING:
         ParameterNoiseTest,
         RepeatedConfiguration,
     )
+    from hypersense.analysis.marginal_results import (
+        MarginalCurve,
+        MarginalsResult,
+        MarginalSurface,
+    )
     from hypersense.analysis.methods.fanova import FanovaImportanceEvaluator
     from hypersense.analysis.methods.marginals import marginal_effects
     from hypersense.analysis.methods.permutation import PermutationImportanceEvaluator
@@ -66,9 +71,6 @@ if TYPE_CHECKING:
         Estimate,
         ImportanceResult,
         InteractionImportance,
-        MarginalCurve,
-        MarginalsResult,
-        MarginalSurface,
         ParameterImportance,
         VarianceShares,
     )
@@ -126,16 +128,16 @@ __all__ = [
 
 _RESULTS = "hypersense.analysis.results"
 _LAZY = {
-    "advise": "hypersense.analysis.advice",
-    "AdviceRules": "hypersense.analysis.advice_rules",
-    "Advice": "hypersense.analysis.advice_results",
-    "ParameterAdvice": "hypersense.analysis.advice_results",
-    "ScopeFit": "hypersense.analysis.advice_results",
-    "Verdict": "hypersense.analysis.advice_results",
-    "FixValue": "hypersense.analysis.advice_changes",
-    "NarrowRange": "hypersense.analysis.advice_changes",
-    "ChangeScale": "hypersense.analysis.advice_changes",
-    "DropChoices": "hypersense.analysis.advice_changes",
+    "advise": "hypersense.analysis.advice.advisor",
+    "AdviceRules": "hypersense.analysis.advice.rules",
+    "Advice": "hypersense.analysis.advice.results",
+    "ParameterAdvice": "hypersense.analysis.advice.results",
+    "ScopeFit": "hypersense.analysis.advice.results",
+    "Verdict": "hypersense.analysis.advice.results",
+    "FixValue": "hypersense.analysis.advice.changes",
+    "NarrowRange": "hypersense.analysis.advice.changes",
+    "ChangeScale": "hypersense.analysis.advice.changes",
+    "DropChoices": "hypersense.analysis.advice.changes",
     "narrowed_config": "hypersense.analysis.narrowing",
     "write_narrowed_config": "hypersense.analysis.narrowing",
     "EVALUATORS": "hypersense.analysis.api",
@@ -151,9 +153,9 @@ _LAZY = {
     "Estimate": _RESULTS,
     "ImportanceResult": _RESULTS,
     "InteractionImportance": _RESULTS,
-    "MarginalCurve": _RESULTS,
-    "MarginalSurface": _RESULTS,
-    "MarginalsResult": _RESULTS,
+    "MarginalCurve": "hypersense.analysis.marginal_results",
+    "MarginalSurface": "hypersense.analysis.marginal_results",
+    "MarginalsResult": "hypersense.analysis.marginal_results",
     "ParameterImportance": _RESULTS,
     "VarianceShares": _RESULTS,
     "IntervalEstimate": "hypersense.analysis.experiments",

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from hypersense.analysis.advice_results import Advice, ParameterAdvice
+from hypersense.analysis.advice.results import Advice, ParameterAdvice
 from hypersense.config.loader import config_source, load_config
 from hypersense.config.schema import StudyConfig
 from hypersense.errors import ConfigError

@@ -1,4 +1,5 @@
-"""What an importance analysis returns: plain frozen dataclasses.
+"""What an importance analysis returns: plain frozen dataclasses (marginal
+curves and surfaces are in :mod:`.marginal_results`).
 
 Every number that is estimated carries its interval. Results are data first:
 ``to_dict()`` gives JSON-ready values (for ``hypersense analyze --json`` and the
@@ -19,12 +20,12 @@ Vocabulary:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypersense._optional import import_optional
+from hypersense.analysis.experiments.serialization import json_number
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,19 +34,9 @@ __all__ = [
     "Estimate",
     "ImportanceResult",
     "InteractionImportance",
-    "MarginalCurve",
-    "MarginalSurface",
-    "MarginalsResult",
     "ParameterImportance",
     "VarianceShares",
 ]
-
-
-def _json_number(x: float | None) -> float | None:
-    """A float for JSON: NaN and infinities become None."""
-    if x is None or not math.isfinite(x):
-        return None
-    return float(x)
 
 
 @dataclass(frozen=True)
@@ -65,9 +56,9 @@ class Estimate:
     def to_dict(self) -> dict[str, float | None]:
         """``{"value", "ci_low", "ci_high"}`` with NaN as None."""
         return {
-            "value": _json_number(self.value),
-            "ci_low": _json_number(self.ci_low),
-            "ci_high": _json_number(self.ci_high),
+            "value": json_number(self.value),
+            "ci_low": json_number(self.ci_low),
+            "ci_high": json_number(self.ci_high),
         }
 
 
@@ -104,12 +95,12 @@ class ParameterImportance:
         """JSON-ready fields."""
         return {
             "name": self.name,
-            "importance": _json_number(self.importance),
-            "ci_low": _json_number(self.ci_low),
-            "ci_high": _json_number(self.ci_high),
+            "importance": json_number(self.importance),
+            "ci_low": json_number(self.ci_low),
+            "ci_high": json_number(self.ci_high),
             "method": self.method,
             "surrogate": self.surrogate,
-            "r2": _json_number(self.r2),
+            "r2": json_number(self.r2),
             "main_effect": None if self.main_effect is None else self.main_effect.to_dict(),
             "total_effect": None if self.total_effect is None else self.total_effect.to_dict(),
         }
@@ -168,13 +159,13 @@ class VarianceShares:
     def to_dict(self) -> dict[str, float | None]:
         """JSON-ready fields."""
         return {
-            "explained": _json_number(self.explained),
-            "main_effects": _json_number(self.main_effects),
-            "interactions": _json_number(self.interactions),
-            "pairwise_interactions": _json_number(self.pairwise_interactions),
-            "unexplained": _json_number(self.unexplained),
-            "noise": _json_number(self.noise),
-            "observed_variance": _json_number(self.observed_variance),
+            "explained": json_number(self.explained),
+            "main_effects": json_number(self.main_effects),
+            "interactions": json_number(self.interactions),
+            "pairwise_interactions": json_number(self.pairwise_interactions),
+            "unexplained": json_number(self.unexplained),
+            "noise": json_number(self.noise),
+            "observed_variance": json_number(self.observed_variance),
         }
 
 
@@ -250,8 +241,8 @@ class ImportanceResult:
         return {
             "method": self.method,
             "surrogate": self.surrogate,
-            "r2": _json_number(self.r2),
-            "surrogate_r2": {k: _json_number(v) for k, v in self.surrogate_r2.items()},
+            "r2": json_number(self.r2),
+            "surrogate_r2": {k: json_number(v) for k, v in self.surrogate_r2.items()},
             "parameters": [p.to_dict() for p in self.parameters],
             "interactions": [i.to_dict() for i in self.interactions],
             "shares": self.shares.to_dict(),
@@ -330,107 +321,3 @@ class ImportanceResult:
 def _condition_label(condition: Mapping[str, Any]) -> str:
     """``"kind='linear'"`` for a branch, ``""`` for the whole study."""
     return ", ".join(f"{k}={v!r}" for k, v in condition.items())
-
-
-@dataclass(frozen=True)
-class MarginalCurve:
-    """The mean objective as one parameter varies, others averaged over the space.
-
-    Attributes:
-        name: The parameter.
-        values: Parameter values along the curve (floats, ints or choices).
-        mean: Surrogate estimate of the averaged objective at each value.
-        low: Lower end of the band at each value.
-        high: Upper end of the band at each value.
-    """
-
-    name: str
-    values: tuple[Any, ...]
-    mean: tuple[float, ...]
-    low: tuple[float, ...]
-    high: tuple[float, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return {
-            "name": self.name,
-            "values": list(self.values),
-            "mean": [_json_number(v) for v in self.mean],
-            "low": [_json_number(v) for v in self.low],
-            "high": [_json_number(v) for v in self.high],
-        }
-
-
-@dataclass(frozen=True)
-class MarginalSurface:
-    """The mean objective over a grid of two parameters, others averaged.
-
-    Attributes:
-        names: The two parameters.
-        values: The grid values of each parameter.
-        mean: ``mean[i][j]`` at ``values[0][i]`` and ``values[1][j]``.
-        low: Lower end of the band, same shape.
-        high: Upper end of the band, same shape.
-    """
-
-    names: tuple[str, str]
-    values: tuple[tuple[Any, ...], tuple[Any, ...]]
-    mean: tuple[tuple[float, ...], ...]
-    low: tuple[tuple[float, ...], ...]
-    high: tuple[tuple[float, ...], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-
-        def grid(rows: tuple[tuple[float, ...], ...]) -> list[list[float | None]]:
-            return [[_json_number(v) for v in row] for row in rows]
-
-        return {
-            "names": list(self.names),
-            "values": [list(self.values[0]), list(self.values[1])],
-            "mean": grid(self.mean),
-            "low": grid(self.low),
-            "high": grid(self.high),
-        }
-
-
-@dataclass(frozen=True)
-class MarginalsResult:
-    """Marginal curves and surfaces of a study, as data for plots.
-
-    Attributes:
-        curves: One curve per parameter.
-        surfaces: One surface per requested pair.
-        surrogate: The surrogate the curves come from.
-        r2: Its cross-validated R².
-        confidence: Nominal coverage of the bands.
-        n_trials: How many trials were analysed.
-    """
-
-    curves: tuple[MarginalCurve, ...]
-    surfaces: tuple[MarginalSurface, ...]
-    surrogate: str
-    r2: float
-    confidence: float
-    n_trials: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return {
-            "curves": [c.to_dict() for c in self.curves],
-            "surfaces": [s.to_dict() for s in self.surfaces],
-            "surrogate": self.surrogate,
-            "r2": _json_number(self.r2),
-            "confidence": self.confidence,
-            "n_trials": self.n_trials,
-        }
-
-    def to_pandas(self) -> pd.DataFrame:
-        """One row per point of every curve (long format). Needs pandas."""
-        pandas = import_optional("pandas", extra="pandas", purpose="MarginalsResult.to_pandas()")
-        rows = [
-            {"name": c.name, "value": v, "mean": m, "low": lo, "high": hi}
-            for c in self.curves
-            for v, m, lo, hi in zip(c.values, c.mean, c.low, c.high, strict=True)
-        ]
-        return pandas.DataFrame(rows)

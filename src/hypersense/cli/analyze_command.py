@@ -67,8 +67,8 @@ from hypersense.config.storage_url import DEFAULT_STORAGE, open_storage
 from hypersense.errors import HypersenseError
 
 if TYPE_CHECKING:
-    from hypersense.analysis.advice_changes import Change
-    from hypersense.analysis.advice_results import Advice, ParameterAdvice
+    from hypersense.analysis.advice.changes import Change
+    from hypersense.analysis.advice.results import Advice, ParameterAdvice
     from hypersense.analysis.results import Estimate, ImportanceResult
     from hypersense.report.data.snapshot import StudySnapshot
 
@@ -95,7 +95,7 @@ def _effect(e: Estimate | None) -> str:
 
 def _short(change: Change) -> str:
     """A change in a few words, for the table's verdict column."""
-    from hypersense.analysis.advice_changes import format_value
+    from hypersense.analysis.advice.changes import format_value
 
     data = change.to_dict()
     if data["kind"] == "fix":
@@ -112,7 +112,7 @@ def _verdict_text(p: ParameterAdvice) -> str:
 
 
 def _condition_text(condition: Mapping[str, Any]) -> str:
-    from hypersense.analysis.advice_results import condition_label
+    from hypersense.analysis.advice.results import condition_label
 
     return condition_label(condition)
 

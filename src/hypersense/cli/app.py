@@ -120,6 +120,14 @@ def _root(
 
 
 # ---------------------------------------------------------------- running
+def _runs_inline(config: StudyConfig) -> bool:
+    """Whether trials run in this process (so no worker is forked while the
+    progress bar's thread could hold the console's lock)."""
+    if config.executor is None:
+        return config.n_jobs == 1
+    return config.executor.name.strip().lower() == "inline"
+
+
 def _run_study(
     config: StudyConfig, storage: str | None, *, allow_space_change: bool = False
 ) -> RunStatus:
@@ -130,7 +138,7 @@ def _run_study(
     out = _stdout()
     url = storage or config.storage or DEFAULT_STORAGE
     view = ProgressView(
-        out, storage=display_url(url), live=out.is_terminal, auto_refresh=config.n_jobs == 1
+        out, storage=display_url(url), live=out.is_terminal, auto_refresh=_runs_inline(config)
     )
     try:
         with _reporting_errors(), view:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +20,16 @@ from hypersense.config.schema import (
     CategoricalParamConfig,
     FloatParamConfig,
     IntParamConfig,
+    PluginConfig,
     StudyConfig,
 )
 from hypersense.config.source import ConfigSource, FieldPath, short_repr
 from hypersense.config.storage_url import DEFAULT_STORAGE
 from hypersense.direction import StudyDirection, parse_direction
-from hypersense.errors import InvalidDistributionError
+from hypersense.errors import InvalidDistributionError, PluginError
+from hypersense.execution.base import Executor
 from hypersense.execution.outcome import Objective
+from hypersense.execution.registry import create_executor, executor_class
 from hypersense.pruners.base import Pruner
 from hypersense.pruners.registry import make_pruner, pruner_class
 from hypersense.samplers.base import Sampler
@@ -59,6 +62,8 @@ class RunSpec:
         n_trials: Target number of finished trials, or None.
         timeout_s: Seconds after which a run starts no new trial, or None.
         n_jobs: Worker processes.
+        executor: The config's executor, if it names one (it then overrides
+            ``n_jobs``); the run owns it and shuts it down.
         max_retries: Re-queues of an interrupted or lost trial.
         catch: Exception classes that fail a trial but not the study.
         heartbeat_interval_s: Heartbeat interval of running trials.
@@ -77,6 +82,7 @@ class RunSpec:
     n_trials: int | None
     timeout_s: float | None
     n_jobs: int
+    executor: Executor | None
     max_retries: int
     catch: tuple[type[Exception], ...]
     heartbeat_interval_s: float = 30.0
@@ -118,6 +124,7 @@ def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> R
         n_trials=config.n_trials,
         timeout_s=config.timeout_s,
         n_jobs=config.n_jobs,
+        executor=None if config.executor is None else _plugin(config, source, "executor", {}),
         max_retries=config.max_retries,
         catch=tuple(_catch(config, source)),
         heartbeat_interval_s=config.heartbeat_interval_s,
@@ -223,13 +230,22 @@ def _name_field(source: ConfigSource, kind: str) -> FieldPath:
     return (kind,) if isinstance(source.raw((kind,)), str) else (kind, "name")
 
 
+_PLUGIN_KINDS: dict[str, tuple[Callable[[str], type], Callable[..., Any]]] = {
+    "sampler": (sampler_class, make_sampler),
+    "pruner": (pruner_class, make_pruner),
+    "executor": (executor_class, create_executor),
+}
+
+
 def _plugin(config: StudyConfig, source: ConfigSource, kind: str, extra: Mapping[str, Any]) -> Any:
-    """Build the sampler or pruner ``kind`` of ``config`` with ``extra`` options."""
-    spec = config.sampler if kind == "sampler" else config.pruner
-    lookup = sampler_class if kind == "sampler" else pruner_class
-    make = make_sampler if kind == "sampler" else make_pruner
+    """Build the sampler, pruner or executor ``kind`` of ``config`` with ``extra`` options."""
+    spec = getattr(config, kind)
+    assert isinstance(spec, PluginConfig)  # callers ask only for kinds the config has
+    lookup, make = _PLUGIN_KINDS[kind]
     try:
         lookup(spec.name)
+    except PluginError as exc:
+        raise source.error(_name_field(source, kind), str(exc)) from None
     except ValueError as exc:
         raise source.error(_name_field(source, kind), f"{exc} (got {spec.name!r})") from None
     options = {**spec.options, **extra}
@@ -251,7 +267,7 @@ def _sampler(config: StudyConfig, source: ConfigSource, space: SearchSpace | Non
         extra["seed"] = config.seed
     try:
         cls = sampler_class(config.sampler.name)
-    except ValueError:
+    except (ValueError, PluginError):
         cls = None  # _plugin reports it with file and field
     # A sampler that needs the space up front (a grid) gets the config's.
     takes_space = cls is not None and "search_space" in inspect.signature(cls).parameters
@@ -272,7 +288,7 @@ def _task_class(config: StudyConfig, source: ConfigSource) -> type[Task] | None:
         return None
     try:
         return task_class(config.task)
-    except ValueError as exc:
+    except (ValueError, PluginError) as exc:
         raise source.error(("task",), str(exc)) from None
 
 

@@ -81,6 +81,12 @@ def _check_consistency(config: StudyConfig, src: ConfigSource) -> None:
             ("n_trials",),
             "expected `n_trials` or `timeout_s` (or both), so that a run ends; found neither",
         )
+    if config.executor is not None and "n_jobs" in config.model_fields_set:
+        raise src.error(
+            ("executor",),
+            "give either `n_jobs` or `executor`, not both "
+            "(the executor's options say how many workers it runs)",
+        )
     if config.seed is not None and "seed" in config.sampler.options:
         raise src.error(
             ("seed",),

@@ -180,12 +180,12 @@ def run_config(
         allow_space_change: Continue a study whose recorded search space differs
             from the config's (and record the new one) instead of refusing.
 
-    Returns:
-        The status at the end of the run.
-
     Before counting, trials that a dead process left RUNNING are failed (and
     re-queued if ``max_retries`` allows), and every queued (WAITING) trial is
     run even when the target is already met, so retries are never stranded.
+
+    Returns:
+        The status at the end of the run.
 
     Raises:
         ConfigError: The config cannot be built or clashes with the stored study
@@ -194,6 +194,19 @@ def run_config(
             (interrupted), finished ones are kept.
     """
     spec = build_run(config, storage=storage)
+    if spec.executor is None:
+        return _run_spec(spec, config, callbacks, progress, allow_space_change)
+    with spec.executor:  # the run built it, so the run shuts it down
+        return _run_spec(spec, config, callbacks, progress, allow_space_change)
+
+
+def _run_spec(
+    spec: RunSpec,
+    config: StudyConfig,
+    callbacks: Sequence[StudyCallback],
+    progress: ProgressCallback | None,
+    allow_space_change: bool,
+) -> RunStatus:
     study, owned = _open_study(spec, config)
     try:
         changes = check_space(study, spec.space, allow_change=allow_space_change)
@@ -216,6 +229,7 @@ def run_config(
                 n_trials=remaining,
                 timeout=spec.timeout_s,
                 n_jobs=spec.n_jobs,
+                executor=spec.executor,
                 callbacks=[tracker.on_trial, *callbacks],
                 catch=spec.catch,
             )

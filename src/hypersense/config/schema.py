@@ -98,7 +98,7 @@ ParamConfig = Annotated[
 
 
 class PluginConfig(BaseModel):
-    """``{name, options}`` of a sampler or pruner (a bare name is short for it)."""
+    """``{name, options}`` of a sampler, pruner or executor (a bare name is short for it)."""
 
     model_config = _STRICT
 
@@ -141,6 +141,9 @@ class StudyConfig(BaseModel):
             :func:`hypersense.config.counts_toward_target`).
         timeout_s: Seconds after which a run starts no new trial.
         n_jobs: Worker processes (-1: one per CPU).
+        executor: Where trials run, by name with options, instead of
+            ``n_jobs``: ``inline``, ``process`` (``options: {n_workers: 4}``)
+            or an executor an installed plugin registers.
         max_retries: How often an interrupted or lost trial is re-queued with
             the same parameters.
         heartbeat_interval_s: How often running trials stamp their heartbeat
@@ -169,6 +172,7 @@ class StudyConfig(BaseModel):
     n_trials: int | None = Field(default=None, ge=1)
     timeout_s: float | None = Field(default=None, gt=0)
     n_jobs: int = 1
+    executor: PluginConfig | None = None
     max_retries: int = Field(default=0, ge=0)
     heartbeat_interval_s: float = Field(default=30.0, gt=0)
     grace_period_s: float | None = Field(default=None, gt=0)
@@ -202,7 +206,7 @@ class StudyConfig(BaseModel):
             raise ValueError("expected 'module:function', e.g. 'my_objectives:train'")
         return value
 
-    @field_validator("sampler", "pruner", mode="before")
+    @field_validator("sampler", "pruner", "executor", mode="before")
     @classmethod
     def _expand_name(cls, value: Any) -> Any:
         return _name_or_mapping(value)

@@ -20,6 +20,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from hypersense.history import StudyHistory
 from hypersense.trial.frozen import FrozenTrial
@@ -44,6 +45,12 @@ class TrialAssignment:
 
 class Pruner(ABC):
     """Stops unpromising trials early from their intermediate values."""
+
+    #: Whether the pruner handles studies of several objectives (whose
+    #: intermediate values track one of them). One that does not sets False and
+    #: raises ValueError from ``assign`` or ``decide`` in such a study; the
+    #: conformance checks (:mod:`hypersense.testing`) hold it to either.
+    supports_multi_objective: ClassVar[bool] = True
 
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """Budget and tags for trial ``number`` as it starts (none by default)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -27,6 +28,8 @@ class PercentilePruner(Pruner):
         interval_steps: Decide only every this many steps after warm-up.
         n_min_trials: No pruning at a step fewer COMPLETE trials reported.
     """
+
+    supports_multi_objective: ClassVar[bool] = False
 
     def __init__(
         self,

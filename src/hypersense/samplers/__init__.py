@@ -15,6 +15,7 @@ from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.grid import GridSampler
 from hypersense.samplers.qmc import QMCSampler
 from hypersense.samplers.random import RandomSampler
+from hypersense.samplers.registry import SAMPLER_REGISTRY, SAMPLERS, make_sampler, sampler_class
 from hypersense.samplers.space_inference import intersection_space
 
 if TYPE_CHECKING:
@@ -32,10 +33,14 @@ __all__ = [
     "NSGAIISampler",
     "QMCSampler",
     "RandomSampler",
+    "SAMPLERS",
+    "SAMPLER_REGISTRY",
     "Sampler",
     "SamplingContext",
     "TPESampler",
     "intersection_space",
+    "make_sampler",
+    "sampler_class",
 ]
 
 _LAZY = {

@@ -28,7 +28,7 @@ import inspect
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -133,6 +133,12 @@ class Sampler(ABC):
         seed: Seed of every random choice; None draws fresh entropy once, at
             construction.
     """
+
+    #: Whether the sampler handles studies of several objectives. One that does
+    #: not sets False and raises ValueError when a multi-objective study asks
+    #: it for a trial; the conformance checks (:mod:`hypersense.testing`) hold
+    #: it to either.
+    supports_multi_objective: ClassVar[bool] = True
 
     def __init__(self, *, seed: int | None = None) -> None:
         if seed is not None and (not isinstance(seed, (int, np.integer)) or seed < 0):

@@ -8,7 +8,7 @@ import logging
 import numbers
 from collections.abc import Mapping, Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,6 +96,8 @@ class CmaEsSampler(Sampler):
             parameters; None draws them uniformly at random.
         seed: Seed of every random choice.
     """
+
+    supports_multi_objective: ClassVar[bool] = False
 
     def __init__(
         self,

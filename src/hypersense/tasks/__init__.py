@@ -2,9 +2,9 @@
 packages, runnable by name from a config file (``task: sklearn-digits-mlp``)."""
 
 from hypersense.tasks.base import Task
-from hypersense.tasks.registry import TASKS, make_task, task_class
+from hypersense.tasks.registry import TASK_REGISTRY, TASKS, make_task, task_class
 
-__all__ = ["TASKS", "DigitsMLPTask", "Task", "make_task", "task_class"]
+__all__ = ["TASKS", "TASK_REGISTRY", "DigitsMLPTask", "Task", "make_task", "task_class"]
 
 
 def __getattr__(name: str) -> object:

@@ -1,22 +1,25 @@
-"""Built-in tasks by name, for configuration files and the command line.
+"""Tasks by name, for configuration files and the command line.
 
-Each entry is ``module:Class``, imported only when asked for, so listing the
-names costs nothing and a task's libraries load only when it runs (PyTorch is
-imported only when a ``torch-*`` task is asked for; without it, the lookup
-raises :class:`~hypersense.MissingDependencyError` naming the extra).
+Built-in entries are ``module:Class``, imported only when asked for, so listing
+the built-in names costs nothing and a task's libraries load only when it runs
+(PyTorch is imported only when a ``torch-*`` task is asked for; without it, the
+lookup raises :class:`~hypersense.MissingDependencyError` naming the extra).
+Other packages add tasks through entry points in the group ``hypersense.tasks``
+(see :mod:`hypersense.registry`).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any
 
+from hypersense.registry import Registry
 from hypersense.space.base import Distribution
 from hypersense.tasks.base import Task
 
-__all__ = ["TASKS", "make_task", "task_class"]
+__all__ = ["TASKS", "TASK_REGISTRY", "make_task", "task_class"]
 
+#: Built-in task names to ``module:Class``.
 TASKS: dict[str, str] = {
     "sklearn-digits-mlp": "hypersense.tasks.sklearn_digits:DigitsMLPTask",
     "torch-digits-mlp": "hypersense.tasks.torch_digits:TorchDigitsMLPTask",
@@ -26,17 +29,13 @@ TASKS: dict[str, str] = {
     "torch-digits-transfer": "hypersense.tasks.torch_transfer:DigitsTransferTask",
 }
 
+#: Built-in tasks and those of installed plugins.
+TASK_REGISTRY: Registry[Task] = Registry("task", Task, TASKS, group="hypersense.tasks")
+
 
 def task_class(name: str) -> type[Task]:
     """The task class registered as ``name``; ValueError naming the choices."""
-    key = name.strip().lower() if isinstance(name, str) else name
-    if key not in TASKS:
-        raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}")
-    module_name, _, class_name = TASKS[key].partition(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    if not (isinstance(cls, type) and issubclass(cls, Task)):
-        raise TypeError(f"{TASKS[key]} is not a Task subclass")
-    return cls
+    return TASK_REGISTRY.get(name)
 
 
 def make_task(
@@ -49,8 +48,4 @@ def make_task(
 
     A bad option raises a TypeError naming the task and the option.
     """
-    cls = task_class(name)
-    try:
-        return cls(space=space, **dict(options or {}))
-    except TypeError as exc:
-        raise TypeError(f"bad options for task {name!r}: {exc}") from exc
+    return TASK_REGISTRY.create(name, options, space=space)

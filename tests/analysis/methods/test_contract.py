@@ -1,9 +1,8 @@
-"""The importance contract, written once and run over every evaluator."""
+"""The public importance conformance suite (hypersense.testing) over every
+built-in evaluator, and what the evaluators share beyond it."""
 
 from __future__ import annotations
 
-import json
-import pickle
 import subprocess
 import sys
 
@@ -12,14 +11,15 @@ import pytest
 
 import hypersense as hs
 from hypersense.analysis import (
+    EVALUATORS,
     FanovaImportanceEvaluator,
     ImportanceEvaluator,
     PermutationImportanceEvaluator,
     SobolImportanceEvaluator,
     importance,
 )
-from hypersense.history import StudyHistory
 from hypersense.samplers import RandomSampler
+from hypersense.testing import IMPORTANCE_CHECKS, Check, ImportanceEvaluatorFactory
 
 
 def objective(trial: hs.Trial) -> float:
@@ -48,49 +48,24 @@ def make(method: str, seed: int | None = 0) -> ImportanceEvaluator:
 METHODS = ["fanova", "sobol", "permutation"]
 
 
+@pytest.mark.parametrize("check", IMPORTANCE_CHECKS, ids=str)
 @pytest.mark.parametrize("method", METHODS)
-def test_every_parameter_gets_a_normalised_importance_with_an_interval(
+def test_conformance(method: str, check: Check[ImportanceEvaluatorFactory]) -> None:
+    check(lambda seed: make(method, seed))
+
+
+def test_every_built_in_method_is_in_the_suite() -> None:
+    assert set(EVALUATORS) == set(METHODS)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_surrogate_fits_the_known_objective_and_draws_make_the_intervals(
     study: hs.Study, method: str
 ) -> None:
     result = make(method).evaluate(study)
     assert result.method == method
-    assert {p.name for p in result.parameters} == {"x", "lr", "n", "act"}
-    assert np.isclose(sum(p.importance for p in result.parameters), 1.0)
-    for p in result.parameters:
-        assert 0.0 <= p.ci_low <= p.ci_high <= 1.0 + 1e-9
-        assert p.surrogate == result.surrogate and p.r2 == result.r2
-    importances = [p.importance for p in result.parameters]
-    assert importances == sorted(importances, reverse=True)
-    assert [p.name for p in result.parameters[:2]] == ["lr", "x"]
     assert result.n_draws >= 5
     assert result.r2 > 0.8
-
-
-@pytest.mark.parametrize("method", METHODS)
-def test_same_seed_same_result_and_the_study_is_not_touched(study: hs.Study, method: str) -> None:
-    before = pickle.dumps(study.trials)
-    first = make(method).evaluate(study).to_dict()
-    second = make(method).evaluate(study).to_dict()
-    assert first == second
-    assert pickle.dumps(study.trials) == before
-
-
-@pytest.mark.parametrize("method", METHODS)
-def test_results_are_json_ready_and_convert_to_pandas(study: hs.Study, method: str) -> None:
-    result = make(method).evaluate(study)
-    text = json.dumps(result.to_dict(), allow_nan=False)
-    assert json.loads(text)["method"] == method
-    frame = result.to_pandas()
-    assert list(frame["name"]) == [p.name for p in result.parameters]
-    assert {"importance", "ci_low", "ci_high", "r2", "surrogate"} <= set(frame.columns)
-
-
-def test_trials_history_and_study_give_the_same_answer(study: hs.Study) -> None:
-    evaluator = make("fanova")
-    from_study = evaluator.evaluate(study).to_dict()
-    history = StudyHistory.from_trials(study.directions, study.trials)
-    assert evaluator.evaluate(history).to_dict() == from_study
-    assert evaluator.evaluate(study.trials, directions=["minimize"]).to_dict() == from_study
 
 
 def test_top_quantile_caps_bad_values_and_says_so(study: hs.Study) -> None:
@@ -98,27 +73,6 @@ def test_top_quantile_caps_bad_values_and_says_so(study: hs.Study) -> None:
     assert result.top_quantile == 0.25
     assert result.n_trials == 60
     assert result.shares.observed_variance < np.var([t.value for t in study.trials])
-
-
-def test_multi_objective_studies_analyse_the_chosen_objective() -> None:
-    s = hs.create_study(
-        directions=["minimize", "maximize"],
-        sampler=RandomSampler(seed=1),
-        heartbeat_interval_s=None,
-    )
-
-    def two(trial: hs.Trial) -> tuple[float, float]:
-        a = trial.suggest_float("a", 0.0, 1.0)
-        b = trial.suggest_float("b", 0.0, 1.0)
-        return a, b
-
-    s.optimize(two, n_trials=30)
-    first = importance(s, objective=0, n_bootstrap=0, seed=0)
-    second = importance(s, objective=1, n_bootstrap=0, seed=0)
-    assert first.parameters[0].name == "a" and second.parameters[0].name == "b"
-    assert second.direction == "maximize"
-    with pytest.raises(ValueError, match="`objective`"):
-        importance(s, objective=2)
 
 
 def test_bad_arguments_name_the_argument_and_the_value(study: hs.Study) -> None:
@@ -138,7 +92,7 @@ def test_bad_arguments_name_the_argument_and_the_value(study: hs.Study) -> None:
         importance("my-study")  # type: ignore[arg-type]
 
 
-def test_too_few_trials_is_an_error_that_says_why() -> None:
+def test_too_few_trials_through_importance_says_why() -> None:
     s = hs.create_study(sampler=RandomSampler(seed=2), heartbeat_interval_s=None)
     s.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
     with pytest.raises(ValueError, match="fewer than min_trials=10"):

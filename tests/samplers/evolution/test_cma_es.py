@@ -1,4 +1,6 @@
-"""CmaEsSampler: contract, options, resumption, parallel members, margin, quality."""
+"""CmaEsSampler: options, resumption, parallel members, margin, quality.
+
+The conformance suite runs in tests/samplers/test_conformance.py."""
 
 from __future__ import annotations
 
@@ -14,22 +16,6 @@ from hypersense.history import StudyHistory
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.cma_es import CMA_ATTR, CmaEsSampler
 from hypersense.storage.memory import InMemoryStorage
-from tests.samplers.contract import SamplerContract
-
-# ------------------------------------------------------------------ contract
-
-
-class TestCmaEsSamplerContract(SamplerContract):
-    n_trials = 20
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return CmaEsSampler(seed=seed)
-
-
-class TestCmaEsWithoutMarginContract(SamplerContract):
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return CmaEsSampler(with_margin=False, popsize=4, seed=seed)
-
 
 # ------------------------------------------------------------------- options
 

@@ -1,4 +1,6 @@
-"""GeneticSampler: contract, options, generations, elitism, duplicates, constraints, quality."""
+"""GeneticSampler: options, generations, elitism, duplicates, constraints, quality.
+
+The conformance suite runs in tests/samplers/test_conformance.py."""
 
 from __future__ import annotations
 
@@ -11,34 +13,9 @@ import hypersense as hs
 from hypersense.samplers import RandomSampler, Sampler
 from hypersense.samplers.genetic import GeneticSampler
 from hypersense.storage.memory import InMemoryStorage
-from tests.samplers.contract import SamplerContract
 
 GEN = "genetic:generation"
 PARENTS = "genetic:parents"
-
-# ------------------------------------------------------------------ contract
-
-
-class TestGeneticSamplerContract(SamplerContract):
-    supports_multi_objective = True
-    n_trials = 20
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return GeneticSampler(population_size=4, seed=seed)
-
-
-class TestGeneticSamplerDefaultsContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return GeneticSampler(seed=seed)
-
-
-class TestGeneticSamplerOtherOperatorsContract(SamplerContract):
-    n_trials = 16
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return GeneticSampler(population_size=3, crossover="uniform", mutation="uniform", seed=seed)
 
 
 # ------------------------------------------------------------------- options

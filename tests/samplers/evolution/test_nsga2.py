@@ -1,4 +1,6 @@
-"""NSGAIISampler: contract, constrained survival on a hand-made history, Pareto quality."""
+"""NSGAIISampler: constrained survival on a hand-made history, Pareto quality.
+
+The conformance suite runs in tests/samplers/test_conformance.py."""
 
 from __future__ import annotations
 
@@ -13,39 +15,9 @@ from hypersense.history import StudyHistory
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.nsga2 import NSGAIISampler
 from hypersense.space import FloatDistribution, SearchSpace
-from tests.samplers.contract import SamplerContract
 
 GEN = "nsga2:generation"
 PARENTS = "nsga2:parents"
-
-# ------------------------------------------------------------------ contract
-
-
-class TestNSGAIISamplerContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return NSGAIISampler(seed=seed)
-
-
-class TestSmallPopulationNSGAIISamplerContract(SamplerContract):
-    supports_multi_objective = True
-    n_trials = 16
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return NSGAIISampler(population_size=4, seed=seed)
-
-
-def _always_feasible(trial: hs.FrozenTrial) -> Sequence[float]:
-    return [-1.0]
-
-
-class TestConstrainedNSGAIISamplerContract(SamplerContract):
-    supports_multi_objective = True
-    n_trials = 16
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return NSGAIISampler(population_size=4, constraints_func=_always_feasible, seed=seed)
 
 
 def test_repr_shows_every_option() -> None:

@@ -1,5 +1,7 @@
-"""GPSampler: the sampler contract, quality against random search, pending
-trials, enqueued values, validation."""
+"""GPSampler: quality against random search, pending
+trials, enqueued values, validation.
+
+The conformance suite runs in tests/samplers/test_conformance.py."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from hypersense.history import StudyHistory
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.gp import GPSampler
 from hypersense.samplers.registry import make_sampler
-from tests.samplers.contract import SamplerContract
 
 CENTER = np.array([1.3, -2.1, 0.4, 3.2, -0.7])
 WEIGHTS = np.array([1.0, 2.0, 0.5, 1.5, 3.0])
@@ -22,14 +23,6 @@ WEIGHTS = np.array([1.0, 2.0, 0.5, 1.5, 3.0])
 def quadratic_5d(trial: hs.Trial) -> float:
     x = np.array([trial.suggest_float(f"x{i}", -5.0, 5.0) for i in range(5)])
     return float(np.sum(WEIGHTS * (x - CENTER) ** 2))
-
-
-class TestGPSamplerContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        # Few startup trials, so the contract exercises the GP, not the Sobol design.
-        return GPSampler(n_startup_trials=3, seed=seed)
 
 
 def _best_after(sampler: Sampler, n_trials: int) -> float:

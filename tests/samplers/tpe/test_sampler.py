@@ -1,4 +1,6 @@
-"""TPESampler: the sampler contract, options, start-up, parallel workers, constraints, quality."""
+"""TPESampler: options, start-up, parallel workers, constraints, quality.
+
+The conformance suite runs in tests/samplers/test_conformance.py."""
 
 from __future__ import annotations
 
@@ -12,34 +14,6 @@ import pytest
 import hypersense as hs
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.tpe import TPESampler
-from tests.samplers.contract import SamplerContract
-
-# ------------------------------------------------------------------ contract
-
-
-class TestTPESamplerContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        # A short start-up so that the contract's 12 trials exercise the model.
-        return TPESampler(n_startup_trials=4, seed=seed)
-
-
-class TestUnivariateTPESamplerContract(SamplerContract):
-    supports_multi_objective = True
-
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return TPESampler(n_startup_trials=4, multivariate=False, seed=seed)
-
-
-def _always_feasible(trial: hs.FrozenTrial) -> Sequence[float]:
-    return [-1.0]
-
-
-class TestConstrainedTPESamplerContract(SamplerContract):
-    def make_sampler(self, seed: int | None) -> Sampler:
-        return TPESampler(n_startup_trials=4, constraints_func=_always_feasible, seed=seed)
-
 
 # ------------------------------------------------------------------- options
 

@@ -18,7 +18,14 @@ from hypersense._optional import import_optional
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["json_dict", "json_ready", "rows_to_frame"]
+__all__ = ["json_dict", "json_number", "json_ready", "rows_to_frame"]
+
+
+def json_number(x: float | None) -> float | None:
+    """A float for JSON: NaN and infinities become None."""
+    if x is None or not math.isfinite(x):
+        return None
+    return float(x)
 
 
 def json_ready(value: Any) -> Any:

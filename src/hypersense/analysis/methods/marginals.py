@@ -24,12 +24,12 @@ from hypersense.analysis.data import (
     find_scopes,
     search_space_of,
 )
+from hypersense.analysis.marginal_results import MarginalCurve, MarginalsResult, MarginalSurface
 from hypersense.analysis.methods.bootstrap import percentile_interval
 from hypersense.analysis.methods.decomposition import (
     main_effect_curves,
     pair_effect_surfaces,
 )
-from hypersense.analysis.results import MarginalCurve, MarginalsResult, MarginalSurface
 from hypersense.analysis.surrogates.base import SeparableExpansion
 from hypersense.analysis.surrogates.selection import select_surrogate
 from hypersense.direction import StudyDirection

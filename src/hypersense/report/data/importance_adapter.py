@@ -52,7 +52,8 @@ from hypersense.report.data.parallel import axis_kind
 from hypersense.report.data.snapshot import StudySnapshot
 
 if TYPE_CHECKING:
-    from hypersense.analysis.results import ImportanceResult, MarginalsResult
+    from hypersense.analysis.marginal_results import MarginalsResult
+    from hypersense.analysis.results import ImportanceResult
 
 __all__ = [
     "ANALYSIS_LEVELS",

@@ -2,7 +2,7 @@
 
 A :class:`Advice` holds one :class:`ParameterAdvice` per analysed parameter
 (its verdict, the evidence behind it, and the concrete changes of
-:mod:`.advice_changes` to make), the fit of each analysed scope, the noise
+:mod:`.advice.changes` to make), the fit of each analysed scope, the noise
 floor used, and the rules' thresholds. ``to_dict()`` gives JSON-ready values
 (``hypersense analyze --json``), ``to_pandas()`` one row per parameter, and
 :meth:`Advice.steps` the numbered next steps the CLI prints.
@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hypersense.analysis.advice_changes import Change, FixValue
-from hypersense.analysis.advice_rules import AdviceRules
+from hypersense.analysis.advice.changes import Change, FixValue
+from hypersense.analysis.advice.rules import AdviceRules
 from hypersense.analysis.experiments.serialization import json_dict, json_ready, rows_to_frame
 from hypersense.analysis.results import Estimate
 from hypersense.space.base import Distribution

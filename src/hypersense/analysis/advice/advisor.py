@@ -12,7 +12,7 @@ known, into a verdict per parameter and concrete changes to its search space:
   within the noise, or an interval is undecided.
 
 Every rule and threshold is stated, with its reason, on
-:class:`~hypersense.analysis.advice_rules.AdviceRules`. Conditional parameters
+:class:`~hypersense.analysis.advice.rules.AdviceRules`. Conditional parameters
 are advised within their branch (the widest analysed scope that holds them),
 with that branch's surrogate, fit and curves.
 :func:`hypersense.analysis.narrowing.write_narrowed_config` writes the advice
@@ -27,13 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hypersense.analysis.advice_parameters import (
+from hypersense.analysis.advice.parameters import (
     ParameterEvidence,
     judge_parameter,
     needs_curve,
 )
-from hypersense.analysis.advice_results import Advice, ParameterAdvice, ScopeFit, condition_label
-from hypersense.analysis.advice_rules import AdviceRules
+from hypersense.analysis.advice.results import Advice, ParameterAdvice, ScopeFit, condition_label
+from hypersense.analysis.advice.rules import AdviceRules
 from hypersense.analysis.api import importance as compute_importance
 from hypersense.analysis.data import (
     AnalysisScope,
@@ -43,8 +43,9 @@ from hypersense.analysis.data import (
     search_space_of,
 )
 from hypersense.analysis.experiments.noise_results import NoiseAnalysis
+from hypersense.analysis.marginal_results import MarginalCurve, MarginalsResult
 from hypersense.analysis.methods.marginals import marginal_effects
-from hypersense.analysis.results import ImportanceResult, MarginalCurve, MarginalsResult
+from hypersense.analysis.results import ImportanceResult
 from hypersense.analysis.surrogates.threads import single_threaded_blas
 from hypersense.direction import StudyDirection, parse_direction
 from hypersense.history import StudyHistory

@@ -1,10 +1,10 @@
-"""Applying :class:`~hypersense.analysis.advice_rules.AdviceRules` to one parameter.
+"""Applying :class:`~hypersense.analysis.advice.rules.AdviceRules` to one parameter.
 
 :func:`judge_parameter` takes a parameter's evidence (its importance entry,
 its marginal curve, the best trial's value, the noise floor) and returns its
-:class:`~hypersense.analysis.advice_results.ParameterAdvice`. The rules, their
+:class:`~hypersense.analysis.advice.results.ParameterAdvice`. The rules, their
 order and their thresholds are documented on ``AdviceRules``; the numerics are
-in :mod:`.advice_rules`, the distribution arithmetic in :mod:`.advice_ranges`.
+in :mod:`.advice.rules`, the distribution arithmetic in :mod:`.advice.ranges`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense.analysis.advice_changes import (
+from hypersense.analysis.advice.changes import (
     Change,
     ChangeScale,
     DropChoices,
@@ -26,7 +26,7 @@ from hypersense.analysis.advice_changes import (
     NarrowRange,
     format_value,
 )
-from hypersense.analysis.advice_ranges import (
+from hypersense.analysis.advice.ranges import (
     fixed_distribution,
     is_numeric,
     narrowed_distribution,
@@ -34,8 +34,8 @@ from hypersense.analysis.advice_ranges import (
     rescaled_distribution,
     supports_log,
 )
-from hypersense.analysis.advice_results import ParameterAdvice, Verdict
-from hypersense.analysis.advice_rules import (
+from hypersense.analysis.advice.results import ParameterAdvice, Verdict
+from hypersense.analysis.advice.rules import (
     AdviceRules,
     better_scale,
     kept_interval,
@@ -43,7 +43,8 @@ from hypersense.analysis.advice_rules import (
     scale_concentrations,
     to_loss,
 )
-from hypersense.analysis.results import Estimate, MarginalCurve, ParameterImportance
+from hypersense.analysis.marginal_results import MarginalCurve
+from hypersense.analysis.results import Estimate, ParameterImportance
 from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution

@@ -1,0 +1,33 @@
+"""The public pruner conformance suite (hypersense.testing) over every built-in pruner."""
+
+from __future__ import annotations
+
+import pytest
+
+from hypersense.pruners import MedianPruner, NopPruner, PercentilePruner
+from hypersense.pruners.registry import PRUNERS, pruner_class
+from hypersense.testing import PRUNER_CHECKS, Check, PrunerFactory
+
+# Options chosen so that the suite's histories (eight finished curves) reach
+# the pruning rules: short start-up, warm-up and interval variants.
+CONFIGURATIONS: dict[str, PrunerFactory] = {
+    "nop": NopPruner,
+    "median": MedianPruner,
+    "median-short-startup": lambda: MedianPruner(n_startup_trials=2),
+    "median-warmup-interval": lambda: MedianPruner(
+        n_startup_trials=1, n_warmup_steps=1, interval_steps=2, n_min_trials=3
+    ),
+    "percentile-25": lambda: PercentilePruner(25.0, n_startup_trials=1),
+    "percentile-90": lambda: PercentilePruner(90.0, n_startup_trials=3),
+}
+
+
+@pytest.mark.parametrize("check", PRUNER_CHECKS, ids=str)
+@pytest.mark.parametrize("configuration", list(CONFIGURATIONS))
+def test_conformance(configuration: str, check: Check[PrunerFactory]) -> None:
+    check(CONFIGURATIONS[configuration])
+
+
+def test_every_built_in_pruner_is_in_the_suite() -> None:
+    suite = {type(factory()) for factory in CONFIGURATIONS.values()}
+    assert {pruner_class(name) for name in PRUNERS} <= suite
