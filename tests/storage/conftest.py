@@ -1,27 +1,25 @@
-"""A storage fixture that runs each storage test on every backend."""
+"""Storage factories that run each storage test on every backend."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from pathlib import Path
 
 import pytest
 
-from hypersense.storage import InMemoryStorage, Storage
+from hypersense.storage import InMemoryStorage
 from hypersense.storage.sql import SQLStorage
+from hypersense.testing.storages import StorageFactory
 from tests.postgres_server import PostgresServer
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
-def storage(request: pytest.FixtureRequest, tmp_path) -> Iterator[Storage]:  # type: ignore[no-untyped-def]
-    """In-memory, a SQLite file, and a real PostgreSQL database, in turn."""
+def storage_factory(request: pytest.FixtureRequest, tmp_path: Path) -> StorageFactory:
+    """Builds fresh, empty storages: in memory, SQLite files, real PostgreSQL databases."""
     if request.param == "memory":
-        yield InMemoryStorage()
-        return
+        return InMemoryStorage
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'contract.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        url = server.new_database()
-    store = SQLStorage(url)
-    yield store
-    store.close()
+        counter = itertools.count()
+        return lambda: SQLStorage(f"sqlite:///{tmp_path / f'contract-{next(counter)}.db'}")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return lambda: SQLStorage(server.new_database())

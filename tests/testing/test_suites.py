@@ -18,12 +18,14 @@ from hypersense.history import StudyHistory
 from hypersense.pruners import MedianPruner, PruneDecision, Pruner, TrialAssignment
 from hypersense.samplers import CmaEsSampler, RandomSampler, SamplingContext
 from hypersense.space import Distribution, ParamValue
+from hypersense.storage import InMemoryStorage
 from hypersense.testing import (
     SAMPLER_CHECKS,
     CheckSkipped,
     check_importance_evaluator,
     check_pruner,
     check_sampler,
+    check_storage,
 )
 from hypersense.testing.pruners import check_multi_objective as check_pruner_multi_objective
 from hypersense.testing.samplers import check_multi_objective as check_sampler_multi_objective
@@ -202,3 +204,39 @@ def test_the_suites_import_neither_pytest_nor_hypothesis() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+# ---------------------------------------------------------------- storages
+
+
+class LenientStorage(InMemoryStorage):
+    """Lets attributes be written to trials that have finished."""
+
+    def set_trial_attrs(self, trial_id: int, attrs: Any, **kwargs: Any) -> None:
+        super().set_trial_attrs(trial_id, attrs, **{**kwargs, "require_running": False})
+
+
+class GreedyClaimStorage(InMemoryStorage):
+    """Gives a unique attribute to every trial that asks."""
+
+    def claim_unique_attr(self, trial_id: int, key: str, value: Any) -> bool:
+        self.set_trial_attrs(trial_id, {key: value}, system=True)
+        return True
+
+
+@pytest.mark.parametrize(
+    ("broken", "failed_check"),
+    [
+        (LenientStorage, "check_writes_to_a_finished_trial_change_nothing"),
+        (GreedyClaimStorage, "check_a_unique_attribute_is_held_by_one_trial"),
+    ],
+)
+def test_the_storage_suite_names_the_check_a_broken_storage_fails(
+    broken: type[InMemoryStorage], failed_check: str
+) -> None:
+    assert check_storage(InMemoryStorage).skipped == {}
+    with pytest.raises(
+        AssertionError, match=rf"{broken.__name__} failed 1 conformance check"
+    ) as info:
+        check_storage(broken)
+    assert f"  {failed_check}: AssertionError" in str(info.value)

@@ -1,5 +1,5 @@
-"""Conformance suites: the contracts of samplers, pruners and importance
-evaluators as checks a plugin author runs on their own implementation.
+"""Conformance suites: the contracts of samplers, pruners, storages and
+importance evaluators as checks a plugin author runs on their own implementation.
 
 Run a whole suite, in any test framework or none::
 
@@ -19,7 +19,7 @@ A check that does not apply (a capability the implementation declares it
 lacks) raises :class:`CheckSkipped`, a :class:`unittest.SkipTest`, which
 pytest and unittest report as skipped with its reason. The checks of one kind
 live in a module of that kind (:mod:`.samplers`, :mod:`.pruners`,
-:mod:`.importance`); importing this package loads them on first use, and none
+:mod:`.storages`, :mod:`.importance`); importing this package loads them on first use, and none
 imports pytest or hypothesis.
 """
 
@@ -28,7 +28,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from hypersense.testing.base import Check, CheckReport, CheckSkipped, run_checks
+from hypersense.testing.base import Check, CheckReport, CheckSkipped, expect, raises, run_checks
 
 if TYPE_CHECKING:
     from hypersense.testing.importance import (
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     )
     from hypersense.testing.pruners import PRUNER_CHECKS, PrunerFactory, check_pruner
     from hypersense.testing.samplers import SAMPLER_CHECKS, SamplerFactory, check_sampler
+    from hypersense.testing.storages import STORAGE_CHECKS, StorageFactory, check_storage
 
 __all__ = [
     "Check",
@@ -48,10 +49,15 @@ __all__ = [
     "PRUNER_CHECKS",
     "PrunerFactory",
     "SAMPLER_CHECKS",
+    "STORAGE_CHECKS",
     "SamplerFactory",
+    "StorageFactory",
     "check_importance_evaluator",
     "check_pruner",
     "check_sampler",
+    "check_storage",
+    "expect",
+    "raises",
     "run_checks",
 ]
 
@@ -65,6 +71,9 @@ _LAZY = {
     "SAMPLER_CHECKS": "hypersense.testing.samplers",
     "SamplerFactory": "hypersense.testing.samplers",
     "check_sampler": "hypersense.testing.samplers",
+    "STORAGE_CHECKS": "hypersense.testing.storages",
+    "StorageFactory": "hypersense.testing.storages",
+    "check_storage": "hypersense.testing.storages",
 }
 
 

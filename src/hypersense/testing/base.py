@@ -16,12 +16,14 @@ Nothing here imports pytest or hypothesis.
 
 from __future__ import annotations
 
+import re
 import unittest
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Check", "CheckReport", "CheckSkipped", "run_checks"]
+__all__ = ["Check", "CheckReport", "CheckSkipped", "expect", "raises", "run_checks"]
 
 F = TypeVar("F")
 
@@ -98,6 +100,28 @@ def run_checks(
         lines += [f"  {name}: {type(exc).__name__}: {exc}" for name, exc in failures]
         raise AssertionError("\n".join(lines)) from failures[0][1]
     return CheckReport(tuple(passed), skipped)
+
+
+def expect(condition: bool, message: str) -> None:
+    """Raise AssertionError(``message``) unless ``condition`` holds (unlike ``assert``,
+    also under ``python -O``)."""
+    if not condition:
+        raise AssertionError(message)
+
+
+@contextmanager
+def raises(
+    kind: type[BaseException] | tuple[type[BaseException], ...], match: str = ""
+) -> Iterator[None]:
+    """Expect the block to raise ``kind`` with a message matching the regex ``match``."""
+    try:
+        yield
+    except kind as exc:
+        if match and not re.search(match, str(exc)):
+            raise AssertionError(f"{type(exc).__name__}({exc!s}) does not match {match!r}") from exc
+        return
+    names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    raise AssertionError(f"expected {names}{f' matching {match!r}' if match else ''}; none raised")
 
 
 def subject_name(built: object) -> str:

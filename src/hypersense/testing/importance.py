@@ -25,7 +25,14 @@ from hypersense.analysis.base import ImportanceEvaluator
 from hypersense.analysis.results import ImportanceResult
 from hypersense.history import StudyHistory
 from hypersense.samplers.random import RandomSampler
-from hypersense.testing.base import Check, CheckReport, CheckSkipped, run_checks, subject_name
+from hypersense.testing.base import (
+    Check,
+    CheckReport,
+    CheckSkipped,
+    expect,
+    run_checks,
+    subject_name,
+)
 
 __all__ = [
     "IMPORTANCE_CHECKS",
@@ -72,11 +79,6 @@ def _known_study() -> hs.Study:
     return study
 
 
-def _expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
 def _evaluate(factory: ImportanceEvaluatorFactory) -> ImportanceResult:
     return factory(0).evaluate(list(_known_trials()), directions=["minimize"])
 
@@ -88,31 +90,31 @@ def check_every_parameter_gets_a_normalised_importance_with_an_interval(
     sum to 1 and come most important first."""
     evaluator = factory(0)
     result = evaluator.evaluate(list(_known_trials()), directions=["minimize"])
-    _expect(
+    expect(
         result.method == type(evaluator).method,
         f"result.method is {result.method!r}, the evaluator's method {type(evaluator).method!r}",
     )
     names = {p.name for p in result.parameters}
-    _expect(names == {"x", "lr", "n", "act"}, f"analysed the parameters {sorted(names)}")
+    expect(names == {"x", "lr", "n", "act"}, f"analysed the parameters {sorted(names)}")
     total = sum(p.importance for p in result.parameters)
-    _expect(math.isclose(total, 1.0, rel_tol=1e-6), f"importances sum to {total}, not 1")
+    expect(math.isclose(total, 1.0, rel_tol=1e-6), f"importances sum to {total}, not 1")
     for p in result.parameters:
-        _expect(
+        expect(
             0.0 <= p.ci_low <= p.ci_high <= 1.0 + 1e-9,
             f"{p.name}: interval [{p.ci_low}, {p.ci_high}] is not inside [0, 1]",
         )
-        _expect(
+        expect(
             p.surrogate == result.surrogate and p.r2 == result.r2,
             f"{p.name}: surrogate {p.surrogate!r} (R² {p.r2}) differs from the result's",
         )
     importances = [p.importance for p in result.parameters]
-    _expect(importances == sorted(importances, reverse=True), f"not sorted: {importances}")
+    expect(importances == sorted(importances, reverse=True), f"not sorted: {importances}")
 
 
 def check_ranks_the_known_important_parameters_first(factory: ImportanceEvaluatorFactory) -> None:
     """On an objective built so, ``lr`` and ``x`` come first (in that order)."""
     ranking = tuple(p.name for p in _evaluate(factory).parameters)
-    _expect(ranking[:2] == KNOWN_RANKING, f"ranked {ranking}; expected {KNOWN_RANKING} first")
+    expect(ranking[:2] == KNOWN_RANKING, f"ranked {ranking}; expected {KNOWN_RANKING} first")
 
 
 def check_same_seed_same_result_and_the_study_is_not_touched(
@@ -123,8 +125,8 @@ def check_same_seed_same_result_and_the_study_is_not_touched(
     before = pickle.dumps(study.trials)
     first = factory(0).evaluate(study).to_dict()
     second = factory(0).evaluate(study).to_dict()
-    _expect(first == second, "two evaluators of seed 0 gave different results")
-    _expect(pickle.dumps(study.trials) == before, "the study's trials changed")
+    expect(first == second, "two evaluators of seed 0 gave different results")
+    expect(pickle.dumps(study.trials) == before, "the study's trials changed")
 
 
 def check_results_are_json_ready_and_convert_to_pandas(
@@ -133,18 +135,16 @@ def check_results_are_json_ready_and_convert_to_pandas(
     """``to_dict()`` is strict JSON; ``to_pandas()`` has one row per parameter."""
     result = _evaluate(factory)
     text = json.dumps(result.to_dict(), allow_nan=False)
-    _expect(json.loads(text)["method"] == result.method, "to_dict() lost the method")
+    expect(json.loads(text)["method"] == result.method, "to_dict() lost the method")
     if importlib.util.find_spec("pandas") is None:
         raise CheckSkipped("pandas is not installed; to_dict() passed, to_pandas() is untested")
     frame = result.to_pandas()
-    _expect(
+    expect(
         list(frame["name"]) == [p.name for p in result.parameters],
         f"to_pandas() rows {list(frame['name'])} differ from the parameters",
     )
     wanted = {"importance", "ci_low", "ci_high", "r2", "surrogate"}
-    _expect(
-        wanted <= set(frame.columns), f"to_pandas() lacks {sorted(wanted - set(frame.columns))}"
-    )
+    expect(wanted <= set(frame.columns), f"to_pandas() lacks {sorted(wanted - set(frame.columns))}")
 
 
 def check_study_history_and_trials_give_the_same_answer(
@@ -154,9 +154,9 @@ def check_study_history_and_trials_give_the_same_answer(
     study = _known_study()
     from_study = factory(0).evaluate(study).to_dict()
     history = StudyHistory.from_trials(study.directions, study.trials)
-    _expect(factory(0).evaluate(history).to_dict() == from_study, "the history differs")
+    expect(factory(0).evaluate(history).to_dict() == from_study, "the history differs")
     from_trials = factory(0).evaluate(study.trials, directions=["minimize"]).to_dict()
-    _expect(from_trials == from_study, "the list of trials differs")
+    expect(from_trials == from_study, "the list of trials differs")
 
 
 def _two_objectives(trial: hs.Trial) -> tuple[float, float]:
@@ -177,9 +177,9 @@ def check_multi_objective_studies_analyse_the_chosen_objective(
     study.optimize(_two_objectives, n_trials=30)
     first = factory(0).evaluate(study, objective=0)
     second = factory(0).evaluate(study, objective=1)
-    _expect(first.parameters[0].name == "a", "objective 0 is driven by 'a'")
-    _expect(second.parameters[0].name == "b", "objective 1 is driven by 'b'")
-    _expect(
+    expect(first.parameters[0].name == "a", "objective 0 is driven by 'a'")
+    expect(second.parameters[0].name == "b", "objective 1 is driven by 'b'")
+    expect(
         (first.objective, second.objective, second.direction) == (0, 1, "maximize"),
         f"results say objectives {first.objective}, {second.objective} ({second.direction})",
     )
@@ -197,7 +197,7 @@ def check_too_few_trials_is_an_error(factory: ImportanceEvaluatorFactory) -> Non
     try:
         evaluator.evaluate(trials, directions=["minimize"])
     except ValueError as exc:
-        _expect("min_trials" in str(exc), f"the error does not name min_trials: {exc}")
+        expect("min_trials" in str(exc), f"the error does not name min_trials: {exc}")
         return
     raise AssertionError(f"{len(trials)} trials (min_trials={evaluator.min_trials}) did not raise")
 

@@ -26,7 +26,14 @@ from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, TrialAssignment
 from hypersense.samplers.random import RandomSampler
-from hypersense.testing.base import Check, CheckReport, CheckSkipped, run_checks, subject_name
+from hypersense.testing.base import (
+    Check,
+    CheckReport,
+    CheckSkipped,
+    expect,
+    run_checks,
+    subject_name,
+)
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
 
@@ -138,14 +145,9 @@ def pruning_scenarios(
     return tuple(out)
 
 
-def _expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
 def _decision(pruner: Pruner, scenario: PruningScenario) -> PruneDecision:
     decision = pruner.decide(scenario.history, scenario.trial)
-    _expect(
+    expect(
         isinstance(decision, PruneDecision),
         f"decide returned {decision!r}, not a PruneDecision ({scenario.label})",
     )
@@ -155,17 +157,17 @@ def _decision(pruner: Pruner, scenario: PruningScenario) -> PruneDecision:
 def _assignment(pruner: Pruner, scenario: PruningScenario) -> TrialAssignment:
     assignment = pruner.assign(scenario.history, scenario.trial.number)
     where = f"({scenario.label})"
-    _expect(
+    expect(
         isinstance(assignment, TrialAssignment),
         f"assign returned {assignment!r}, not a TrialAssignment {where}",
     )
     budget = assignment.budget
-    _expect(
+    expect(
         budget is None
         or (isinstance(budget, (int, float)) and math.isfinite(budget) and budget > 0),
         f"assign gave the budget {budget!r}; expected None or a positive number {where}",
     )
-    _expect(
+    expect(
         all(isinstance(k, str) and isinstance(v, str) for k, v in assignment.tags.items()),
         f"assign gave the tags {dict(assignment.tags)!r}; expected strings to strings {where}",
     )
@@ -208,11 +210,11 @@ def check_deterministic_for_the_same_history(factory: PrunerFactory) -> None:
     pruner = factory()
     for scenario in pruning_scenarios() + pruning_scenarios(kind="nan"):
         first = _answers(pruner, [scenario])
-        _expect(
+        expect(
             _answers(pruner, [scenario]) == first,
             f"asked twice, the pruner answered differently ({scenario.label})",
         )
-        _expect(
+        expect(
             _answers(factory(), [scenario]) == first,
             f"a fresh pruner answered differently ({scenario.label})",
         )
@@ -225,11 +227,11 @@ def check_reads_only_the_history_it_is_given(factory: PrunerFactory) -> None:
     _answers(seasoned, pruning_scenarios(kind="nan") + pruning_scenarios(kind="empty"))
     trials = [s.history.trials() for s in scenarios] + [s.trial for s in scenarios]
     before = pickle.dumps(trials)
-    _expect(
+    expect(
         _answers(seasoned, scenarios) == _answers(factory(), scenarios),
         "a pruner that had seen other histories answered differently from a fresh one",
     )
-    _expect(pickle.dumps(trials) == before, "the trials changed while the pruner read them")
+    expect(pickle.dumps(trials) == before, "the trials changed while the pruner read them")
 
 
 def check_multi_objective(factory: PrunerFactory) -> None:
@@ -272,12 +274,12 @@ def check_prunes_in_a_real_study(factory: PrunerFactory) -> None:
     study = hs.create_study(pruner=factory(), sampler=RandomSampler(seed=0))
     study.optimize(_reporting, n_trials=20)
     for trial in study.trials:
-        _expect(
+        expect(
             trial.state in (TrialState.COMPLETE, TrialState.PRUNED),
             f"trial {trial.number} ended {trial.state.name}: {trial.fail_reason}",
         )
         if trial.state is TrialState.PRUNED:
-            _expect(trial.last_step is not None, f"trial {trial.number} pruned before a report")
+            expect(trial.last_step is not None, f"trial {trial.number} pruned before a report")
 
 
 #: Every pruner check, in the order :func:`check_pruner` runs them.

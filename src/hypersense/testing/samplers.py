@@ -22,7 +22,14 @@ from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.space.base import Distribution, ParamValue
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
-from hypersense.testing.base import Check, CheckReport, CheckSkipped, run_checks, subject_name
+from hypersense.testing.base import (
+    Check,
+    CheckReport,
+    CheckSkipped,
+    expect,
+    run_checks,
+    subject_name,
+)
 
 __all__ = [
     "SAMPLER_CHECKS",
@@ -72,11 +79,6 @@ def representative_spaces() -> tuple[dict[str, Distribution], ...]:
     )
 
 
-def _expect(condition: bool, message: str) -> None:
-    if not condition:
-        raise AssertionError(message)
-
-
 def _study(sampler: Sampler, n_objectives: int = 1) -> hs.Study:
     return hs.create_study(
         directions=["minimize"] * n_objectives, sampler=sampler, heartbeat_interval_s=None
@@ -108,7 +110,7 @@ def _two_objectives(trial: hs.Trial) -> tuple[float, float]:
 
 def _expect_all_complete(study: hs.Study) -> None:
     for trial in study.trials:
-        _expect(
+        expect(
             trial.state is hs.TrialState.COMPLETE,
             f"trial {trial.number} ended {trial.state.name}: {trial.fail_reason}",
         )
@@ -129,7 +131,7 @@ def check_respects_the_space(
         for trial in study.trials:
             for name, dist in space.items():
                 value = trial.params[name]
-                _expect(
+                expect(
                     dist.contains(value),
                     f"trial {trial.number} proposed {name}={value!r}, outside {dist!r}",
                 )
@@ -144,7 +146,7 @@ def check_conditional_parameters_stay_in_their_branch(
     _expect_all_complete(study)
     for trial in study.trials:
         branch = {"kind", "c"} if trial.params["kind"] == "linear" else {"kind", "depth", "frac"}
-        _expect(
+        expect(
             set(trial.params) == branch,
             f"trial {trial.number} has parameters {sorted(trial.params)}, "
             f"expected those of its branch {sorted(branch)}",
@@ -158,7 +160,7 @@ def check_same_seed_gives_same_proposals(factory: SamplerFactory, *, n_trials: i
         study = _study(factory(42))
         study.optimize(_conditional, n_trials=n_trials)
         runs.append(_proposals(study))
-    _expect(runs[0] == runs[1], f"seed 42 proposed {runs[0]} and then {runs[1]}")
+    expect(runs[0] == runs[1], f"seed 42 proposed {runs[0]} and then {runs[1]}")
 
 
 def check_different_seeds_give_different_proposals(
@@ -170,7 +172,7 @@ def check_different_seeds_give_different_proposals(
         study = _study(factory(seed))
         study.optimize(_conditional, n_trials=n_trials)
         runs.append(_proposals(study))
-    _expect(runs[0] != runs[1], f"seeds 1 and 2 both proposed {runs[0]}")
+    expect(runs[0] != runs[1], f"seeds 1 and 2 both proposed {runs[0]}")
 
 
 def _propose(
@@ -193,7 +195,7 @@ def check_does_not_mutate_the_history(factory: SamplerFactory, *, n_trials: int 
     trials = study.trials
     before = pickle.dumps(trials)
     _propose(factory(3), StudyHistory.from_trials(study.directions, trials), len(trials))
-    _expect(pickle.dumps(trials) == before, "the trials changed while the sampler proposed")
+    expect(pickle.dumps(trials) == before, "the trials changed while the sampler proposed")
 
 
 def check_proposal_depends_only_on_seed_and_history(
@@ -207,7 +209,7 @@ def check_proposal_depends_only_on_seed_and_history(
     history = StudyHistory.from_trials(study.directions, study.trials)
     used = _propose(sampler, history, n_trials)
     fresh = _propose(factory(11), history, n_trials)
-    _expect(used == fresh, f"the sampler that ran proposed {used}, a fresh one {fresh}")
+    expect(used == fresh, f"the sampler that ran proposed {used}, a fresh one {fresh}")
 
 
 def check_pickles_and_keeps_proposing(factory: SamplerFactory, *, n_trials: int = 12) -> None:
@@ -216,7 +218,7 @@ def check_pickles_and_keeps_proposing(factory: SamplerFactory, *, n_trials: int 
     study = _study(sampler)
     study.optimize(_conditional, n_trials=max(1, n_trials // 2))
     clone = pickle.loads(pickle.dumps(sampler))
-    _expect(type(clone) is type(sampler), f"unpickled a {type(clone).__name__}")
+    expect(type(clone) is type(sampler), f"unpickled a {type(clone).__name__}")
     resumed = _study(clone)
     for trial in study.trials:
         resumed.enqueue_trial(dict(trial.params))
@@ -248,9 +250,9 @@ def check_multi_objective(factory: SamplerFactory, *, n_trials: int = 12) -> Non
         for trial in study.trials:
             for name in ("x", "y"):
                 value = trial.params[name]
-                _expect(0.0 <= value <= 1.0, f"trial {trial.number}: {name}={value!r}")
+                expect(0.0 <= value <= 1.0, f"trial {trial.number}: {name}={value!r}")
         runs.append(_proposals(study))
-    _expect(runs[0] == runs[1], "the same seed proposed different two-objective trials")
+    expect(runs[0] == runs[1], "the same seed proposed different two-objective trials")
 
 
 #: Every sampler check, in the order :func:`check_sampler` runs them.
