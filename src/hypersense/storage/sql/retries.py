@@ -41,17 +41,22 @@ _PERMANENT_CONNECT_TEXTS = (
 
 
 def classify_failure(exc: DBAPIError, dialect: str) -> str | None:
-    """``"busy"``, ``"gone"`` (connection lost, or transient I/O) or None (permanent)."""
+    """``"busy"``, ``"gone"`` (connection lost, or transient I/O), ``"full"`` (no space
+    left on the disk; the transaction did not commit) or None (permanent)."""
     text = str(exc.orig).lower()
     if dialect == "sqlite":
         if isinstance(exc, OperationalError) and ("locked" in text or "busy" in text):
             return "busy"
         if "disk i/o error" in text:
             return "gone"
+        if "disk is full" in text:
+            return "full"
         return None
     state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     if state in _PG_BUSY_STATES:
         return "busy"
+    if state == "53100":  # disk_full
+        return "full"
     if exc.connection_invalidated or state in _PG_GONE_STATES:
         return "gone"
     if isinstance(state, str) and state.startswith("08"):
@@ -68,8 +73,8 @@ class RetryState:
         self._engine = engine
         self._started = time.monotonic()
         self._attempts = 0
-        self._delay = {"busy": 0.005, "gone": 0.1}
-        self._lost_since: float | None = None
+        self._delay = {"busy": 0.005, "gone": 0.1, "full": 0.1}
+        self._lost_since: float | None = None  # when the connection (or the space) went
         self._jitter = random.Random()  # back-off jitter only; not a result's randomness
 
     def wait(self, kind: str, exc: DBAPIError) -> None:
@@ -84,12 +89,14 @@ class RetryState:
             if self._lost_since is None:
                 self._lost_since = now
                 _log.warning(
-                    "lost the connection to storage %r (%s); retrying for up to %.0f s",
+                    "%s storage %r (%s); retrying for up to %.0f s",
+                    "lost the connection to" if kind == "gone" else "no space left on the disk of",
                     engine.shown_url,
                     str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else exc,
                     engine.reconnect_timeout_s,
                 )
-            window, what = engine.reconnect_timeout_s, "could not be reached"
+            window = engine.reconnect_timeout_s
+            what = "could not be reached" if kind == "gone" else "had no space left on its disk"
         since = self._started if kind == "busy" else self._lost_since
         assert since is not None
         if now - since >= window:
@@ -107,7 +114,7 @@ class RetryState:
     def recovered(self) -> None:
         if self._lost_since is not None:
             _log.warning(
-                "reconnected to storage %r after %.1f s",
+                "storage %r works again after %.1f s",
                 self._engine.shown_url,
                 time.monotonic() - self._lost_since,
             )
