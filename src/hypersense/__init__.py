@@ -20,6 +20,7 @@ from hypersense.errors import (
     StaleTrialError,
     StorageError,
     StudyNotFoundError,
+    Terminated,
     TrialPruned,
 )
 from hypersense.history import StudyHistory
@@ -64,6 +65,7 @@ __all__ = [
     "StudyDirection",
     "StudyHistory",
     "StudyNotFoundError",
+    "Terminated",
     "Trial",
     "TrialPruned",
     "TrialState",

@@ -172,6 +172,7 @@ def run_config(
         ConfigError: The config cannot be built or clashes with the stored study.
         KeyboardInterrupt: After Ctrl-C; running trials were stored as FAIL
             (interrupted), finished ones are kept.
+        Terminated: After SIGTERM, likewise.
     """
     spec = build_run(config, storage=storage)
     study, owned = _open_study(spec, config)
