@@ -48,7 +48,7 @@ class PipeBackend:
 
 
 def _leave_to_the_coordinator(signum: int, frame: FrameType | None) -> None:
-    """Ctrl-C and SIGTERM are the coordinator's to handle (see worker_main)."""
+    """Ctrl-C is the coordinator's to handle (see worker_main)."""
 
 
 def worker_main(
@@ -66,12 +66,13 @@ def worker_main(
         inherited: Pipe ends the coordinator holds that a forked worker got
             copies of; closed here, so they reach EOF when the coordinator dies.
     """
-    # A terminal's Ctrl-C and a service manager's SIGTERM (systemd, Slurm) reach
-    # the whole process group; the coordinator fails the running trials as
-    # interrupted and stops us. A Python handler rather than SIG_IGN, because
-    # an ignored signal would stay ignored in programs the objective starts.
+    # A terminal's Ctrl-C reaches the whole process group; the coordinator fails
+    # the running trials as interrupted and stops us. A Python handler rather
+    # than SIG_IGN, which would stay ignored in programs the objective starts.
+    # SIGTERM keeps its default action: multiprocessing ends leftover workers
+    # with it when the coordinator exits, and a worker it reaches dies as if
+    # killed (its trial fails as lost; the coordinator's own SIGTERM is handled).
     signal.signal(signal.SIGINT, _leave_to_the_coordinator)
-    signal.signal(signal.SIGTERM, _leave_to_the_coordinator)
     for end in inherited:
         end.close()
     watch_parent(watch)
