@@ -1,6 +1,6 @@
 """SIGTERM during ``optimize`` in this process: raised as Terminated in the main
-thread only, over the default action only, and a second one during the cleanup
-does not cut the storing of interrupted trials short."""
+thread only, over the default action only, and one that arrives during the
+cleanup does not cut the storing of interrupted trials short, nor is it lost."""
 
 from __future__ import annotations
 
@@ -113,27 +113,46 @@ class _SigtermOnInterrupted(RandomSampler):
             os.kill(os.getpid(), signal.SIGTERM)
 
 
-def _held(directory: Path, trial: hs.Trial) -> float:
+def _held(directory: Path, stop: str, trial: hs.Trial) -> float:
     trial.suggest_float("x", 0, 1)
     (directory / f"started-{trial.number}").touch()
-    if trial.number == 0:  # once both run, terminate the coordinator (this process)
+    if trial.number == 0:  # once both run, stop the coordinator (this process)
         wait_until((directory / "started-1").exists, "the second trial")
-        os.kill(os.getppid(), signal.SIGTERM)
+        if stop == "SIGTERM":
+            os.kill(os.getppid(), signal.SIGTERM)
+        else:
+            raise ZeroDivisionError("trial 0 stops the study")
     time.sleep(60)
     return 0.0
 
 
-def test_a_second_sigterm_during_the_cleanup_is_ignored(
+def test_a_second_sigterm_during_the_cleanup_waits_for_its_end(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     sampler = _SigtermOnInterrupted(seed=0)
     study = hs.create_study(sampler=sampler, max_retries=1)
-    with caplog.at_level(logging.WARNING), pytest.raises(hs.Terminated):
-        study.optimize(lambda t: _held(tmp_path, t), n_trials=2, n_jobs=2)
-    assert sampler.sent
-    assert "SIGTERM ignored: the running trials are being stored as interrupted" in caplog.text
+    with caplog.at_level(logging.WARNING), pytest.raises(hs.Terminated) as info:
+        study.optimize(lambda t: _held(tmp_path, "SIGTERM", t), n_trials=2, n_jobs=2)
+    assert sampler.sent and info.value.__context__ is None
+    assert "SIGTERM held back until the running trials are stored" in caplog.text
     interrupted, other, *retries = study.trials
     for trial in (interrupted, other):
         assert trial.state is hs.TrialState.FAIL
         assert trial.fail_reason == "interrupted (SIGTERM)"
     assert [t.state for t in retries] == [hs.TrialState.WAITING] * 2
+
+
+def test_a_sigterm_during_the_cleanup_after_an_error_is_raised_after_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sampler = _SigtermOnInterrupted(seed=0)
+    study = hs.create_study(sampler=sampler)
+    with caplog.at_level(logging.WARNING), pytest.raises(hs.Terminated) as info:
+        study.optimize(lambda t: _held(tmp_path, "error", t), n_trials=2, n_jobs=2)
+    assert sampler.sent and isinstance(info.value.__context__, ZeroDivisionError)
+    failed, interrupted = study.trials
+    assert failed.fail_reason == "ZeroDivisionError: trial 0 stops the study"
+    assert interrupted.state is hs.TrialState.FAIL
+    assert interrupted.fail_reason == (
+        "interrupted: the study stopped on ZeroDivisionError: trial 0 stops the study"
+    )

@@ -11,12 +11,7 @@ from typing import TYPE_CHECKING, Any
 from hypersense.errors import StaleTrialError, Terminated
 from hypersense.execution.base import Executor
 from hypersense.execution.executor_choice import make_executor
-from hypersense.execution.outcome import (
-    Objective,
-    TrialOutcome,
-    TrialTask,
-    interruption_reason,
-)
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, interruption_reason
 from hypersense.study._termination import SigtermGuard
 from hypersense.study.coordinator import TrialCoordinator
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
