@@ -29,6 +29,8 @@ def objective(trial):
     x = trial.suggest_float("x", 0.0, 1.0)
     if trial.number >= 2:  # trials 0 and 1 finish, the others run until killed
         (HERE / f"running-{trial.number}-{os.getpid()}").touch()
+        if os.environ.get("HOLD_THE_GIL"):
+            return float(sum(range(10**13)))  # C code that never lets another thread run
         time.sleep(300)
     return x
 """
@@ -61,7 +63,9 @@ def _no_leftover_workers(tmp_path: Path) -> Iterator[None]:
             os.kill(int(path.name.split("-")[2]), signal.SIGKILL)
 
 
-def _start(tmp_path: Path, method: str) -> tuple[subprocess.Popen[str], str]:
+def _start(
+    tmp_path: Path, method: str, *, hold_the_gil: bool = False
+) -> tuple[subprocess.Popen[str], str]:
     (tmp_path / "held_objective.py").write_text(_OBJECTIVE, encoding="utf-8")
     (tmp_path / "coordinator.py").write_text(_COORDINATOR, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'study.db'}"
@@ -71,6 +75,7 @@ def _start(tmp_path: Path, method: str) -> tuple[subprocess.Popen[str], str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "HOLD_THE_GIL": "1" if hold_the_gil else ""},
     )
     return proc, url
 
@@ -125,3 +130,13 @@ def test_sigterm_stores_running_trials_as_interrupted_and_queues_retries(
     for retry in retries:
         retried = trials[retry.system_attrs[SystemAttr.RETRY_OF]]
         assert retry.system_attrs[SystemAttr.FIXED_PARAMS] == retried.params
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_stuck_in_c_code_end_with_their_coordinator(tmp_path: Path) -> None:
+    # No Python thread of the worker can run; the kernel's parent-death signal ends it.
+    proc, _ = _start(tmp_path, "fork", hold_the_gil=True)
+    workers = _running_pids(tmp_path, proc, 2)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    wait_until(lambda: not any(map(is_process_alive, workers)), "the end of the workers", 10)
