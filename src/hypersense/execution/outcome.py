@@ -185,8 +185,8 @@ def run_objective(
     KeyboardInterrupt and :class:`~hypersense.errors.Terminated` stop the
     study as interrupted: in this process (``remote=False``) they propagate,
     as Ctrl-C or SIGTERM would arrive here anyway; in a worker they come back
-    as the outcome's ``error``. So does an unusable return value (NaN,
-    ``10**400``), as FAIL with the reason.
+    as the outcome's ``error``. An unusable return value (NaN, ``10**400``)
+    makes the trial FAIL with the reason, and the study goes on.
     """
     started = time.time()
 
@@ -223,13 +223,8 @@ def run_objective(
     try:
         values, reason = check_objective_values(result, task.n_objectives)
     except Exception as exc:  # noqa: BLE001 - e.g. a sequence whose iteration raises
-        values, reason = (
-            None,
-            (
-                f"the objective's return value could not be read: {type(exc).__name__}: "
-                f"{_safe_str(exc)}"
-            ),
-        )
+        reason = f"the objective's return value could not be read: {type(exc).__name__}: "
+        return outcome(TrialState.FAIL, fail_reason=reason + _safe_str(exc))
     if values is None:
         return outcome(TrialState.FAIL, fail_reason=reason)
     return outcome(TrialState.COMPLETE, values=values)
