@@ -22,6 +22,7 @@ from hypersense.errors import (
     StaleTrialError,
     StorageError,
     StudyNotFoundError,
+    Terminated,
     TrialPruned,
 )
 from hypersense.history import StudyHistory
@@ -68,6 +69,7 @@ __all__ = [
     "StudyDirection",
     "StudyHistory",
     "StudyNotFoundError",
+    "Terminated",
     "Trial",
     "TrialPruned",
     "TrialState",

@@ -2,10 +2,13 @@
 
 Every error derives from :class:`HypersenseError`; specific errors also inherit
 the builtin a caller would naturally catch (``ValueError``, ``KeyError``,
-``RuntimeError``), so ``except ValueError`` keeps working for bad input.
+``RuntimeError``), so ``except ValueError`` keeps working for bad input. The
+one exception is :class:`Terminated`, a request to stop rather than an error.
 """
 
 from __future__ import annotations
+
+import signal
 
 __all__ = [
     "ConfigError",
@@ -19,6 +22,7 @@ __all__ = [
     "StaleTrialError",
     "StorageError",
     "StudyNotFoundError",
+    "Terminated",
     "TrialPruned",
 ]
 
@@ -100,3 +104,41 @@ class TrialPruned(HypersenseError):  # noqa: N818 - the name users know from Opt
 
     The trial is then stored as PRUNED with its last reported value.
     """
+
+
+class Terminated(SystemExit):
+    """Raised in the main thread when the process gets SIGTERM during ``optimize``.
+
+    ``Study.optimize`` then stops as after Ctrl-C: running trials are stored
+    FAIL with ``interrupted`` (and re-queued when retries are allowed),
+    finished ones are kept, the workers are stopped, and this is re-raised.
+
+    It is a :class:`SystemExit`, not an ``Exception``, so code that catches
+    ``Exception`` (an objective's retry loop, a callback) cannot swallow a
+    request to stop, and left uncaught it ends the interpreter quietly with
+    status 143 (128 + SIGTERM), as the shell reports a terminated process. It
+    is not a ``KeyboardInterrupt``: nobody pressed a key, and Python would end
+    with the status of SIGINT. Catch both with
+    ``except (KeyboardInterrupt, hypersense.Terminated)``.
+
+    Attributes:
+        signal_number: The signal received (``signal.SIGTERM``).
+    """
+
+    def __init__(self, signal_number: int = signal.SIGTERM) -> None:
+        super().__init__(128 + int(signal_number))
+        self.signal_number = int(signal_number)
+
+    @property
+    def signal_name(self) -> str:
+        """The signal's name, e.g. ``"SIGTERM"``."""
+        try:
+            return signal.Signals(self.signal_number).name
+        except ValueError:
+            return f"signal {self.signal_number}"
+
+    def __str__(self) -> str:
+        return f"terminated by {self.signal_name}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Terminated, (self.signal_number,))

@@ -1,8 +1,11 @@
 """Ctrl-C during ``hypersense run``: exit 130, finished trials kept, the running
-one FAIL with the interrupted flag, and the same command completes the target."""
+one FAIL with the interrupted flag, and the same command completes the target.
+SIGTERM likewise, with exit 143."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import time
@@ -11,6 +14,7 @@ from pathlib import Path
 import hypersense as hs
 from hypersense.trial import SystemAttr
 from tests.config.helpers import write_config, write_module
+from tests.execution.contract import is_process_alive
 
 _SLOW_OBJECTIVE = """
 import pathlib
@@ -28,10 +32,15 @@ def objective(trial):
 """
 
 
-def _wait_for(path: Path, proc: subprocess.Popen[str]) -> None:
-    """Wait until ``path`` exists; fail if the command ends or hangs first."""
+def _wait_for(path: Path, proc: subprocess.Popen[str], *, glob: bool = False) -> None:
+    """Wait until ``path`` exists (with ``glob``: a file named ``path.name-*``);
+    fail if the command ends or hangs first."""
     give_up = time.monotonic() + 120  # a guard against a hung test, not a measurement
-    while not path.exists():
+
+    def exists() -> bool:
+        return any(path.parent.glob(f"{path.name}-*")) if glob else path.exists()
+
+    while not exists():
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < give_up, f"{path.name} never appeared"
         time.sleep(0.02)
@@ -81,3 +90,61 @@ def test_ctrl_c_keeps_finished_trials_and_the_same_command_resumes(
     assert (
         states == [hs.TrialState.COMPLETE] * 2 + [hs.TrialState.FAIL] + [hs.TrialState.COMPLETE] * 3
     )
+
+
+_HELD_IN_WORKERS = """
+import os
+import pathlib
+import time
+
+HERE = pathlib.Path(__file__).parent
+
+
+def objective(trial):
+    x = trial.suggest_float("x", 0.0, 1.0)
+    if trial.number >= 2:  # trials 0 and 1 finish, the others run until stopped
+        (HERE / f"running-{trial.number}-{os.getpid()}").touch()
+        time.sleep(300)
+    return x
+"""
+
+
+def test_sigterm_stops_a_parallel_run_like_ctrl_c(hypersense_script: Path, tmp_path: Path) -> None:
+    module = write_module(tmp_path, "held_in_workers", _HELD_IN_WORKERS)
+    config = write_config(
+        tmp_path,
+        f"study_name: held\nobjective: {module}:objective\nn_trials: 4\nn_jobs: 2\n"
+        "max_retries: 1\n",
+    )
+    url = f"sqlite:///{tmp_path / 'held.db'}"
+    proc = subprocess.Popen(
+        [str(hypersense_script), "run", str(config), "--storage", url],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(tmp_path / "running-3", proc, glob=True)
+        _wait_for(tmp_path / "running-2", proc, glob=True)
+        workers = [int(p.name.split("-")[2]) for p in tmp_path.glob("running-*")]
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        for path in tmp_path.glob("running-*"):  # a failing run must not leave workers
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(path.name.split("-")[2]), signal.SIGKILL)
+
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert (
+        "terminated by SIGTERM: 2/4 finished trials of study 'held' are kept (running trials "
+        "were stored as FAIL, interrupted); run the same command again to resume"
+    ) in " ".join(err.split())
+    assert not any(map(is_process_alive, workers))
+    trials = hs.load_study("held", url).trials
+    assert [t.state for t in trials] == [hs.TrialState.COMPLETE] * 2 + [hs.TrialState.FAIL] * 2 + [
+        hs.TrialState.WAITING
+    ] * 2
+    assert all(t.system_attrs[SystemAttr.INTERRUPTED] is True for t in trials[2:4])
+    assert all(t.fail_reason == "interrupted (SIGTERM)" for t in trials[2:4])

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import math
+import numbers
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from fractions import Fraction
 
 import pytest
 
 import hypersense as hs
+from hypersense.execution import ObjectiveError
+from hypersense.trial import SystemAttr
 
 
 class BoomError(Exception):
@@ -146,3 +155,130 @@ def test_reporting_bad_steps_and_values_is_refused() -> None:
     trial.report(1.0, 0)
     trial.report(2.0, 0)  # a repeated step keeps the first value
     assert trial.should_prune() is False
+
+
+# ---------------------------------------------------- the same for every n_jobs
+class _Unconvertible:
+    """A Real number (by registration) whose float() raises, like a Decimal NaN."""
+
+    def __float__(self) -> float:
+        raise ArithmeticError("no float for you")
+
+
+numbers.Real.register(_Unconvertible)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (
+            lambda: 10**400,
+            "the objective's value 0 (an integer of about 10**400) cannot be converted to a "
+            "float: OverflowError: int too large to convert to float",
+        ),
+        (lambda: [Fraction(10**400)], "cannot be converted to a float: OverflowError"),
+        (
+            _Unconvertible,
+            "cannot be converted to a float: ArithmeticError: no float for you",
+        ),
+    ],
+    ids=["huge-int", "huge-fraction", "float-raises"],
+)
+def test_values_without_a_float_fail_the_trial_and_the_study_goes_on(
+    n_jobs: int, make: Callable[[], object], reason: str
+) -> None:
+    study = hs.create_study(max_retries=1)  # a lost trial would show as a retry
+    study.optimize(lambda t: make(), n_trials=4, n_jobs=n_jobs)
+    assert [t.state for t in study.trials] == [hs.TrialState.FAIL] * 4
+    assert all(reason in (t.fail_reason or "") for t in study.trials)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sys_exit_fails_its_trial_then_stops_the_study(n_jobs: int) -> None:
+    study = hs.create_study(max_retries=1)
+
+    def objective(trial: hs.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number == 0:
+            sys.exit(3)
+        time.sleep(30)  # with n_jobs=2, trial 1 runs until the study stops
+        return x
+
+    with pytest.raises(SystemExit) as info:
+        study.optimize(objective, n_trials=10, n_jobs=n_jobs)
+    assert info.value.code == 3 and not isinstance(info.value, hs.Terminated)
+    exited = study.trials[0]
+    assert exited.state is hs.TrialState.FAIL
+    assert exited.fail_reason == "SystemExit: the objective called sys.exit(3)"
+    assert "sys.exit(3)" in exited.system_attrs[SystemAttr.TRACEBACK]
+    assert SystemAttr.RETRIED_BY not in exited.system_attrs  # deliberate, not lost
+    assert all(t.state is not hs.TrialState.RUNNING for t in study.trials)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_sys_exit_in_catch_lets_the_study_and_its_workers_go_on(n_jobs: int) -> None:
+    study = hs.create_study(max_retries=1)
+
+    def objective(trial: hs.Trial) -> float:
+        trial.set_user_attr("pid", os.getpid())
+        sys.exit()
+
+    study.optimize(objective, n_trials=6, n_jobs=n_jobs, catch=SystemExit)  # type: ignore[arg-type]
+    assert [t.fail_reason for t in study.trials] == [
+        "SystemExit: the objective called sys.exit()"
+    ] * 6
+    pids = {t.user_attrs["pid"] for t in study.trials}
+    if n_jobs == 1:
+        assert pids == {os.getpid()}
+    else:  # six trials on the two workers prepared at the start: none died
+        assert len(pids) == 2 and os.getpid() not in pids
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_keyboard_interrupt_raised_by_the_objective_stops_the_study_as_ctrl_c(
+    n_jobs: int,
+) -> None:
+    study = hs.create_study(max_retries=1)
+
+    def objective(trial: hs.Trial) -> float:
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number == 0:
+            raise KeyboardInterrupt
+        time.sleep(30)  # with n_jobs=2, trial 1 runs until the study stops
+        return x
+
+    with pytest.raises(KeyboardInterrupt):
+        study.optimize(objective, n_trials=10, n_jobs=n_jobs)
+    trials = study.trials
+    first = trials[0]
+    assert first.state is hs.TrialState.FAIL
+    assert first.fail_reason == "interrupted (KeyboardInterrupt)"
+    assert first.system_attrs[SystemAttr.INTERRUPTED] is True
+    retry = trials[first.system_attrs[SystemAttr.RETRIED_BY]]
+    assert retry.state is hs.TrialState.WAITING
+    assert retry.system_attrs[SystemAttr.FIXED_PARAMS] == first.params
+    assert all(t.state is not hs.TrialState.RUNNING for t in trials)
+    assert not any("worker process died" in (t.fail_reason or "") for t in trials)
+
+
+class _UnpicklableError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lock = threading.Lock()  # cannot be pickled
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_exception_that_cannot_be_pickled_is_stored_the_same(n_jobs: int) -> None:
+    study = hs.create_study()
+
+    def objective(trial: hs.Trial) -> float:
+        if trial.number == 0:
+            raise _UnpicklableError("with a lock")
+        time.sleep(30)  # with n_jobs=2, trial 1 runs until the study stops
+        return 0.0
+
+    raised = _UnpicklableError if n_jobs == 1 else ObjectiveError
+    with pytest.raises(raised, match="with a lock"):
+        study.optimize(objective, n_trials=3, n_jobs=n_jobs)
+    assert study.trials[0].fail_reason == "_UnpicklableError: with a lock"

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 a run stopped on an exception from a trial, or there
 is nothing to show (no COMPLETE trial); 2 bad input (config error, unknown
-study, bad storage URL, wrong option); 130 interrupted by Ctrl-C.
+study, bad storage URL, wrong option); 130 interrupted by Ctrl-C; 143
+terminated by SIGTERM (which a run handles like Ctrl-C).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from hypersense.cli.render import best_table, params_table, studies_table, trial
 from hypersense.cli.report_command import report
 from hypersense.cli.show_command import show
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
-from hypersense.errors import HypersenseError, StudyNotFoundError
+from hypersense.errors import HypersenseError, StudyNotFoundError, Terminated
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.study.management import delete_study, get_all_study_summaries, load_study
 
@@ -38,11 +39,12 @@ if TYPE_CHECKING:
     from hypersense.config.run import RunStatus
     from hypersense.config.schema import StudyConfig
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_STOPPED", "EXIT_USAGE", "app", "main"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_STOPPED", "EXIT_TERMINATED", "EXIT_USAGE", "app", "main"]
 
 EXIT_STOPPED = 1  #: a run stopped on a trial's exception, or nothing to show
 EXIT_USAGE = 2  #: bad input: config, study name, storage URL, options
 EXIT_INTERRUPTED = 130  #: Ctrl-C (128 + SIGINT), as shells report it
+EXIT_TERMINATED = 143  #: SIGTERM (128 + SIGTERM), e.g. from Slurm, systemd, Docker
 
 app = typer.Typer(
     name="hypersense",
@@ -131,7 +133,7 @@ def _runs_inline(config: StudyConfig) -> bool:
 def _run_study(
     config: StudyConfig, storage: str | None, *, allow_space_change: bool = False
 ) -> RunStatus:
-    """Run ``config`` with a progress view; handle Ctrl-C and stopping errors."""
+    """Run ``config`` with a progress view; handle Ctrl-C, SIGTERM and stopping errors."""
     from hypersense.cli.progress import ProgressView
     from hypersense.config.run import run_config
 
@@ -149,8 +151,11 @@ def _run_study(
                 allow_space_change=allow_space_change,
             )
     except KeyboardInterrupt:
-        _report_interrupt(view.last)
+        _report_interrupt(view.last, "interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Terminated as exc:
+        _report_interrupt(view.last, str(exc))
+        raise typer.Exit(EXIT_TERMINATED) from None
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - a trial's exception stopped the run; it is stored
@@ -161,15 +166,16 @@ def _run_study(
         )
 
 
-def _report_interrupt(last: RunStatus | None) -> None:
+def _report_interrupt(last: RunStatus | None, what: str) -> None:
+    """Say in yellow on stderr that the run was ``what`` ("interrupted") and what is kept."""
     console = Console(stderr=True, highlight=False)
     if last is None:
-        console.print(Text("interrupted before the study started", style="yellow"))
+        console.print(Text(f"{what} before the study started", style="yellow"))
         return
     target = f"/{last.n_target}" if last.n_target is not None else ""
     console.print(
         Text(
-            f"interrupted: {last.n_done}{target} finished trials of study "
+            f"{what}: {last.n_done}{target} finished trials of study "
             f"'{last.study_name}' are kept (running trials were stored as FAIL, "
             "interrupted); run the same command again to resume",
             style="yellow",

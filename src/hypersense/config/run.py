@@ -192,6 +192,7 @@ def run_config(
             (other directions, or another search space).
         KeyboardInterrupt: After Ctrl-C; running trials were stored as FAIL
             (interrupted), finished ones are kept.
+        Terminated: After SIGTERM, likewise.
     """
     spec = build_run(config, storage=storage)
     if spec.executor is None:

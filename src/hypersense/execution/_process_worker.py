@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pickle
 import signal
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
+from types import FrameType
 from typing import Any
 
+from hypersense.execution._parent_watch import ParentWatch, watch_parent
 from hypersense.execution.outcome import Objective, run_objective
 from hypersense.space.base import Distribution
 from hypersense.trial.trial import Trial
@@ -44,10 +47,35 @@ class PipeBackend:
         self._call("set_user_attr", number, key, value)
 
 
-def worker_main(conn: Connection, objective: Objective | None) -> None:
-    """Serve trials until told to stop (or until the pipe closes)."""
-    # Ctrl-C is the coordinator's to handle: it fails running trials and stops us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _leave_to_the_coordinator(signum: int, frame: FrameType | None) -> None:
+    """Ctrl-C is the coordinator's to handle (see worker_main)."""
+
+
+def worker_main(
+    conn: Connection,
+    objective: Objective | None,
+    watch: ParentWatch,
+    inherited: Sequence[Connection],
+) -> None:
+    """Serve trials until told to stop, the pipe closes, or the coordinator dies.
+
+    Args:
+        conn: This worker's end of its pipe to the coordinator.
+        objective: The objective to run until a task brings another one.
+        watch: How to notice the coordinator's death (see ``_parent_watch``).
+        inherited: Pipe ends the coordinator holds that a forked worker got
+            copies of; closed here, so they reach EOF when the coordinator dies.
+    """
+    # A terminal's Ctrl-C reaches the whole process group; the coordinator fails
+    # the running trials as interrupted and stops us. A Python handler rather
+    # than SIG_IGN, which would stay ignored in programs the objective starts.
+    # SIGTERM keeps its default action: multiprocessing ends leftover workers
+    # with it when the coordinator exits, and a worker it reaches dies as if
+    # killed (its trial fails as lost; the coordinator's own SIGTERM is handled).
+    signal.signal(signal.SIGINT, _leave_to_the_coordinator)
+    for end in inherited:
+        end.close()
+    watch_parent(watch)
     backend = PipeBackend(conn)
     while True:
         try:
@@ -62,4 +90,7 @@ def worker_main(conn: Connection, objective: Objective | None) -> None:
         assert objective is not None
         trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
         outcome = run_objective(objective, trial, task, remote=True)
-        conn.send(("done", outcome))
+        try:
+            conn.send(("done", outcome))
+        except (BrokenPipeError, OSError):
+            return  # the coordinator is gone

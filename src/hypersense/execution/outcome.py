@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from hypersense._environment import environment_manifest, worker_name
-from hypersense.errors import TrialPruned
+from hypersense.errors import Terminated, TrialPruned
 from hypersense.trial.state import TrialState
 from hypersense.trial.trial import Trial
 
@@ -24,7 +24,9 @@ __all__ = [
     "TrialOutcome",
     "TrialTask",
     "check_objective_values",
+    "interruption_reason",
     "run_objective",
+    "sendable_exception",
 ]
 
 #: An objective: takes a Trial, returns one float or a sequence of floats.
@@ -58,7 +60,9 @@ class TrialOutcome:
         fail_reason: One line saying why a FAIL trial failed.
         error: The exception the objective raised, if any.
         caught: Whether that exception is one of the ``catch`` types (the
-            study goes on) rather than one to re-raise.
+            study goes on) rather than one to re-raise. A KeyboardInterrupt
+            here (raised by an objective in a worker) stops the study as
+            Ctrl-C does.
         traceback: The formatted traceback of ``error``.
         worker: ``host:pid`` of the process that ran the objective.
         environment: That process's environment manifest.
@@ -78,6 +82,30 @@ class TrialOutcome:
     lost: bool = False  #: the worker died or vanished; the objective did not end
 
 
+def _short_repr(value: Any) -> str:
+    """``repr(value)`` cut to a readable length; never raises."""
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"an integer of about 10**{int(math.log10(abs(value)))}"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
+        return f"<{type(value).__qualname__} object>"
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
+def _safe_str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - a broken __str__ must not hide the exception
+        return f"<str() of the {type(exc).__qualname__} failed>"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (numbers.Real, np.floating, np.integer)) and not isinstance(
+        value, bool
+    )
+
+
 def check_objective_values(
     result: Any, n_objectives: int
 ) -> tuple[tuple[float, ...] | None, str | None]:
@@ -88,14 +116,16 @@ def check_objective_values(
             if math.isfinite(result)
             else (None, f"the objective returned a non-finite value ({result}) at position 0")
         )
-    if isinstance(result, (numbers.Real, np.floating, np.integer)) and not isinstance(result, bool):
+    if _is_number(result):
         items: Sequence[Any] = [result]
     elif isinstance(result, np.ndarray) and result.ndim == 0:
         items = [result.item()]
     elif isinstance(result, (Sequence, np.ndarray)) and not isinstance(result, (str, bytes)):
         items = list(result)
     else:
-        return None, f"the objective returned {result!r}; expected a number or a list of numbers"
+        return None, (
+            f"the objective returned {_short_repr(result)}; expected a number or a list of numbers"
+        )
     if len(items) != n_objectives:
         return None, (
             f"the objective returned {len(items)} value(s) but the study has "
@@ -103,31 +133,60 @@ def check_objective_values(
         )
     out = []
     for i, v in enumerate(items):
-        if isinstance(v, bool) or not isinstance(v, (numbers.Real, np.floating, np.integer)):
-            return None, f"the objective's value {i} is {v!r}, not a number"
-        f = float(v)
+        if not _is_number(v):
+            return None, f"the objective's value {i} is {_short_repr(v)}, not a number"
+        try:
+            f = float(v)
+        except Exception as exc:  # noqa: BLE001 - huge ints, Fractions, broken __float__
+            return None, (
+                f"the objective's value {i} ({_short_repr(v)}) cannot be converted to a float: "
+                f"{type(exc).__name__}: {_safe_str(exc)}"
+            )
         if not math.isfinite(f):
             return None, f"the objective returned a non-finite value ({f}) at position {i}"
         out.append(f)
     return tuple(out), None
 
 
-def _sendable(exc: BaseException) -> BaseException:
+def sendable_exception(exc: BaseException) -> BaseException:
     """``exc`` if it survives pickling, else an ObjectiveError with its text."""
     try:
         pickle.loads(pickle.dumps(exc))
         return exc
     except Exception:  # noqa: BLE001 - any pickling failure means "replace it"
-        return ObjectiveError(f"{type(exc).__qualname__}: {exc}")
+        return ObjectiveError(f"{type(exc).__qualname__}: {_safe_str(exc)}")
+
+
+def interruption_reason(exc: BaseException) -> str:
+    """The ``fail_reason`` of trials that were running when ``exc`` stopped a study."""
+    if isinstance(exc, Terminated):
+        return f"interrupted ({exc.signal_name})"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (KeyboardInterrupt)"
+    return f"interrupted: the study stopped on {type(exc).__name__}: {_safe_str(exc)}"
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """One line saying how the objective failed."""
+    if isinstance(exc, SystemExit):
+        code = "" if exc.code is None else _short_repr(exc.code)
+        return f"SystemExit: the objective called sys.exit({code})"
+    return f"{type(exc).__name__}: {_safe_str(exc)}"
 
 
 def run_objective(
     objective: Objective, trial: Trial, task: TrialTask, *, remote: bool = False
 ) -> TrialOutcome:
-    """Call ``objective(trial)`` and classify the result.
+    """Call ``objective(trial)`` and classify the result, the same way in every process.
 
-    KeyboardInterrupt and SystemExit pass through; every other exception makes
-    the trial FAIL, with ``caught`` telling whether the study should go on.
+    Any exception makes the trial FAIL, with ``caught`` telling whether the
+    study should go on: only the ``catch`` types let it (a ``sys.exit`` in the
+    objective stops the study after its trial is stored, the worker lives on).
+    KeyboardInterrupt and :class:`~hypersense.errors.Terminated` stop the
+    study as interrupted: in this process (``remote=False``) they propagate,
+    as Ctrl-C or SIGTERM would arrive here anyway; in a worker they come back
+    as the outcome's ``error``. An unusable return value (NaN, ``10**400``)
+    makes the trial FAIL with the reason, and the study goes on.
     """
     started = time.time()
 
@@ -146,15 +205,26 @@ def run_objective(
         result = objective(trial)
     except TrialPruned:
         return outcome(TrialState.PRUNED)
-    except Exception as exc:  # noqa: BLE001 - every objective failure is recorded
+    except (KeyboardInterrupt, Terminated) as exc:
+        if not remote:
+            raise
+        stop = Terminated(exc.signal_number) if isinstance(exc, Terminated) else KeyboardInterrupt()
+        return outcome(
+            TrialState.FAIL, fail_reason=interruption_reason(stop), error=stop, caught=False
+        )
+    except BaseException as exc:  # noqa: BLE001 - every objective failure is recorded
         return outcome(
             TrialState.FAIL,
-            fail_reason=f"{type(exc).__name__}: {exc}",
-            error=_sendable(exc) if remote else exc,
+            fail_reason=_failure_reason(exc),
+            error=sendable_exception(exc) if remote else exc,
             caught=isinstance(exc, task.catch),
             traceback=traceback.format_exc(),
         )
-    values, reason = check_objective_values(result, task.n_objectives)
+    try:
+        values, reason = check_objective_values(result, task.n_objectives)
+    except Exception as exc:  # noqa: BLE001 - e.g. a sequence whose iteration raises
+        reason = f"the objective's return value could not be read: {type(exc).__name__}: "
+        return outcome(TrialState.FAIL, fail_reason=reason + _safe_str(exc))
     if values is None:
         return outcome(TrialState.FAIL, fail_reason=reason)
     return outcome(TrialState.COMPLETE, values=values)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import pickle
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -14,9 +16,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from hypersense.execution._parent_watch import ParentWatch
 from hypersense.execution._process_worker import worker_main
 from hypersense.execution.base import Executor
-from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, sendable_exception
 from hypersense.trial.backend import TrialBackend
 from hypersense.trial.state import TrialState
 
@@ -49,7 +52,9 @@ class ProcessExecutor(Executor):
     Processes, not threads: a pure-Python objective scales with the cores. The
     workers only run the objective; the coordinator answers each of their
     calls, so the storage may even be in-memory. A worker that dies (killed,
-    out of memory, segfault) fails its trial and is replaced.
+    out of memory, segfault) fails its trial and is replaced. Workers end by
+    themselves as soon as this process is gone, however it died (see
+    ``hypersense.execution._parent_watch``).
 
     Args:
         n_workers: Worker processes (>= 1).
@@ -70,6 +75,8 @@ class ProcessExecutor(Executor):
         self._ctx = multiprocessing.get_context(method)
         self._method = method
         self._workers: list[_Worker] = []
+        # (read end, write end) of the pipe whose EOF tells workers we are gone.
+        self._lifeline: tuple[Connection, Connection] | None = None
 
     def __repr__(self) -> str:
         return f"ProcessExecutor({self._n_workers!r}, start_method={self._start_method!r})"
@@ -91,10 +98,26 @@ class ProcessExecutor(Executor):
 
     def _start_worker(self, objective: Objective) -> _Worker:
         self._check_picklable(objective)
+        if self._lifeline is None:
+            self._lifeline = self._ctx.Pipe(duplex=False)
+        lifeline, lifeline_writer = self._lifeline
         parent, child = self._ctx.Pipe(duplex=True)
+        watch = ParentWatch(
+            lifeline=lifeline,
+            coordinator_pid=os.getpid(),
+            parent_is_coordinator=self._method != "forkserver",
+            kill_on_parent_death=threading.current_thread() is threading.main_thread(),
+        )
+        # A forked worker gets copies of every descriptor we hold; those of our
+        # pipe ends would keep its pipes (and its lifeline) open after our death.
+        inherited = (
+            [parent, lifeline_writer, *(w.conn for w in self._workers)]
+            if self._method == "fork"
+            else []
+        )
         process = self._ctx.Process(  # type: ignore[attr-defined]
             target=worker_main,
-            args=(child, objective),
+            args=(child, objective, watch, inherited),
             daemon=True,
             name=f"hypersense-worker-{len(self._workers)}",
         )
@@ -122,8 +145,7 @@ class ProcessExecutor(Executor):
             self._check_picklable(objective)
             blob = pickle.dumps(objective)
             worker.objective = objective
-        future: Future[TrialOutcome] = Future()
-        future.set_running_or_notify_cancel()
+        future: Future[TrialOutcome] = Future()  # left pending, so shutdown can cancel it
         worker.task, worker.future, worker.backend = task, future, backend
         worker.started_at = time.time()
         worker.conn.send(("run", task, blob))
@@ -160,7 +182,7 @@ class ProcessExecutor(Executor):
         try:
             reply = (True, getattr(worker.backend, method)(*args))
         except Exception as exc:  # noqa: BLE001 - sent to the objective, which fails
-            reply = (False, exc)
+            reply = (False, sendable_exception(exc))
         try:
             worker.conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -215,6 +237,10 @@ class ProcessExecutor(Executor):
                 w.process.join(timeout=1.0)
             w.conn.close()
         self._workers.clear()
+        if self._lifeline is not None:
+            for end in self._lifeline:
+                end.close()
+            self._lifeline = None
 
     def running_numbers(self) -> list[int]:
         """Numbers of the trials the workers are running now."""

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from hypersense.errors import SamplerExhaustedError, StaleTrialError
+from hypersense.errors import SamplerExhaustedError, StaleTrialError, Terminated
 from hypersense.execution.base import Executor
 from hypersense.execution.executor_choice import make_executor
-from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask
+from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, interruption_reason
+from hypersense.study._termination import SigtermGuard
 from hypersense.study.coordinator import TrialCoordinator
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
@@ -91,8 +92,12 @@ class _Loop:
 
     def collect(self, future: Future[TrialOutcome]) -> None:
         number = self.futures.pop(future)
-        self.pending.pop(number, None)
         outcome = future.result()
+        if isinstance(outcome.error, (KeyboardInterrupt, Terminated)):
+            # Raised by the objective in a worker: stop as if it had reached this
+            # process; the trial stays pending and is failed as interrupted.
+            raise outcome.error
+        self.pending.pop(number, None)
         attrs: dict[str, Any] = {SystemAttr.WORKER: outcome.worker}
         if outcome.environment is not None:
             attrs[SystemAttr.ENVIRONMENT] = outcome.environment
@@ -186,7 +191,11 @@ def run_optimize(
     executor: Executor | None,
 ) -> None:
     """Run trials until ``n_trials`` started, ``timeout`` passed, the sampler is
-    exhausted or the study was asked to stop."""
+    exhausted or the study was asked to stop.
+
+    Whatever stops it early (an exception not in ``catch``, Ctrl-C, SIGTERM)
+    fails the trials still running as interrupted and is re-raised.
+    """
     _check_limits(n_trials, timeout)
     for c in catch:
         if not (isinstance(c, type) and issubclass(c, BaseException)):
@@ -196,7 +205,6 @@ def run_optimize(
     coordinator.fail_stale_trials(force=True)
     owned = executor is None
     ex = make_executor(n_jobs) if executor is None else executor
-    ex.prepare(objective)
     loop = _Loop(
         study,
         coordinator,
@@ -207,16 +215,15 @@ def run_optimize(
         callbacks=callbacks,
         catch=catch,
     )
-    try:
-        loop.run()
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            reason = "interrupted (KeyboardInterrupt)"
-        else:
-            reason = f"interrupted: the study stopped on {type(exc).__name__}: {exc}"
+    with SigtermGuard() as guard:
+        try:
+            ex.prepare(objective)
+            loop.run()
+        except BaseException as exc:
+            guard.cleaning_up()
+            if owned:
+                ex.shutdown(cancel=True)
+            loop.abandon(interruption_reason(exc))
+            raise
         if owned:
-            ex.shutdown(cancel=True)
-        loop.abandon(reason)
-        raise
-    if owned:
-        ex.shutdown()
+            ex.shutdown()

@@ -286,7 +286,8 @@ class Study:
                 per direction). Raise ``hypersense.TrialPruned`` to stop early.
             n_trials: How many trials to start in this call (None: no limit).
             timeout: Seconds after which no new trial starts (running ones end).
-            n_jobs: Worker processes (1: in this thread; -1: one per CPU).
+            n_jobs: Worker processes (1: in this thread; -1: one per CPU this
+                process may use).
             callbacks: ``callback(study, trial)`` after each finished trial.
             catch: Exception types that fail the trial but let the study go on;
                 any other exception is re-raised after its trial is stored.
@@ -296,6 +297,10 @@ class Study:
         Stops early when the sampler is exhausted (a finished grid) or
         :meth:`stop` is called. Ctrl-C fails the running trials as
         interrupted, keeps every finished one, and re-raises KeyboardInterrupt.
+        SIGTERM does the same and raises :class:`hypersense.Terminated` when
+        ``optimize`` runs in the main thread and SIGTERM has its default action.
+        An objective's exception, ``sys.exit`` or unusable value is handled
+        the same way whatever ``n_jobs`` is.
         """
         from hypersense.study.optimize import run_optimize
 
