@@ -3,17 +3,23 @@
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
+from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
 from hypersense.pruners.successive_halving import SuccessiveHalvingPruner
+from hypersense.pruners.threshold import ThresholdPruner
+from hypersense.pruners.wilcoxon import WilcoxonPruner
 
 __all__ = [
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
+    "PatientPruner",
     "PercentilePruner",
     "PruneDecision",
     "PruneVerdict",
     "Pruner",
     "SuccessiveHalvingPruner",
+    "ThresholdPruner",
     "TrialAssignment",
+    "WilcoxonPruner",
 ]
