@@ -1,6 +1,7 @@
 """Pruners: whether a running trial should go on, and with which budget."""
 
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
+from hypersense.pruners.curve_extrapolation import CurveExtrapolationPruner
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.pruners.patient import PatientPruner
@@ -10,6 +11,7 @@ from hypersense.pruners.threshold import ThresholdPruner
 from hypersense.pruners.wilcoxon import WilcoxonPruner
 
 __all__ = [
+    "CurveExtrapolationPruner",
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
