@@ -4,6 +4,7 @@ from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAs
 from hypersense.pruners.curve_extrapolation import CurveExtrapolationPruner
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
+from hypersense.pruners.objective import ObjectivePruner
 from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
 from hypersense.pruners.successive_halving import SuccessiveHalvingPruner
@@ -15,6 +16,7 @@ __all__ = [
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
+    "ObjectivePruner",
     "PatientPruner",
     "PercentilePruner",
     "PruneDecision",
