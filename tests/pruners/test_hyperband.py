@@ -40,6 +40,30 @@ def test_assignments_follow_the_budgets_27_12_6_4() -> None:
     assert [dict(other.assign(empty, n).tags) for n in range(49)] == tags[:49]
 
 
+def test_the_worked_example_of_the_docs() -> None:
+    pruner = HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3)
+    b0 = {"bracket": "0", "rungs": "1,3,9"}
+    others = [
+        running(i, [2.0, v], tags=b0, state=state)
+        for i, (v, state) in enumerate(
+            [
+                (0.5, hs.TrialState.COMPLETE),
+                (0.7, hs.TrialState.RUNNING),
+                (0.9, hs.TrialState.FAIL),
+                (1.1, hs.TrialState.PRUNED),
+                (1.2, hs.TrialState.PRUNED),
+                (1.4, hs.TrialState.PRUNED),
+            ]
+        )
+    ]
+    h = history(others)
+    assert pruner.decide(h, running(9, [2.0, 0.8], tags=b0)) is PRUNE
+    verdict = pruner.judge(h, running(9, [2.0, 0.7], tags=b0))
+    assert verdict.decision is CONTINUE and dict(verdict.system_attrs) == {"passed_rung": 1}
+    later = running(9, [2.0, 0.7, 9.0], tags=b0, attrs={"passed_rung": 1})
+    assert pruner.decide(h, later) is CONTINUE  # step 2: no rung, rung 1 not judged again
+
+
 def test_only_trials_of_the_same_bracket_compete() -> None:
     pruner = HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3)
     b0 = {"bracket": "0", "rungs": "1,3,9"}

@@ -14,6 +14,7 @@ import numpy as np
 import hypersense as hs
 from hypersense.pruners import HyperbandPruner, SuccessiveHalvingPruner, WilcoxonPruner
 from hypersense.pruners.rungs import bracket_budgets, bracket_of, bracket_schedule
+from hypersense.report.data.curves import build_learning_curves_data
 from hypersense.samplers import RandomSampler
 
 N_STEPS = 27
@@ -85,7 +86,8 @@ def test_hyperband_shared_by_two_independent_processes(sqlite_url: str) -> None:
     ]
     for proc in procs:
         assert proc.wait(timeout=300) == 0
-    trials = hs.load_study("hb", sqlite_url).trials
+    study = hs.load_study("hb", sqlite_url)
+    trials = study.trials
     assert len(trials) == 50
     assert len({t.system_attrs["worker"] for t in trials}) == 2
     pruner = HyperbandPruner(min_resource=1, max_resource=N_STEPS)
@@ -100,6 +102,11 @@ def test_hyperband_shared_by_two_independent_processes(sqlite_url: str) -> None:
         if not rungs:
             assert all(t.state is hs.TrialState.COMPLETE for t in same)
     assert sum(t.state is hs.TrialState.PRUNED for t in trials) >= 10
+    # The report's learning-curve figure draws each bracket's rungs from the tags.
+    figure = build_learning_curves_data(study)
+    assert figure is not None
+    drawn = {m.bracket: m.steps for m in figure.rungs}
+    assert drawn == {str(b): r for b, r in enumerate(brackets) if r}
 
 
 def test_wilcoxon_prunes_on_folds_in_shuffled_order() -> None:
