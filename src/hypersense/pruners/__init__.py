@@ -1,7 +1,15 @@
-"""Pruners: whether a running trial should go on, and with which budget."""
+"""Pruners: whether a running trial should go on, and with which budget.
+
+The pruners that need scipy (Wilcoxon's test, curve extrapolation) load on
+first use, so ``import hypersense`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
-from hypersense.pruners.curve_extrapolation import CurveExtrapolationPruner
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.pruners.objective import ObjectivePruner
@@ -9,7 +17,10 @@ from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
 from hypersense.pruners.successive_halving import SuccessiveHalvingPruner
 from hypersense.pruners.threshold import ThresholdPruner
-from hypersense.pruners.wilcoxon import WilcoxonPruner
+
+if TYPE_CHECKING:
+    from hypersense.pruners.curve_extrapolation import CurveExtrapolationPruner
+    from hypersense.pruners.wilcoxon import WilcoxonPruner
 
 __all__ = [
     "CurveExtrapolationPruner",
@@ -27,3 +38,14 @@ __all__ = [
     "TrialAssignment",
     "WilcoxonPruner",
 ]
+
+_LAZY = {
+    "CurveExtrapolationPruner": "hypersense.pruners.curve_extrapolation",
+    "WilcoxonPruner": "hypersense.pruners.wilcoxon",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'hypersense.pruners' has no attribute {name!r}")
