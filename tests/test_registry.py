@@ -34,7 +34,9 @@ def test_names_ignore_case_and_surrounding_spaces() -> None:
 
 @pytest.mark.parametrize("name", ["bogus", "", 3])
 def test_unknown_names_list_the_choices(name: object) -> None:
-    with pytest.raises(ValueError, match=r"unknown pruner .*; choose one of \['median', 'no"):
+    with pytest.raises(
+        ValueError, match=r"unknown pruner .*; choose one of \['asha', .*'median', 'no"
+    ):
         pruner_class(name)  # type: ignore[arg-type]
 
 

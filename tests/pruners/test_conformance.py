@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from hypersense.pruners import MedianPruner, NopPruner, PercentilePruner
+from hypersense.pruners import (
+    CurveExtrapolationPruner,
+    HyperbandPruner,
+    MedianPruner,
+    NopPruner,
+    ObjectivePruner,
+    PatientPruner,
+    PercentilePruner,
+    SuccessiveHalvingPruner,
+    ThresholdPruner,
+    WilcoxonPruner,
+)
 from hypersense.pruners.registry import PRUNERS, pruner_class
 from hypersense.testing import PRUNER_CHECKS, Check, PrunerFactory
 
@@ -19,6 +30,16 @@ CONFIGURATIONS: dict[str, PrunerFactory] = {
     ),
     "percentile-25": lambda: PercentilePruner(25.0, n_startup_trials=1),
     "percentile-90": lambda: PercentilePruner(90.0, n_startup_trials=3),
+    "threshold": lambda: ThresholdPruner(upper=1.5),
+    "threshold-divergence-only": ThresholdPruner,
+    "patient-early-stopping": lambda: PatientPruner(None, patience=1),
+    "patient-median": lambda: PatientPruner(MedianPruner(n_startup_trials=2), patience=1),
+    "wilcoxon": lambda: WilcoxonPruner(p_threshold=0.2),
+    "asha": lambda: SuccessiveHalvingPruner(min_resource=1, max_resource=6),
+    "asha-auto": SuccessiveHalvingPruner,
+    "hyperband": lambda: HyperbandPruner(min_resource=1, max_resource=6, reduction_factor=2),
+    "curve-extrapolation": lambda: CurveExtrapolationPruner(max_resource=6),
+    "objective-0-median": lambda: ObjectivePruner(MedianPruner(), objective_index=0),
 }
 
 

@@ -10,7 +10,14 @@ A pruner decides *whether a trial goes on* and, for multi-fidelity methods,
 2. Each time the objective calls ``trial.should_prune()``, the coordinator
    calls ``decide(history, trial)`` with a fresh history and the trial's
    current record (its intermediate values so far) and acts on the returned
-   :class:`PruneDecision`.
+   :class:`PruneDecision`. A pruner that has something to record about the
+   trial (e.g. a forecast of its final value) overrides ``judge`` instead,
+   whose :class:`PruneVerdict` carries the decision and system attributes the
+   coordinator stores on the trial.
+
+Pruners must be correct when several processes share a study: a decision is
+a function of the history and the trial it is given, never of what this
+instance saw before.
 """
 
 from __future__ import annotations
@@ -20,12 +27,12 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from hypersense.history import StudyHistory
 from hypersense.trial.frozen import FrozenTrial
 
-__all__ = ["PruneDecision", "Pruner", "TrialAssignment"]
+__all__ = ["PruneDecision", "PruneVerdict", "Pruner", "TrialAssignment"]
 
 
 class PruneDecision(enum.Enum):
@@ -33,6 +40,21 @@ class PruneDecision(enum.Enum):
 
     CONTINUE = "continue"
     PRUNE = "prune"
+
+
+@dataclass(frozen=True)
+class PruneVerdict:
+    """A decision and what the pruner records about the trial along with it.
+
+    Attributes:
+        decision: Whether the trial goes on.
+        system_attrs: JSON-serialisable system attributes to store on the
+            trial (each decision overwrites the keys it names), e.g. a
+            forecast of the final value.
+    """
+
+    decision: PruneDecision
+    system_attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,6 +81,11 @@ class Pruner(ABC):
     @abstractmethod
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         """Whether the RUNNING ``trial`` should stop now."""
+
+    def judge(self, history: StudyHistory, trial: FrozenTrial) -> PruneVerdict:
+        """The decision for the RUNNING ``trial`` with attributes to store on it
+        (none by default: the verdict of :meth:`decide`)."""
+        return PruneVerdict(self.decide(history, trial))
 
     def __repr__(self) -> str:
         sig = inspect.signature(type(self).__init__)

@@ -10,6 +10,7 @@ import numpy as np
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
+from hypersense.pruners.options import only_direction
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["MedianPruner", "PercentilePruner"]
@@ -57,8 +58,7 @@ class PercentilePruner(Pruner):
         self._n_min_trials = n_min_trials
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
-        if history.is_multi_objective:
-            raise ValueError(f"{type(self).__name__} supports single-objective studies only")
+        maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
         step = trial.last_step
         if step is None or step < self._n_warmup_steps:
             return PruneDecision.CONTINUE
@@ -67,7 +67,6 @@ class PercentilePruner(Pruner):
         completed = history.completed()
         if len(completed) < self._n_startup_trials:
             return PruneDecision.CONTINUE
-        maximize = history.directions[0] is StudyDirection.MAXIMIZE
         own = [v for s, v in trial.intermediate_values.items() if s <= step and not math.isnan(v)]
         if not own:  # only NaN so far: the run diverged
             return PruneDecision.PRUNE

@@ -20,6 +20,14 @@ PRUNERS: dict[str, str] = {
     "nop": "hypersense.pruners.nop:NopPruner",
     "median": "hypersense.pruners.percentile:MedianPruner",
     "percentile": "hypersense.pruners.percentile:PercentilePruner",
+    "threshold": "hypersense.pruners.threshold:ThresholdPruner",
+    "patient": "hypersense.pruners.patient:PatientPruner",
+    "wilcoxon": "hypersense.pruners.wilcoxon:WilcoxonPruner",
+    "successive_halving": "hypersense.pruners.successive_halving:SuccessiveHalvingPruner",
+    "asha": "hypersense.pruners.successive_halving:SuccessiveHalvingPruner",
+    "hyperband": "hypersense.pruners.hyperband:HyperbandPruner",
+    "curve_extrapolation": "hypersense.pruners.curve_extrapolation:CurveExtrapolationPruner",
+    "objective": "hypersense.pruners.objective:ObjectivePruner",
 }
 
 #: Built-in pruners and those of installed plugins.
@@ -32,5 +40,21 @@ def pruner_class(name: str) -> type[Pruner]:
 
 
 def make_pruner(name: str, options: Mapping[str, Any] | None = None) -> Pruner:
-    """Build the pruner registered as ``name`` with keyword ``options``."""
-    return PRUNER_REGISTRY.create(name, options)
+    """Build the pruner registered as ``name`` with keyword ``options``.
+
+    A ``wrapped_pruner`` option (of ``patient`` and ``objective``) may itself be
+    a pruner name or ``{name: ..., options: {...}}``, as a config file writes it.
+    """
+    opts = dict(options or {})
+    inner = opts.get("wrapped_pruner")
+    if isinstance(inner, str):
+        opts["wrapped_pruner"] = make_pruner(inner)
+    elif isinstance(inner, Mapping):
+        extra = set(inner) - {"name", "options"}
+        if "name" not in inner or extra or not isinstance(inner.get("options", {}), Mapping):
+            raise ValueError(
+                "`wrapped_pruner` must be a pruner name or {name: ..., options: {...}} "
+                f"(got {inner!r})"
+            )
+        opts["wrapped_pruner"] = make_pruner(inner["name"], inner.get("options"))
+    return PRUNER_REGISTRY.create(name, opts)

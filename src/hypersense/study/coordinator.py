@@ -322,9 +322,13 @@ class TrialCoordinator:
 
     def should_prune(self, number: int) -> bool:
         run = self._get(number)
-        decision = self.pruner.decide(self.history(), run.frozen())
+        verdict = self.pruner.judge(self.history(), run.frozen())
+        decision = verdict.decision
         if not isinstance(decision, PruneDecision):
             raise TypeError(f"{self.pruner!r}.decide returned {decision!r}, not a PruneDecision")
+        if verdict.system_attrs:  # e.g. a forecast of the final value
+            self._storage.set_trial_attrs(run.trial_id, verdict.system_attrs, system=True)
+            run.system_attrs.update(normalize_attrs(verdict.system_attrs))
         return decision is PruneDecision.PRUNE
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:

@@ -1,0 +1,74 @@
+"""Checks of pruner options and of the study a pruner is used with.
+
+Every check raises ``ValueError`` (``TypeError`` for a value of the wrong
+kind) naming the option and the value it got, so a bad configuration fails
+when the pruner is built, not in the middle of a study.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Literal
+
+from hypersense.direction import StudyDirection
+from hypersense.history import StudyHistory
+
+__all__ = [
+    "Resource",
+    "check_int",
+    "check_non_negative",
+    "check_probability",
+    "check_resource",
+    "only_direction",
+]
+
+#: A number of steps, or "auto": learnt from the study's first completed trial.
+Resource = int | Literal["auto"]
+
+
+def check_int(name: str, value: object, *, minimum: int) -> int:
+    """``value`` as an int, if it is an integer >= ``minimum`` (bools refused)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
+    return int(value)
+
+
+def check_non_negative(name: str, value: object) -> float:
+    """``value`` as a float, if it is a finite number >= 0."""
+    if (
+        not isinstance(value, numbers.Real)
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"`{name}` must be a finite number >= 0 (got {value!r})")
+    return float(value)
+
+
+def check_probability(name: str, value: object) -> float:
+    """``value`` as a float, if it is strictly between 0 and 1."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 < float(value) < 1:
+        raise ValueError(f"`{name}` must be a number in (0, 1) (got {value!r})")
+    return float(value)
+
+
+def check_resource(name: str, value: object) -> Resource:
+    """``value`` if it is a number of steps >= 1 or the string "auto"."""
+    if value == "auto" and isinstance(value, str):
+        return "auto"
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f'`{name}` must be an integer >= 1 or "auto" (got {value!r})')
+    return int(value)
+
+
+def only_direction(pruner: object, history: StudyHistory) -> StudyDirection:
+    """The direction of a single-objective study; ValueError for several objectives."""
+    if history.is_multi_objective:
+        name = type(pruner).__name__
+        raise ValueError(
+            f"{name} supports single-objective studies only (this study has "
+            f"{len(history.directions)} objectives); wrap it as "
+            f"ObjectivePruner({name}(...), objective_index=i) to prune on objective i"
+        )
+    return history.directions[0]

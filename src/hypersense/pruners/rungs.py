@@ -1,0 +1,106 @@
+"""Rung and bracket arithmetic of successive halving and Hyperband, as pure functions.
+
+Vocabulary (resources are steps, as reported with ``trial.report``):
+
+- ``r``: the minimum resource, ``R``: the maximum resource, ``eta``: the
+  reduction factor, ``s``: the minimum early-stopping rate of a bracket.
+- The rungs of a bracket are the steps ``r * eta**(s + k)`` for ``k = 0, 1, ...``
+  below ``R``. A rung at ``R`` itself would only judge trials that have
+  finished their training, so there is none.
+- Hyperband runs ``floor(log_eta(R / r)) + 1`` brackets, ``s = 0`` (the most
+  aggressive: a rung at ``r``) up to the last one, which never prunes. Bracket
+  ``s`` gets trials in proportion to ``ceil(n * eta**m / (m + 1))`` with
+  ``n`` brackets and ``m = n - 1 - s``: the number of configurations the
+  Hyperband paper starts that bracket with.
+
+Everything here is exact integer arithmetic (no floating-point logarithms, so
+``R = 243, eta = 3`` has the 6 brackets it should).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = [
+    "bracket_budgets",
+    "bracket_of",
+    "bracket_schedule",
+    "is_promotable",
+    "loss_of",
+    "n_brackets",
+    "rung_steps",
+    "rungs_to_judge",
+]
+
+
+def rung_steps(
+    min_resource: int, reduction_factor: int, *, min_early_stopping_rate: int = 0, below: int
+) -> tuple[int, ...]:
+    """The rung steps ``r * eta**(s + k)``, ``k >= 0``, that are ``< below``, increasing."""
+    step = min_resource * reduction_factor**min_early_stopping_rate
+    out: list[int] = []
+    while step < below:
+        out.append(step)
+        step *= reduction_factor
+    return tuple(out)
+
+
+def rungs_to_judge(rungs: Sequence[int], passed_rung: int | None, last_step: int) -> list[int]:
+    """The rungs a trial reached and has not been judged at yet: those in
+    ``(passed_rung, last_step]`` (``passed_rung`` None: no rung passed yet)."""
+    low = -1 if passed_rung is None else passed_rung
+    return [r for r in rungs if low < r <= last_step]
+
+
+def is_promotable(own_loss: float, other_losses: Sequence[float], reduction_factor: int) -> bool:
+    """Whether ``own_loss`` is among the best ``max(1, n // eta)`` of the ``n`` losses at a
+    rung (the trial's own and ``other_losses``; smaller is better; ties go on)."""
+    losses = sorted([own_loss, *other_losses])
+    n_kept = max(1, len(losses) // reduction_factor)
+    return own_loss <= losses[n_kept - 1]
+
+
+def n_brackets(min_resource: int, max_resource: int, reduction_factor: int) -> int:
+    """``floor(log_eta(R / r)) + 1``: how many ``k >= 0`` have ``r * eta**k <= R`` (>= 1)."""
+    count, step = 1, min_resource * reduction_factor
+    while step <= max_resource:
+        count += 1
+        step *= reduction_factor
+    return count
+
+
+def bracket_budgets(n: int, reduction_factor: int) -> tuple[int, ...]:
+    """Trial budget of each bracket ``s = 0 .. n - 1``: ``ceil(n * eta**m / (m + 1))``,
+    ``m = n - 1 - s`` (exact: ``-(-a // b)`` is the ceiling of ``a / b``)."""
+    return tuple(-(-n * reduction_factor ** (n - 1 - s) // (n - s)) for s in range(n))
+
+
+def bracket_schedule(budgets: Sequence[int]) -> tuple[int, ...]:
+    """One cycle of brackets, ``sum(budgets)`` long, bracket ``s`` appearing
+    ``budgets[s]`` times and spread evenly (smooth weighted round robin: each
+    turn, every bracket earns its budget and the richest, the lowest on ties,
+    pays the total)."""
+    total = sum(budgets)
+    credit = [0] * len(budgets)
+    cycle: list[int] = []
+    for _ in range(total):
+        for s, w in enumerate(budgets):
+            credit[s] += w
+        chosen = max(range(len(budgets)), key=lambda s: (credit[s], -s))
+        credit[chosen] -= total
+        cycle.append(chosen)
+    return tuple(cycle)
+
+
+def bracket_of(number: int, schedule: Sequence[int]) -> int:
+    """The bracket of trial ``number``: its place in the repeated ``schedule``."""
+    return schedule[number % len(schedule)]
+
+
+def loss_of(value: float, maximize: bool) -> float:
+    """``value`` as a loss (smaller is better); a NaN or infinite value, a diverged
+    run, is the worst loss, ``+inf``."""
+    if not math.isfinite(value):
+        return math.inf
+    return -value if maximize else value
