@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import hypersense as hs
+from hypersense.testing.executors import is_process_alive
 from hypersense.trial import SystemAttr
 from tests.config.helpers import write_config, write_module
-from tests.execution.contract import is_process_alive
 
 _SLOW_OBJECTIVE = """
 import pathlib

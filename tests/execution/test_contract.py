@@ -1,30 +1,31 @@
-"""Every executor keeps the contract of hypersense.execution.base (see contract.py)."""
+"""The public executor conformance suite (hypersense.testing) over every built-in executor."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from hypersense.execution import InlineExecutor, ProcessExecutor
-from tests.execution.contract import ExecutorContract
+from hypersense.execution.registry import EXECUTORS
+from hypersense.testing import EXECUTOR_CHECKS, Check
+from hypersense.testing.executors import ExecutorFactory
 
-CONTRACTS = {
-    "inline": ExecutorContract(lambda n: InlineExecutor(), n_workers=1, in_processes=False),
+# name -> (factory, in_processes, n_workers)
+CONFIGURATIONS: dict[str, tuple[ExecutorFactory, bool, int]] = {
+    "inline": (lambda n: InlineExecutor(), False, 1),
     **{
-        method: ExecutorContract(lambda n, m=method: ProcessExecutor(n, start_method=m))
+        method: (lambda n, m=method: ProcessExecutor(n, start_method=m), True, 2)
         for method in ("fork", "spawn", "forkserver")
     },
 }
 
-CASES = [
-    pytest.param(check, id=f"{name}-{check.__name__.removeprefix('check_')}")
-    for name, contract in CONTRACTS.items()
-    for check in contract.checks()
-]
+
+@pytest.mark.parametrize("check", EXECUTOR_CHECKS, ids=str)
+@pytest.mark.parametrize("configuration", list(CONFIGURATIONS))
+def test_conformance(configuration: str, check: Check[ExecutorFactory]) -> None:
+    factory, in_processes, n_workers = CONFIGURATIONS[configuration]
+    check(factory, n_workers=n_workers, in_processes=in_processes)
 
 
-@pytest.mark.parametrize("check", CASES)
-def test_executor_keeps_the_contract(check: Callable[[Path], None], tmp_path: Path) -> None:
-    check(tmp_path)
+def test_every_built_in_executor_is_in_the_suite() -> None:
+    built = {type(factory(n)) for factory, _, n in CONFIGURATIONS.values()}
+    assert {InlineExecutor, ProcessExecutor} == built and set(EXECUTORS) == {"inline", "process"}

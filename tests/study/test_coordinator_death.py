@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import hypersense as hs
+from hypersense.testing.executors import is_process_alive, wait_until
 from hypersense.trial import SystemAttr
-from tests.execution.contract import is_process_alive, wait_until
 
 _OBJECTIVE = """
 import os

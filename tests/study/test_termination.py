@@ -19,8 +19,8 @@ import pytest
 import hypersense as hs
 from hypersense.history import StudyHistory
 from hypersense.samplers import RandomSampler
+from hypersense.testing.executors import wait_until
 from hypersense.trial import FrozenTrial, SystemAttr
-from tests.execution.contract import wait_until
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-__all__ = ["current_owner", "describe_owner", "is_owner_gone"]
+__all__ = ["current_owner", "describe_owner", "is_owner_gone", "is_process_alive"]
 
 
 def _read(path: str) -> str | None:
@@ -42,6 +42,19 @@ def _start_ticks(pid: int) -> int | None:
         return int(fields[19])  # field 22 of the whole line
     except (IndexError, ValueError):
         return None
+
+
+def is_process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has ended)."""
+    if os.path.isdir("/proc/self"):
+        return _start_ticks(pid) is not None
+    try:  # no /proc: ask the kernel (a zombie then counts as alive)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _pid_namespace() -> int | None:

@@ -1,5 +1,5 @@
-"""Conformance suites: the contracts of samplers, pruners, storages and
-importance evaluators as checks a plugin author runs on their own implementation.
+"""Conformance suites: the contracts of samplers, pruners, storages, executors
+and importance evaluators as checks a plugin author runs on their own implementation.
 
 Run a whole suite, in any test framework or none::
 
@@ -19,8 +19,8 @@ A check that does not apply (a capability the implementation declares it
 lacks) raises :class:`CheckSkipped`, a :class:`unittest.SkipTest`, which
 pytest and unittest report as skipped with its reason. The checks of one kind
 live in a module of that kind (:mod:`.samplers`, :mod:`.pruners`,
-:mod:`.storages`, :mod:`.importance`); importing this package loads them on first use, and none
-imports pytest or hypothesis.
+:mod:`.storages`, :mod:`.executors`, :mod:`.importance`); importing this
+package loads them on first use, and none imports pytest or hypothesis.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from hypersense.testing.base import Check, CheckReport, CheckSkipped, expect, raises, run_checks
 
 if TYPE_CHECKING:
+    from hypersense.testing.executors import EXECUTOR_CHECKS, ExecutorFactory, check_executor
     from hypersense.testing.importance import (
         IMPORTANCE_CHECKS,
         ImportanceEvaluatorFactory,
@@ -44,6 +45,8 @@ __all__ = [
     "Check",
     "CheckReport",
     "CheckSkipped",
+    "EXECUTOR_CHECKS",
+    "ExecutorFactory",
     "IMPORTANCE_CHECKS",
     "ImportanceEvaluatorFactory",
     "PRUNER_CHECKS",
@@ -52,6 +55,7 @@ __all__ = [
     "STORAGE_CHECKS",
     "SamplerFactory",
     "StorageFactory",
+    "check_executor",
     "check_importance_evaluator",
     "check_pruner",
     "check_sampler",
@@ -62,6 +66,9 @@ __all__ = [
 ]
 
 _LAZY = {
+    "EXECUTOR_CHECKS": "hypersense.testing.executors",
+    "ExecutorFactory": "hypersense.testing.executors",
+    "check_executor": "hypersense.testing.executors",
     "IMPORTANCE_CHECKS": "hypersense.testing.importance",
     "ImportanceEvaluatorFactory": "hypersense.testing.importance",
     "check_importance_evaluator": "hypersense.testing.importance",
