@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -267,6 +268,33 @@ class Study:
             user_attrs=user_attrs,
         )
 
+    def add_trial(self, trial: FrozenTrial) -> FrozenTrial:
+        """Store a finished trial made outside this study (see
+        :func:`hypersense.create_trial`); samplers learn from it like from their own."""
+        return self.add_trials([trial])[0]
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> list[FrozenTrial]:
+        """Store several finished trials, in order; all are checked before any is written."""
+        from hypersense.study.added_trials import add_trials
+
+        return add_trials(self._storage, self._record.study_id, trials, len(self.directions))
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """Names of the objectives (one per direction), if set."""
+        names = self.system_attrs.get(_METRIC_NAMES)
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: Sequence[str]) -> None:
+        """Name the objectives, one name per direction (shown by reports and exports)."""
+        names = list(metric_names)
+        if len(names) != len(self.directions) or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(
+                f"`metric_names` must be {len(self.directions)} non-empty string(s), one per "
+                f"direction (got {metric_names!r})"
+            )
+        self.set_system_attr(_METRIC_NAMES, names)
+
     # -------------------------------------------------------------- optimize
     def optimize(
         self,
@@ -278,6 +306,8 @@ class Study:
         callbacks: Sequence[StudyCallback] = (),
         catch: Iterable[type[Exception]] | type[Exception] = (),
         executor: ExecutorSpec = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
     ) -> None:
         """Run trials of ``objective`` until a limit is reached.
 
@@ -293,6 +323,10 @@ class Study:
                 any other exception is re-raised after its trial is stored.
             executor: Where trials run, overriding ``n_jobs`` (e.g. a
                 ``DaskExecutor``).
+            gc_after_trial: Run Python's garbage collector after each trial
+                (for objectives that leave reference cycles holding memory).
+            show_progress_bar: Draw a progress bar on the terminal (stderr):
+                trials done, the best value, elapsed and remaining time.
 
         Stops early when the sampler is exhausted (a finished grid) or
         :meth:`stop` is called. Ctrl-C fails the running trials as
@@ -306,17 +340,30 @@ class Study:
 
         self._stop_requested = False
         catch_types = (catch,) if isinstance(catch, type) else tuple(catch)
-        run_optimize(
-            self,
-            self._coordinator,
-            objective,
-            n_trials=n_trials,
-            timeout=timeout,
-            n_jobs=n_jobs,
-            callbacks=tuple(callbacks),
-            catch=catch_types,
-            executor=executor,
-        )
+        extra: list[StudyCallback] = []
+        if gc_after_trial:
+            extra.append(_collect_garbage)
+        bar = None
+        if show_progress_bar:
+            from hypersense.study.progress_bar import ProgressBar
+
+            bar = ProgressBar(n_trials=n_trials)
+            extra.append(bar.update)
+        try:
+            run_optimize(
+                self,
+                self._coordinator,
+                objective,
+                n_trials=n_trials,
+                timeout=timeout,
+                n_jobs=n_jobs,
+                callbacks=(*callbacks, *extra),
+                catch=catch_types,
+                executor=executor,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no new trial (call from a callback)."""
@@ -340,6 +387,14 @@ class Study:
     def close(self) -> None:
         """Stop this process's heartbeat thread (running trials are not touched)."""
         self._coordinator.close()
+
+
+def _collect_garbage(study: Study, trial: FrozenTrial) -> None:
+    gc.collect()
+
+
+#: The study system attribute holding the objectives' names.
+_METRIC_NAMES = "metric_names"
 
 
 class _Missing:

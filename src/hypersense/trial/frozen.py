@@ -132,6 +132,12 @@ class FrozenTrial:
         return self.completed_at - self.started_at
 
     @property
+    def duration(self) -> _dt.timedelta | None:
+        """Wall time from start to completion (Optuna's name; see ``duration_s``)."""
+        seconds = self.duration_s
+        return None if seconds is None else _dt.timedelta(seconds=seconds)
+
+    @property
     def datetime_start(self) -> _dt.datetime | None:
         """Start time as a timezone-aware datetime (UTC)."""
         return _to_datetime(self.started_at)
