@@ -96,6 +96,7 @@ _SUBPACKAGES = frozenset(
         "analysis",
         "config",
         "execution",
+        "importance",
         "integrations",
         "pruners",
         "report",
@@ -107,6 +108,7 @@ _SUBPACKAGES = frozenset(
         "testing",
         "torch",
         "trial",
+        "visualization",
     }
 )
 
