@@ -133,8 +133,14 @@ class Study:
         """Every trial, in number order."""
         return self._coordinator.trials()
 
-    def get_trials(self, states: Iterable[TrialState] | None = None) -> list[FrozenTrial]:
-        """Trials in the given states (all by default), in number order."""
+    def get_trials(
+        self, states: Iterable[TrialState] | None = None, *, deepcopy: bool = True
+    ) -> list[FrozenTrial]:
+        """Trials in the given states (all by default), in number order.
+
+        ``deepcopy`` is accepted for Optuna's callers and changes nothing: the
+        records are immutable, so they are never copied.
+        """
         trials = self._coordinator.trials()
         if states is None:
             return trials
