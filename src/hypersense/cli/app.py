@@ -22,6 +22,7 @@ from rich.text import Text
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
 from hypersense.cli.export import write_trials_csv
+from hypersense.cli.lr_command import lr_find
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
 from hypersense.cli.render import best_table, params_table, studies_table, trials_table
@@ -361,6 +362,7 @@ app.command()(report)
 app.command()(plot)
 app.command()(show)
 app.command()(analyze)
+app.command(name="lr-find")(lr_find)
 
 
 def _configure_logging() -> None:
