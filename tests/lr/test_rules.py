@@ -16,12 +16,11 @@ from hypersense.lr import (
     ValleyRule,
     default_rules,
     lr_ramp,
-    smooth_losses,
 )
 
 
 def curve(lrs: np.ndarray, losses: np.ndarray, *, beta: float = 0.0, diverged: bool = False):
-    return LossCurve(lrs, losses, smooth_losses(losses, beta=beta), diverged=diverged)
+    return LossCurve(lrs, losses, diverged, beta=beta)
 
 
 def sigmoid_drop(log_lrs: np.ndarray, centre: float, width: float = 0.3) -> np.ndarray:

@@ -13,20 +13,23 @@ Lifecycle:
    and all rules and seeds into the suggested learning rate and its interval
    (:class:`~hypersense.lr.result.RangeTestResult`).
 
-Rules read slopes against ``log10(lr)``, whatever the ramp's spacing: a linear
-ramp packs its points at high rates, and a slope per step would be measured
-on the wrong axis.
+Rules read the losses smoothed without lag (:attr:`LossCurve.trend`), and
+slopes against ``log10(lr)``, whatever the ramp's spacing: a linear ramp packs
+its points at high rates, and a slope per step would be measured on the wrong
+axis.
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
+
+from hypersense.lr.curves import loss_trend, smooth_losses
 
 __all__ = ["LossCurve", "Suggestion", "SuggestionRule"]
 
@@ -86,24 +89,33 @@ class LossCurve:
         lrs: Shape ``(n,)``, the rate of each step, increasing.
         losses: Shape ``(n,)``, the raw training loss of each step's batch
             (measured before the step's update).
-        smoothed: Shape ``(n,)``, :func:`~hypersense.lr.curves.smooth_losses`
-            of ``losses``.
         diverged: Whether the ramp stopped on divergence; its last point is
             then the one where the loss blew up, and rules ignore it.
+        beta: The smoothing of :attr:`smoothed` and :attr:`trend`, in [0, 1).
+        smoothed: Shape ``(n,)``, the causal moving average of ``losses``
+            (:func:`~hypersense.lr.curves.smooth_losses`): what the ramp's stop
+            test read.
+        trend: Shape ``(m,)`` over the :attr:`usable` points: the losses
+            smoothed without lag (:func:`~hypersense.lr.curves.loss_trend`):
+            what rules read.
     """
 
     lrs: NDArray[np.float64]
     losses: NDArray[np.float64]
-    smoothed: NDArray[np.float64]
     diverged: bool
+    beta: float = 0.9
+    smoothed: NDArray[np.float64] = field(init=False)
+    trend: NDArray[np.float64] = field(init=False)
 
     def __post_init__(self) -> None:
-        n = len(self.lrs)
-        if len(self.losses) != n or len(self.smoothed) != n:
+        if len(self.losses) != len(self.lrs):
             raise ValueError(
-                f"a LossCurve needs `lrs`, `losses` and `smoothed` of one length "
-                f"(got {n}, {len(self.losses)}, {len(self.smoothed)})"
+                f"a LossCurve needs `lrs` and `losses` of one length "
+                f"(got {len(self.lrs)}, {len(self.losses)})"
             )
+        losses = np.asarray(self.losses, dtype=float)
+        object.__setattr__(self, "smoothed", smooth_losses(losses, self.beta))
+        object.__setattr__(self, "trend", loss_trend(losses[self.usable], self.beta))
 
     @property
     def usable(self) -> slice:

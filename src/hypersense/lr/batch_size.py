@@ -92,8 +92,13 @@ def study_from_range_tests(
         result = run(int(batch))
         point = point_from_range_test(result)
         if point is None:
-            reasons = "; ".join(f"{s.rule}: {s.reason}" for s in result.suggestions.values())
-            notes.append(f"batch size {result.settings.batch_size} left out: {reasons}")
+            reasons = dict.fromkeys(
+                f"seed {c.seed}: {s.reason}" for c in result.curves for s in c.suggestions
+            )  # each seed's reasons, once (the rules share their first checks)
+            notes.append(
+                f"batch size {result.settings.batch_size} left out, no rule suggested a rate "
+                f"({'; '.join(reasons)})"
+            )
         else:
             points.append(point)
     if len(points) < 3:

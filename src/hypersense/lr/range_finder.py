@@ -73,7 +73,7 @@ def range_test(
     accumulation_steps: int = 1,
     seeds: Sequence[int] = (0, 1, 2),
     diverge_factor: float = 4.0,
-    beta: float = 0.98,
+    beta: float = 0.9,
     rules: Sequence[SuggestionRule] | None = None,
     device: str | torch.device | None = None,
     n_threads: int | None = None,
@@ -182,7 +182,6 @@ def _ramp_once(
     running_min = math.inf
     lrs: list[float] = []
     losses: list[float] = []
-    smoothed: list[float] = []
     diverged = False
     for lr in ramp:
         for group in optimizer.param_groups:
@@ -198,18 +197,15 @@ def _ramp_once(
         average = smoother.update(value)
         lrs.append(float(lr))
         losses.append(value)
-        smoothed.append(average)
         if not math.isfinite(value) or has_diverged(average, running_min, diverge_factor):
             diverged = True
             _log.debug("range test diverged at lr %.3g (loss %.4g)", lr, value)
             break
         running_min = min(running_min, average)
         optimizer.step()
+    # The curve recomputes the smoothed losses with the same smoother: the same values.
     return LossCurve(
-        np.asarray(lrs, dtype=float),
-        np.asarray(losses, dtype=float),
-        np.asarray(smoothed, dtype=float),
-        diverged=diverged,
+        np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float), diverged, beta=beta
     )
 
 

@@ -122,13 +122,13 @@ class SeedCurve:
         """Optimiser steps the ramp took."""
         return len(self.lrs)
 
-    def loss_curve(self) -> LossCurve:
-        """The curve as the rules read it."""
+    def loss_curve(self, beta: float) -> LossCurve:
+        """The curve as the rules read it (``beta``: the test's smoothing)."""
         return LossCurve(
             np.asarray(self.lrs, dtype=float),
             np.asarray(self.losses, dtype=float),
-            np.asarray(self.smoothed_losses, dtype=float),
-            diverged=self.divergence_lr is not None,
+            self.divergence_lr is not None,
+            beta=beta,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@
 - :class:`MinimumRule`: the rate of the smoothed loss's minimum divided by
   ``divisor`` (10 by default), the rule of thumb of fast.ai's first course.
 
+Every rule reads the losses smoothed without lag (:attr:`LossCurve.trend`).
 Before any of them, :func:`examine_curve` drops the first ``skip_start`` share
 of the points (where the moving average has seen only a few losses) and the
 diverging last point, and refuses curves no rule can read: too few points, a
@@ -78,7 +79,7 @@ def examine_curve(
     """
     usable = curve.usable
     lrs, raw = curve.lrs[usable], curve.losses[usable]
-    smoothed = curve.smoothed[usable]
+    smoothed = curve.trend
     first = min(round(skip_start * len(curve.lrs)), len(lrs))
     keep = np.arange(first, len(lrs))
     keep = keep[np.isfinite(smoothed[keep])]
