@@ -18,6 +18,7 @@ MODULES = [
     "hypersense.samplers",
     "hypersense.pruners",
     "hypersense.execution",
+    "hypersense.lr",
 ]
 
 

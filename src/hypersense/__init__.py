@@ -3,7 +3,8 @@ and how sure that is.
 
 The names most users need are here; the subpackages hold the rest
 (``hypersense.samplers``, ``hypersense.pruners``, ``hypersense.storage``,
-``hypersense.space``, ``hypersense.execution``).
+``hypersense.space``, ``hypersense.execution``; ``hypersense.lr``, the
+learning-rate tools, loads on first use).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -82,4 +83,10 @@ def __getattr__(name: str) -> Any:
         from hypersense.integrations.sklearn import HyperSearchCV
 
         return HyperSearchCV
+    # The learning-rate tools: loaded on first use (they never import torch
+    # before a function that trains is called).
+    if name == "lr":
+        import importlib
+
+        return importlib.import_module("hypersense.lr")
     raise AttributeError(f"module 'hypersense' has no attribute {name!r}")

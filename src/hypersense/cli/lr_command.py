@@ -199,7 +199,7 @@ def _batch_size_study(
     as_json: bool,
 ) -> None:
     from hypersense.lr.records import store_batch_size_study
-    from hypersense.lr.tasks import task_batch_size_study
+    from hypersense.lr.tasks import task_batch_size_study, task_context
 
     try:
         result = task_batch_size_study(
@@ -215,7 +215,7 @@ def _batch_size_study(
     if as_json:
         record = {
             "task": setup.task.name,
-            "params": setup.params,
+            "params": task_context(setup.task, setup.params)["params"],
             "study": stored,
             "batch_sizes": result.to_dict(),
         }
@@ -245,10 +245,12 @@ def _on_study(name: str, url: str | None, task: TorchTask, write: Any) -> str:
 def _record(
     setup: _Setup, result: RangeTestResult, lr_range: LRSearchRange | None, study: str | None
 ) -> dict[str, Any]:
+    from hypersense.lr.tasks import task_context
+
     data = result.to_dict()
     return {
         "task": setup.task.name,
-        "params": setup.params,
+        "params": task_context(setup.task, setup.params)["params"],
         "settings": data["settings"],
         "suggested_lr": data.get("suggested_lr"),
         "interval": data.get("interval"),

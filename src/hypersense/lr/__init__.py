@@ -33,7 +33,7 @@ from hypersense.lr.batch_scaling import (
     BatchSizeStudy,
     fit_batch_scaling,
 )
-from hypersense.lr.curves import lr_ramp, smooth_losses
+from hypersense.lr.curves import loss_trend, lr_ramp, smooth_losses
 from hypersense.lr.grid_search import batch_size_search, best_lr_on_grid
 from hypersense.lr.records import (
     load_batch_size_study,
@@ -81,6 +81,7 @@ __all__ = [
     "load_batch_size_study",
     "load_range_test",
     "load_search_range",
+    "loss_trend",
     "lr_ramp",
     "narrow_space",
     "range_test",

@@ -221,7 +221,9 @@ class RangeTestResult:
             NoSuggestionError: No rule could suggest on any seed (the message
                 has each rule's reason).
         """
-        return _log_median([s.lr for s in self._found_or_raise()])
+        rates = [s.lr for s in self._found_or_raise() if s.lr is not None]
+        # exp(log(x)) may move the last bit: keep the median inside the interval.
+        return min(max(_log_median(rates), min(rates)), max(rates))
 
     @property
     def interval(self) -> tuple[float, float]:
