@@ -3,7 +3,8 @@ and how sure that is.
 
 The names most users need are here; the subpackages hold the rest
 (``hypersense.samplers``, ``hypersense.pruners``, ``hypersense.storage``,
-``hypersense.space``, ``hypersense.execution``).
+``hypersense.space``, ``hypersense.execution``; ``hypersense.lr``, the
+learning-rate tools, loads on first use).
 """
 
 import importlib
@@ -98,6 +99,7 @@ _SUBPACKAGES = frozenset(
         "execution",
         "importance",
         "integrations",
+        "lr",
         "pruners",
         "report",
         "samplers",

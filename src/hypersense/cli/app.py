@@ -23,6 +23,7 @@ from rich.text import Text
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
 from hypersense.cli.export import write_trials_csv
+from hypersense.cli.lr_command import lr_find
 from hypersense.cli.optuna_commands import export_optuna, import_optuna
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
@@ -378,6 +379,7 @@ app.command()(show)
 app.command()(analyze)
 app.command("import-optuna")(import_optuna)
 app.command("export-optuna")(export_optuna)
+app.command(name="lr-find")(lr_find)
 
 
 def _configure_logging() -> None:

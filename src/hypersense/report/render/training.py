@@ -1,17 +1,13 @@
-"""Renderers of training figures: learning curves, the LR range test, the best
-trial's schedule, weight distributions and the metric against model size."""
+"""Renderers of training figures: learning curves, weight distributions and the
+metric against model size (the learning-rate figures are in
+:mod:`hypersense.report.render.lr`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from hypersense.report.data.curves import LearningCurvesData, TrialCurve
-from hypersense.report.data.training import (
-    LRRangeTestData,
-    LRScheduleData,
-    ParamCountData,
-    WeightDistributionData,
-)
+from hypersense.report.data.training import ParamCountData, WeightDistributionData
 from hypersense.report.render.spec import (
     BEST_COLOR,
     COMPLETE_COLOR,
@@ -25,8 +21,6 @@ from hypersense.trial.state import TrialState
 
 __all__ = [
     "render_learning_curves",
-    "render_lr_range_test",
-    "render_lr_schedule",
     "render_param_count",
     "render_weight_distribution",
 ]
@@ -146,88 +140,6 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
         height=480,
         shapes=_rung_shapes(data),
         margin={"t": 80},
-    )
-
-
-def render_lr_range_test(data: LRRangeTestData) -> FigureSpec:
-    """Loss against learning rate (log axis) with the suggested interval shaded."""
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "loss",
-            "x": list(data.lrs),
-            "y": finite_or_none(data.losses),
-            "line": {"color": PRUNED_COLOR, "width": 1},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "smoothed loss",
-            "x": list(data.lrs),
-            "y": finite_or_none(data.smoothed_losses),
-            "line": {"color": COMPLETE_COLOR, "width": 2},
-        },
-    ]
-    band = {
-        "type": "rect",
-        "xref": "x",
-        "yref": "paper",
-        "x0": data.suggested_low,
-        "x1": data.suggested_high,
-        "y0": 0,
-        "y1": 1,
-        "fillcolor": "rgba(44,160,44,0.18)",
-        "line": {"width": 0},
-        "layer": "below",
-    }
-    return figure(
-        traces,
-        title=f"LR range test: suggested {data.suggested_low:.3g} to "
-        f"{data.suggested_high:.3g} (shaded)",
-        x_title="learning rate",
-        y_title="training loss",
-        xaxis={"type": "log"},
-        shapes=[band],
-    )
-
-
-def render_lr_schedule(data: LRScheduleData) -> FigureSpec:
-    """The learning rate per epoch (left axis) and the loss curves (right axis)."""
-    epochs = list(data.epochs)
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "learning rate",
-            "x": epochs,
-            "y": list(data.lrs),
-            "line": {"color": BEST_COLOR, "shape": "hv"},
-        },
-    ]
-    for name, values, color in (
-        ("training loss", data.train_loss, COMPLETE_COLOR),
-        ("validation loss", data.val_loss, "#2ca02c"),
-    ):
-        if values:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": name,
-                    "x": list(range(len(values))),
-                    "y": finite_or_none(values),
-                    "yaxis": "y2",
-                    "line": {"color": color},
-                }
-            )
-    return figure(
-        traces,
-        title=f"Learning-rate schedule of the best trial ({data.trial_number})",
-        x_title="epoch",
-        y_title="learning rate",
-        yaxis={"type": "log"},
-        yaxis2={"title": {"text": "loss"}, "overlaying": "y", "side": "right"},
     )
 
 
