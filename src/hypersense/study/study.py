@@ -155,7 +155,7 @@ class Study:
         if not completed:
             raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
         losses = to_minimization(
-            np.array([t.values[0] for t in completed]),  # type: ignore[index]
+            np.array([t.objective_value() for t in completed]),
             self.directions,
         )
         return completed[int(np.argmin(losses))]
