@@ -96,18 +96,30 @@ def is_heavy_tailed(z: NDArray[np.float64]) -> bool:
 
 def _max_likelihood_lambda(z: NDArray[np.float64]) -> float:
     """The Yeo-Johnson exponent on a grid of step 1/4 in ``[-2, 1]`` that makes
-    ``z`` (shape ``(n,)``) look most Gaussian (highest profile likelihood,
-    ``scipy.stats.yeojohnson_llf``).
+    ``z`` (shape ``(n,)``) look most Gaussian (highest profile likelihood).
 
     A grid instead of ``scipy.stats.yeojohnson_normmax``'s continuous search:
     the warp needs the exponent's rough size within ``[-2, 1]`` (only concave
-    warps, see :func:`fit_output_warp`), not its third digit.
+    warps, see :func:`fit_output_warp`), not its third digit. The profile
+    likelihood is written out rather than taken from
+    ``scipy.stats.yeojohnson_llf`` (the same formula), whose argument handling
+    costs 0.4 ms a call: 13 calls per fit, two fits per proposal, made a GP
+    step on heavy-tailed losses a quarter slower.
     """
     import scipy.stats  # heavy: only when the losses are heavy-tailed
 
     grid = np.linspace(*_LAMBDA_BOUNDS, 13)
+    # Profile log-likelihood of a Gaussian fitted to the warped values, plus
+    # the log Jacobian (lam - 1) sum sign(z) log(1 + |z|) of the warp.
+    log_slope = float(np.sum(np.sign(z) * np.log1p(np.abs(z))))
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        llf = np.array([scipy.stats.yeojohnson_llf(lam, z) for lam in grid], dtype=float)
+        llf = np.array(
+            [
+                -z.size / 2 * np.log(np.var(scipy.stats.yeojohnson(z, lmbda=lam)))
+                + (lam - 1) * log_slope
+                for lam in grid
+            ]
+        )
     llf[~np.isfinite(llf)] = -np.inf
     return float(grid[int(np.argmax(llf))])
 
