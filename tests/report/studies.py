@@ -279,7 +279,7 @@ def with_companions(parent: StudySnapshot) -> StudySnapshot:
                 )
             )
     noise, reeval = [], []
-    ranked = sorted(parent.completed(), key=lambda t: t.values[0])  # type: ignore[index]
+    ranked = sorted(parent.completed(), key=lambda t: t.objective_value())
     for c, t in enumerate(ranked[:3]):
         for r in range(3):
             noise.append(

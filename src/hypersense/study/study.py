@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersense.direction import StudyDirection, non_dominated_mask, to_minimization
+from hypersense.direction import StudyDirection, to_minimization
 from hypersense.errors import StaleTrialError
 from hypersense.execution.executor_choice import ExecutorSpec
 from hypersense.execution.outcome import Objective, check_objective_values
+from hypersense.pareto import non_dominated_mask
 from hypersense.pruners.base import Pruner
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage, StudyRecord
@@ -162,7 +163,7 @@ class Study:
         if not completed:
             raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
         losses = to_minimization(
-            np.array([t.values[0] for t in completed]),  # type: ignore[index]
+            np.array([t.objective_value() for t in completed]),
             self.directions,
         )
         return completed[int(np.argmin(losses))]

@@ -70,7 +70,7 @@ def build_history_data(study: Study | StudySnapshot, *, objective: int = 0) -> H
     if not done:
         return None
     direction = snap.directions[objective]
-    values = np.array([t.values[objective] for t in done], dtype=np.float64)  # type: ignore[index]
+    values = np.array([t.objective_value(objective) for t in done], dtype=np.float64)
     best = running_best(values, direction)
     best_index = int(np.argmin(snap.losses(done, objective)))
     pruned = [
@@ -86,5 +86,5 @@ def build_history_data(study: Study | StudySnapshot, *, objective: int = 0) -> H
         best_so_far=tuple(float(v) for v in best),
         best_number=done[best_index].number,
         pruned_numbers=tuple(t.number for t in pruned),
-        pruned_values=tuple(float(t.values[objective]) for t in pruned),  # type: ignore[index]
+        pruned_values=tuple(t.objective_value(objective) for t in pruned),
     )

@@ -111,7 +111,7 @@ def build_parallel_coordinates_data(
         if dist.is_single:
             continue  # an axis with one value tells nothing
         axes.append(_axis(name, dist, [t.params.get(name, _ABSENT) for t in done]))
-    values = tuple(float(t.values[objective]) for t in done)  # type: ignore[index]
+    values = tuple(t.objective_value(objective) for t in done)
     obj = AxisData(
         snap.objective_names()[objective], "linear", values, (), min(values), max(values)
     )

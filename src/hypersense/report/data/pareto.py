@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hypersense.direction import StudyDirection, non_dominated_mask, to_minimization
+from hypersense.direction import StudyDirection, to_minimization
+from hypersense.pareto import non_dominated_mask
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
 
 if TYPE_CHECKING:

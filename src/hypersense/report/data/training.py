@@ -113,12 +113,14 @@ class ParamCountData:
 def build_param_count_data(study: Study | StudySnapshot) -> ParamCountData | None:
     """Size against objective; None unless a COMPLETE trial stored ``n_params``."""
     snap = as_snapshot(study)
+    if snap.is_multi_objective:
+        return None
     rows = [
-        (t.number, int(t.user_attrs[_N_PARAMS]), float(t.values[0]))  # type: ignore[index]
+        (t.number, int(t.user_attrs[_N_PARAMS]), t.objective_value())
         for t in snap.completed()
         if isinstance(t.user_attrs.get(_N_PARAMS), int)
     ]
-    if not rows or snap.is_multi_objective:
+    if not rows:
         return None
     numbers, sizes, values = zip(*rows, strict=True)
     return ParamCountData(snap.objective_names()[0], numbers, sizes, values)

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense.history import StudyHistory
+from hypersense.pareto import constraint_violations
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.tpe.columns import column_for
 from hypersense.samplers.tpe.groups import decompose_into_groups
@@ -31,7 +32,6 @@ from hypersense.samplers.tpe.parzen import (
     sample_parzen_mixture,
 )
 from hypersense.samplers.tpe.split import (
-    constraint_violations,
     improvement_weights,
     n_good_observations,
     split_good,

@@ -1,4 +1,4 @@
-"""Log marginal likelihood of the GP, the hyperparameter priors, and their gradients.
+"""Priors on the GP sampler's hyperparameters, and its MAP objective.
 
 Hyperparameters are fitted in a log parametrisation,
 
@@ -7,7 +7,8 @@ Hyperparameters are fitted in a log parametrisation,
 (the last entry absent when the noise is fixed at its floor), which keeps every
 variance positive and makes the priors below plain normals on ``theta``. The
 noise floor keeps the covariance matrix well conditioned even for a
-deterministic objective.
+deterministic objective. The likelihood itself is the shared core's
+(:mod:`hypersense.gp.likelihood`).
 
 Priors (all on the standardised outputs the GP is fitted to):
 
@@ -31,14 +32,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
-from hypersense.samplers.gp.kernels import matern52, matern52_derivative
+from hypersense.gp.likelihood import scaled_distance_log_marginal_likelihood
 
-__all__ = ["HyperPrior", "log_marginal_likelihood", "negative_log_posterior"]
-
-_LOG_2PI = math.log(2.0 * math.pi)
+__all__ = ["HyperPrior", "negative_log_posterior"]
 
 
 @dataclass(frozen=True)
@@ -74,63 +72,6 @@ class HyperPrior:
         return np.array(locs), np.array(scales)
 
 
-def _inverse_from_cholesky(chol: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``K^-1`` from the lower Cholesky factor of ``K`` (shape ``(n, n)``).
-
-    LAPACK's ``potri`` needs a third of the work of solving against the identity.
-    """
-    inv, info = scipy.linalg.lapack.dpotri(chol, lower=1)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"potri failed (info={info})")
-    lower = np.tril(inv)
-    out: NDArray[np.float64] = lower + np.tril(lower, -1).T
-    return out
-
-
-def log_marginal_likelihood(
-    deltas: NDArray[np.float64],
-    y: NDArray[np.float64],
-    lengthscales: NDArray[np.float64],
-    signal_var: float,
-    noise_var: float,
-) -> tuple[float, NDArray[np.float64], float, float]:
-    """``log p(y | X, hyperparameters)`` of a zero-mean GP and its gradient.
-
-    Uses the identity ``d lml / d p = 1/2 tr((alpha alpha^T - K^-1) dK/dp)``
-    with ``alpha = K^-1 y`` (Rasmussen & Williams, eq. 5.9).
-
-    Args:
-        deltas: Per-dimension distances from
-            :func:`~hypersense.samplers.gp.kernels.pairwise_deltas`; shape ``(d, n, n)``.
-        y: Targets; shape ``(n,)``.
-        lengthscales: Shape ``(d,)``.
-        signal_var: ``s2``.
-        noise_var: Observation noise variance.
-
-    Returns:
-        ``(lml, d lml / d log l (shape (d,)), d lml / d log s2, d lml / d noise_var)``.
-
-    Raises:
-        numpy.linalg.LinAlgError: The covariance is not numerically positive definite.
-    """
-    n = y.shape[0]
-    rho = 1.0 / np.square(lengthscales)
-    t = np.tensordot(rho, deltas, axes=1)
-    corr = matern52(t)
-    cov = signal_var * corr
-    cov[np.diag_indices(n)] += noise_var
-    chol = scipy.linalg.cholesky(cov, lower=True, check_finite=False)
-    alpha = scipy.linalg.cho_solve((chol, True), y, check_finite=False)
-    lml = -0.5 * float(y @ alpha) - float(np.log(np.diag(chol)).sum()) - 0.5 * n * _LOG_2PI
-    cov_inv = _inverse_from_cholesky(chol)
-    w = np.outer(alpha, alpha) - cov_inv
-    d_signal = 0.5 * signal_var * float(np.sum(w * corr))
-    d_noise = 0.5 * float(np.trace(w))
-    # dK/d log rho_j = s2 m'(t) rho_j delta_j and d log rho_j / d log l_j = -2.
-    d_rho = 0.5 * signal_var * rho * np.tensordot(deltas, w * matern52_derivative(t), axes=2)
-    return lml, -2.0 * d_rho, d_signal, d_noise
-
-
 def negative_log_posterior(
     theta: NDArray[np.float64],
     deltas: NDArray[np.float64],
@@ -144,29 +85,31 @@ def negative_log_posterior(
     Args:
         theta: Log hyperparameters (module docstring); shape ``(d + 1,)`` with the
             noise fixed at ``noise_floor``, else ``(d + 2,)``.
-        deltas: Shape ``(d, n, n)``.
+        deltas: :func:`~hypersense.gp.kernels.pairwise_deltas` of the inputs;
+            shape ``(d, n, n)``.
         y: Shape ``(n,)``.
         prior_locs: Shape like ``theta``.
         prior_scales: Shape like ``theta``.
         noise_floor: Smallest noise variance.
 
     Returns:
-        The value and its gradient (shape like ``theta``). A covariance that is
-        not positive definite returns a large value, so the line search backs off.
+        The value and its gradient (shape like ``theta``).
+
+    Raises:
+        numpy.linalg.LinAlgError: The covariance is not numerically positive
+            definite (:func:`hypersense.gp.fitting.minimize_from_starts` turns
+            this into a failed evaluation).
     """
     d = deltas.shape[0]
     fit_noise = theta.shape[0] == d + 2
     excess_noise = math.exp(theta[d + 1]) if fit_noise else 0.0
-    try:
-        lml, g_ls, g_signal, g_noise = log_marginal_likelihood(
-            deltas,
-            y,
-            np.exp(theta[:d]),
-            math.exp(theta[d]),
-            noise_floor + excess_noise,
-        )
-    except np.linalg.LinAlgError:
-        return 1e10, np.zeros_like(theta)
+    lml, g_ls, g_signal, g_noise = scaled_distance_log_marginal_likelihood(
+        deltas,
+        y,
+        np.exp(theta[:d]),
+        math.exp(theta[d]),
+        noise_floor + excess_noise,
+    )
     z = (theta - prior_locs) / prior_scales
     log_prior = -0.5 * float(z @ z)
     noise_grad = [g_noise * excess_noise] if fit_noise else []

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hypersense.samplers.tpe.hypervolume import (
+from hypersense.pareto.hypervolume import (
     _exclusive_volumes_2d,
     greedy_hypervolume_subset,
     hypervolume,
@@ -28,6 +28,26 @@ def test_three_objective_known_answers() -> None:
     points = np.array([[0.0, 0.0, 1.0], [1.0, 1.0, 0.0]])
     # Boxes of 2*2*1 and 1*1*2 overlapping in 1*1*1.
     assert hypervolume(points, np.array([2.0, 2.0, 2.0])) == pytest.approx(5.0)
+
+
+def test_hand_made_points_with_a_dominated_one() -> None:
+    ref = np.array([2.0, 2.0])
+    assert hypervolume(np.array([[0.0, 1.0], [1.0, 0.0]]), ref) == pytest.approx(3.0)
+    # (0.5, 1.5) is dominated by (0, 1); (3, 0) lies beyond the reference.
+    assert hypervolume(np.array([[0.0, 1.0], [0.5, 1.5], [3.0, 0.0]]), ref) == 2.0
+
+
+def test_four_objectives_agree_with_monte_carlo() -> None:
+    rng = np.random.default_rng(0)
+    points = rng.random((6, 4))
+    ref = np.full(4, 1.2)
+    samples = rng.uniform(0.0, 1.2, size=(200_000, 4))
+    dominated = np.zeros(len(samples), dtype=bool)
+    for p in points:
+        dominated |= np.all(samples >= p, axis=1)
+    estimate = dominated.mean() * 1.2**4
+    standard_error = np.sqrt(dominated.mean() * (1 - dominated.mean()) / len(samples)) * 1.2**4
+    assert abs(hypervolume(points, ref) - estimate) < 4 * standard_error
 
 
 def test_points_outside_the_reference_add_nothing() -> None:

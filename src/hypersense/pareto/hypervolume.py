@@ -1,10 +1,12 @@
-"""Hypervolume and greedy hypervolume subset selection, for multi-objective splits.
+"""Hypervolume, and greedy hypervolume subset selection.
 
-When a Pareto front has more points than the good set has room for, TPE keeps
-the subset that dominates the most volume (the hypervolume subset selection
-problem), chosen greedily: each step adds the point with the largest
-exclusive volume. Greedy selection is within a factor ``1 - 1/e`` of the best
-subset because hypervolume is submodular. All inputs are in minimisation form.
+The hypervolume of a set of points is the volume they dominate inside the box
+below a reference point: the usual measure of a Pareto front's quality. When
+a front has more points than there is room for (TPE's good set), the subset
+that dominates the most volume (the hypervolume subset selection problem) is
+chosen greedily: each step adds the point with the largest exclusive volume.
+Greedy selection is within a factor ``1 - 1/e`` of the best subset because
+hypervolume is submodular. All inputs are in minimisation form.
 """
 
 from __future__ import annotations
@@ -13,11 +15,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 __all__ = ["greedy_hypervolume_subset", "hypervolume", "reference_point"]
-
-# Above this many exclusive-volume evaluations, a front of three or more
-# objectives is cut by crowding distance instead (see split.py): the exact
-# recursion costs about n ** (k - 1) per evaluation.
-MAX_EXACT_EVALUATIONS = 1500
 
 
 def reference_point(front: NDArray[np.float64]) -> NDArray[np.float64]:
