@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -344,19 +343,13 @@ class Study:
         the same way whatever ``n_jobs`` is.
         """
         from hypersense.study.optimize import run_optimize
+        from hypersense.study.progress_bar import extra_callbacks
 
         self._stop_requested = False
         catch_types = (catch,) if isinstance(catch, type) else tuple(catch)
-        extra: list[StudyCallback] = []
-        if gc_after_trial:
-            extra.append(_collect_garbage)
-        bar = None
-        if show_progress_bar:
-            from hypersense.study.progress_bar import ProgressBar
-
-            bar = ProgressBar(n_trials=n_trials)
-            extra.append(bar.update)
-        try:
+        with extra_callbacks(
+            gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar, n_trials=n_trials
+        ) as extra:
             run_optimize(
                 self,
                 self._coordinator,
@@ -368,9 +361,6 @@ class Study:
                 catch=catch_types,
                 executor=executor,
             )
-        finally:
-            if bar is not None:
-                bar.close()
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no new trial (call from a callback)."""
@@ -394,10 +384,6 @@ class Study:
     def close(self) -> None:
         """Stop this process's heartbeat thread (running trials are not touched)."""
         self._coordinator.close()
-
-
-def _collect_garbage(study: Study, trial: FrozenTrial) -> None:
-    gc.collect()
 
 
 #: The study system attribute holding the objectives' names.
