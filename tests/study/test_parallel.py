@@ -11,6 +11,7 @@ import pytest
 import hypersense as hs
 from hypersense.execution import ProcessExecutor
 from hypersense.samplers import GridSampler, RandomSampler
+from hypersense.testing.executors import is_process_alive, wait_until
 
 
 def slow_quadratic(trial: hs.Trial) -> float:
@@ -121,6 +122,27 @@ def test_a_worker_terminated_alone_dies_like_a_killed_one(start_method: str) -> 
     assert retry.params == terminated.params and retry.state is hs.TrialState.COMPLETE
     others = [t for t in study.trials if t.number != 1]
     assert all(t.state is hs.TrialState.COMPLETE for t in others)
+
+
+def test_a_worker_that_dies_between_two_trials_is_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    study = hs.create_study(sampler=RandomSampler(seed=0))
+    killed: list[int] = []
+
+    def kill_the_idle_worker(study: hs.Study, trial: hs.FrozenTrial) -> None:
+        # Callbacks run in the coordinator after the trial is stored: the worker that
+        # ran it waits, idle, for its next trial.
+        if not killed:
+            killed.append(trial.user_attrs["pid"])
+            os.kill(killed[0], signal.SIGKILL)
+            wait_until(lambda: not is_process_alive(killed[0]), "the worker's end")
+
+    study.optimize(slow_quadratic, n_trials=6, n_jobs=2, callbacks=[kill_the_idle_worker])
+    trials = study.trials
+    assert [t.state for t in trials] == [hs.TrialState.COMPLETE] * 6  # nothing was running
+    assert len({t.user_attrs["pid"] for t in trials}) == 3  # the dead one was replaced
+    assert "died (exit code -9) between two trials" in caplog.text
 
 
 def test_an_uncaught_error_in_a_worker_is_raised_in_the_caller() -> None:
