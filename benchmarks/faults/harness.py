@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.faults import metrics, processes
 from benchmarks.faults.records import Records, read_records
 from benchmarks.faults.witness import StoredTrial, Witness
+
+from benchmarks.faults import metrics, processes
 
 
 class HarnessError(RuntimeError):

@@ -11,11 +11,12 @@ import dataclasses
 import signal
 import time
 
-from benchmarks.faults import processes
 from benchmarks.faults.harness import Assessment, RunSettings, Setup, assess, n_returned
 from benchmarks.faults.metrics import Exit
 from benchmarks.faults.records import Evaluation, Records
 from benchmarks.faults.witness import Witness
+
+from benchmarks.faults import processes
 
 _MIN_LEFT_S = 0.05
 

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.faults import kills, outages, processes, sharing
 from benchmarks.faults.harness import Assessment, Setup
+
+from benchmarks.faults import kills, outages, processes, sharing
 
 SIGNALS = {"SIGKILL": signal.SIGKILL, "SIGTERM": signal.SIGTERM}
 

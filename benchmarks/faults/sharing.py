@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from benchmarks.faults import processes
 from benchmarks.faults.harness import Assessment, RunSettings, Setup, assess
 from benchmarks.faults.witness import Witness
+
+from benchmarks.faults import processes
 
 #: Settings of each fault (the README states them).
 SKEW = RunSettings(n_trials=14, target=27, heartbeat_s=0.5, grace_s=2.0)

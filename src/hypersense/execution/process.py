@@ -142,6 +142,11 @@ class ProcessExecutor(Executor):
                 if len(self._workers) >= self._n_workers:
                     raise RuntimeError("all workers are busy; wait for a trial to finish")
                 worker = self._start_worker(objective)
+            if not worker.process.is_alive():
+                # Reaps a worker killed while idle; a send alone does not always fail
+                # on a dead worker's socket (the kernel may not have released it yet).
+                self._drop_idle(worker)
+                continue
             blob = None
             if objective is not worker.objective:
                 self._check_picklable(objective)
