@@ -350,6 +350,13 @@ def analyze(
     """Rank what matters (importance with intervals) and advise what to change."""
     if (write_config is None) != (config is None):
         fail("--write-config and --config go together: give both (or neither)")
+    if method.strip().lower() == "sobol":
+        from hypersense._optional import require_optional
+
+        try:  # before reading the study
+            require_optional("SALib", extra="analysis", purpose="Sobol importance")
+        except HypersenseError as exc:
+            fail(str(exc))
     options = {
         "method": method,
         "top_quantile": top_quantile,

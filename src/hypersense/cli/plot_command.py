@@ -40,11 +40,13 @@ def plot(
 ) -> None:
     """Write one figure of a study's report as PNG, SVG or PDF (for papers)."""
     from hypersense.report.figures import figure_kind
-    from hypersense.report.static import write_figure
+    from hypersense.report.static import require_static_export, write_figure
 
     try:
         figure_kind(figure)
-    except ValueError as exc:
+        # Before reading the study and computing its analysis, which take seconds.
+        require_static_export()
+    except (HypersenseError, ValueError) as exc:
         fail(str(exc))
     built = load_report(name, storage)
     if figure not in built.available():

@@ -18,7 +18,7 @@ Without a study, ``hparams`` is a dict (or a :class:`TrainingRecipe`), and
 
 from hypersense._optional import import_optional
 
-import_optional("torch", extra="torch", purpose="the PyTorch training helpers (hypersense.torch)")
+import_optional("torch", extra="torch", purpose="hypersense.torch (the PyTorch training helpers)")
 
 from hypersense.torch.data import TensorBatches, make_batches  # noqa: E402
 from hypersense.torch.early_stopping import EarlyStopping  # noqa: E402
