@@ -133,6 +133,7 @@ def test_json_has_the_documented_keys_and_the_known_verdicts(as_json: dict[str, 
     )
     assert as_json["n_trials"] == 45 and as_json["branches"] == []
     assert as_json["surrogate"]["kind"] in ("gp", "rf") and as_json["surrogate"]["r2"] > 0.9
+    assert as_json["surrogate"]["reason"].startswith(as_json["surrogate"]["kind"] + " ")
     params = {p["name"]: p for p in as_json["parameters"]}
     assert set(params) == {"x", "y", "z", "lr"}
     assert all(set(p) == PARAMETER_KEYS for p in params.values())
@@ -174,9 +175,10 @@ def test_the_table_ranks_parameters_and_numbers_the_advice(stored: tuple[str, Pa
     result = RUNNER.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Importance: sobol on gp" in out and "cross-validated R²" in out
-    assert out.index("│ x ") < out.index("│ y ")
     flowing = " ".join(out.split())  # rich wraps long lines at the terminal's width
+    assert "Importance: sobol on the gp surrogate (cross-validated R²" in flowing
+    assert "surrogate: gp " in flowing  # why that surrogate, once, under the table
+    assert out.index("│ x ") < out.index("│ y ")
     assert "noise floor (seed sd) 0.01 from repeats in study 'known:noise'" in flowing
     advice = out[out.index("Advice") :]
     assert "1. " in advice and "Fix 'y' at " in advice

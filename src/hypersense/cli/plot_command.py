@@ -52,10 +52,9 @@ def plot(
     if figure not in built.available():
         from hypersense.cli.app import EXIT_STOPPED
 
-        kind = figure_kind(figure)
         available = ", ".join(built.available()) or "none"
         fail(
-            f"study {name!r} has no data for figure {figure!r} yet: {kind.appears} "
+            f"study {name!r} has no data for figure {figure!r}: {built.why_missing(figure)} "
             f"(figures with data: {available})",
             EXIT_STOPPED,
         )

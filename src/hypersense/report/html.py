@@ -112,13 +112,18 @@ def _figure_block(kind: FigureKind) -> str:
     )
 
 
-def _missing_list(kinds: list[FigureKind]) -> str:
+def _missing_list(report: Report, kinds: list[FigureKind]) -> str:
     if not kinds:
         return ""
     items = "".join(
-        f"<li><b>{escape(k.title)}</b>: not available yet. {escape(k.appears)}</li>" for k in kinds
+        f"<li><b>{escape(k.title)}</b>: {escape(_sentence(report.why_missing(k.name)))}</li>"
+        for k in kinds
     )
     return f'<ul class="missing">{items}</ul>'
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
 
 
 def _section(report: Report, section: str, heading: str) -> tuple[str, dict[str, Any]]:
@@ -132,7 +137,7 @@ def _section(report: Report, section: str, heading: str) -> tuple[str, dict[str,
             body += "<h3>Noise table</h3>" + tables.noise_table(report.noise)
         if report.reevaluation is not None:
             body += "<h3>Re-evaluation table</h3>" + tables.reevaluation_table(report.reevaluation)
-    body += _missing_list([k for k in kinds if k not in present])
+    body += _missing_list(report, [k for k in kinds if k not in present])
     html = f'<section id="{section}"><h2>{escape(heading)}</h2>{body}</section>'
     return html, specs
 

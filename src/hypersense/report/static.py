@@ -130,7 +130,7 @@ def write_figure(
     if spec is None:
         raise ValueError(
             f"figure {name!r} has no data in study {report.overview.study_name!r}: "
-            f"{kind.appears} Available: {', '.join(report.available()) or 'none'}"
+            f"{report.why_missing(kind.name)} Available: {', '.join(report.available()) or 'none'}"
         )
     out.write_bytes(figure_to_image(spec, format=fmt, width=width, height=height, scale=scale))
     return out

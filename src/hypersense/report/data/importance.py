@@ -59,6 +59,9 @@ class ImportanceData:
             from, or None; a low R² means the importances explain little.
         confidence: Coverage of the intervals, or None.
         n_trials: Trials the analysis used.
+        surrogate_reason: Why the analysis chose its surrogate, in one
+            sentence (empty when not known).
+        notes: The analysis' caveats (a weak fit, ...), for the reader.
     """
 
     method: str
@@ -67,6 +70,8 @@ class ImportanceData:
     r2: float | None = None
     confidence: float | None = None
     n_trials: int = 0
+    surrogate_reason: str = ""
+    notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.parameters, key=_by_importance))

@@ -4,6 +4,7 @@ interactions, the tornado, the noise floor and the winner's curse."""
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from hypersense.direction import StudyDirection
@@ -67,17 +68,23 @@ def render_importance(data: ImportanceData) -> FigureSpec:
         )
         notes.append(f"dashed: noise floor {data.noise_floor:.3g}")
     if data.r2 is not None:
-        notes.append(f"surrogate R² {data.r2:.2f}")
+        notes.append(f"cross-validated R² {data.r2:.2f}")
     if data.confidence is not None:
         notes.append(f"{data.confidence:.0%} intervals")
+    reason = "".join(
+        f"<br><sup>{line}</sup>"
+        for line in textwrap.wrap(f"Surrogate: {data.surrogate_reason}.", 120)
+        if data.surrogate_reason
+    )
     return figure(
         [trace],
-        title="Hyperparameter importance (" + "; ".join(notes) + ")",
+        title="Hyperparameter importance (" + "; ".join(notes) + ")" + reason,
         x_title="importance",
-        height=max(300, 80 + 30 * len(params)),
+        height=max(300, 100 + 30 * len(params)),
         shapes=shapes,
         yaxis={"automargin": True},
         showlegend=False,
+        margin={"t": 60 + 18 * reason.count("<br>")},
     )
 
 
