@@ -212,3 +212,41 @@ def test_errors_are_one_red_line_and_exit_2(
     result = RUNNER.invoke(app, [*args, "--storage", url])
     assert result.exit_code == 2, result.output
     assert message in _one_error_line(result.stderr)
+
+
+def test_the_printed_command_runs_a_config_written_elsewhere(
+    stored: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The narrowed config lands in another directory than the objective's module:
+    the command analyze prints still runs, as printed, in a shell."""
+    import os
+    import subprocess
+    import sys
+
+    url, config = stored
+    out = tmp_path / "elsewhere" / "narrow.yaml"
+    out.parent.mkdir()
+    args = ["analyze", NAME, "--storage", url, "--n-bootstrap", "5"]
+    result = RUNNER.invoke(
+        app, [*args, "--write-config", str(out), "--config", str(config)], terminal_width=400
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    command = lines[lines.index(f"wrote the narrowed config to {out}; run it with:") + 1].strip()
+    assert command.startswith(f"PYTHONPATH={config.parent}") and "--storage" in command
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    if "PYTHONPATH" in os.environ:  # the tests' own source tree stays importable
+        command = command.replace("PYTHONPATH=", f"PYTHONPATH={os.environ['PYTHONPATH']}:", 1)
+    ran = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert len(hs.load_study("known-narrowed", url).trials) == 45
+    hs.delete_study("known-narrowed", url)

@@ -370,11 +370,12 @@ def analyze(
     }
     try:
         result, advice, noise = _analyse(name, storage, options)
-        written = None
+        written = command = None
         if write_config is not None and config is not None:
-            from hypersense.analysis.narrowing import write_narrowed_config
+            from hypersense.analysis.narrowing import run_command, write_narrowed_config
 
             written = str(write_narrowed_config(config, advice, write_config))
+            command = run_command(config, written, storage=storage)
     except (HypersenseError, ValueError, TypeError) as exc:
         fail(str(exc))
     if as_json:
@@ -384,4 +385,5 @@ def analyze(
     out = Console(highlight=False)
     out.print(analysis_tables(name, result, advice, noise=noise))
     if written is not None:
-        out.print(Text(f"wrote the narrowed config to {written}: hypersense run {written}"))
+        out.print(Text(f"wrote the narrowed config to {written}; run it with:"), soft_wrap=True)
+        out.print(Text(f"  {command}"), soft_wrap=True)
