@@ -45,6 +45,7 @@ from hypersense.report.data.importance import (
     MarginalData,
     ParameterImportance,
     build_marginal_data,
+    categories_of,
     observed_slice,
 )
 from hypersense.report.data.noise import build_noise_data
@@ -164,6 +165,7 @@ def marginal_data_from_result(
                 curve.high,
                 xs,
                 ys,
+                categories=categories_of(space[curve.name]),
             )
         )
     band = (
