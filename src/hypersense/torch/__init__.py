@@ -29,6 +29,7 @@ from hypersense.torch.result import StopReason, TrainingAttr, TrainingResult  # 
 from hypersense.torch.schedules import lr_trajectory  # noqa: E402
 from hypersense.torch.seeding import seeded_global_rngs  # noqa: E402
 from hypersense.torch.spaces import RecipeSpace, suggest_recipe  # noqa: E402
+from hypersense.torch.weights import weight_histograms  # noqa: E402
 
 __all__ = [
     "OPTIMIZERS",
@@ -46,4 +47,5 @@ __all__ = [
     "make_batches",
     "seeded_global_rngs",
     "suggest_recipe",
+    "weight_histograms",
 ]

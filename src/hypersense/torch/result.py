@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from hypersense.torch.recipe import TrainingRecipe
+from hypersense.torch.weights import weight_histograms
 
 __all__ = ["StopReason", "TrainingAttr", "TrainingResult"]
 
@@ -40,6 +41,9 @@ class TrainingAttr:
     BEST_EPOCH = "best_epoch"  #: the epoch whose weights the model keeps (int or None)
     STOP_REASON = "stop_reason"  #: a StopReason value (str)
     RECIPE = "recipe"  #: the full training recipe (dict), fixed fields included
+    #: per-layer histograms of the final model's weights,
+    #: ``{layer: {"edges": [...], "counts": [...]}}`` (the report's weight figure)
+    WEIGHT_HISTOGRAMS = "weight_histograms"
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ class TrainingResult:
         return self.stop_reason is StopReason.PRUNED
 
     def to_attrs(self) -> dict[str, Any]:
-        """The JSON-ready trial attributes of this run (keys of :class:`TrainingAttr`)."""
+        """The JSON-ready trial attributes of this run (keys of :class:`TrainingAttr`);
+        the weight histograms are those of :attr:`model` as it is returned."""
         attrs: dict[str, Any] = {
             TrainingAttr.TRAIN_LOSS: list(self.train_loss),
             TrainingAttr.VAL_LOSS: list(self.val_loss),
@@ -106,4 +111,5 @@ class TrainingResult:
         }
         if self.val_metric is not None:
             attrs[TrainingAttr.VAL_METRIC] = list(self.val_metric)
+        attrs[TrainingAttr.WEIGHT_HISTOGRAMS] = weight_histograms(self.model)
         return attrs
