@@ -6,8 +6,22 @@ import plotly.graph_objects as go
 import pytest
 
 from hypersense.report import FIGURES, build_report
-from hypersense.report.render import render_importance, render_learning_curves, render_marginals
+from hypersense.report.data import (
+    InteractionData,
+    InteractionSurface,
+    MarginalCurve,
+    MarginalData,
+)
+from hypersense.report.data.parallel import AxisData, ParallelCoordinatesData, category_labels
+from hypersense.report.render import (
+    render_importance,
+    render_interactions,
+    render_learning_curves,
+    render_marginals,
+    render_parallel_coordinates,
+)
 from hypersense.report.render.analysis import thin_evenly
+from hypersense.report.render.parallel import band_labels, plain_number
 from tests.report.studies import (
     importance_data,
     interaction_data,
@@ -51,7 +65,72 @@ def test_marginal_panels_have_bands_and_log_axes() -> None:
     assert spec["layout"]["xaxis"]["type"] == "log"
     assert spec["layout"]["xaxis2"]["type"] == "category"
     names = [t.get("name") for t in spec["data"]]
-    assert names.count("band") == 2 and names.count("marginal mean") == 2
+    # A numeric parameter's band is an area; a categorical's is one bar per level.
+    assert names.count("band") == 1 and names.count("marginal mean") == 1
+    (levels,) = [t for t in spec["data"] if t.get("name") == "marginal mean and band"]
+    assert len(levels["error_y"]["array"]) == len(levels["x"]) == len(levels["y"])
+    assert all(v > 0 for v in levels["error_y"]["array"])  # every level has its band
+
+
+def test_categorical_axes_keep_the_declared_order_and_numbers_numerically() -> None:
+    sizes = MarginalCurve(
+        "batch_size",
+        "categorical",
+        grid=("128", "32", "64"),  # the model's grid, as declared: 128, 32, 64
+        mean=(0.9, 0.95, 0.93),
+        low=(0.85, 0.9, 0.9),
+        high=(0.95, 0.99, 0.96),
+        observed_x=("64", "128", "32"),
+        observed_y=(0.9, 0.8, 0.95),
+        categories=category_labels((128, 32, 64)),
+    )
+    shape = MarginalCurve(
+        "shape",
+        "categorical",
+        observed_x=("ridge", "bowl"),
+        observed_y=(1.0, 2.0),
+        categories=category_labels(("bowl", "ridge", "cone")),
+    )
+    spec = render_marginals(MarginalData("accuracy", (sizes, shape)))
+    assert spec["layout"]["xaxis"]["categoryarray"] == ["32", "64", "128"]
+    assert spec["layout"]["xaxis"]["categoryorder"] == "array"
+    # Declared order, and every level, even "cone" that no trial drew.
+    assert spec["layout"]["xaxis2"]["categoryarray"] == ["bowl", "ridge", "cone"]
+    surface = InteractionSurface(
+        "batch_size", "lr", "categorical", "log", ("128", "32", "64"), (0.001, 0.1),
+        ((1.0, 2.0, 3.0), (4.0, 5.0, 6.0)), 0.05,
+    )  # fmt: skip
+    heat = render_interactions(InteractionData("accuracy", (surface,)))
+    assert heat["layout"]["xaxis"]["categoryarray"] == ["32", "64", "128"]
+    assert heat["layout"]["yaxis"]["type"] == "log"
+
+
+def test_parallel_coordinates_read_plain_numbers_and_distinct_bins() -> None:
+    assert [plain_number(v) for v in (1e-5, 0.0302, 250.0, 1.0, 3e-7)] == [
+        "0.00001", "0.0302", "250", "1", "3e-07",
+    ]  # fmt: skip
+    assert band_labels([(0.98, 0.981), (0.9812, 0.9813), (0.99, 0.99)]) == [
+        "0.98 to 0.981", "0.9812 to 0.9813", "0.99",
+    ]  # fmt: skip
+    # Twelve trials on three accuracies: tied values share one bin, no label repeats.
+    values = [0.98125] * 5 + [0.98611] * 4 + [0.99306] * 3
+    lr = AxisData("lr", "log", tuple([-3.0, -2.0, -1.0] * 4), (), -5.0, 0.0)
+    data = ParallelCoordinatesData(
+        tuple(range(12)), (lr,), AxisData("accuracy", "linear", tuple(values), (), 0.98, 0.995),
+        objective_is_minimized=False,
+    )  # fmt: skip
+    spec = render_parallel_coordinates(data)
+    bins = [t["name"] for t in spec["data"] if t.get("mode") == "lines"]
+    assert sorted(bins) == ["0.981", "0.986", "0.993"]
+    ticks = next(t for t in spec["data"] if t.get("mode") == "text")["text"]
+    assert "0.00001" in ticks and "1" in ticks and not any("^" in t for t in ticks)
+
+
+def test_the_lr_schedule_gives_its_right_axis_room() -> None:
+    spec = REPORT.figure_spec("lr_schedule")
+    assert spec is not None
+    right = spec["layout"]["yaxis2"]
+    assert right["automargin"] and not right["showgrid"] and right["side"] == "right"
 
 
 def test_learning_curves_grey_the_pruned_and_draw_rungs() -> None:

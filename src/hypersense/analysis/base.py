@@ -227,7 +227,7 @@ class ImportanceEvaluator(ABC):
         design = build_design(
             scope, space, objective=objective, direction=direction, top_quantile=self.top_quantile
         )
-        choice = self._choose_surrogate(design, rng)
+        choice = dataclasses.replace(self._choose_surrogate(design, rng), columns=design.names)
         indices = self._estimate(choice, design, rng)
         return summarise(
             indices,

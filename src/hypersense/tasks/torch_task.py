@@ -43,7 +43,7 @@ from hypersense.tasks.options import check_fraction, check_int, check_optional_i
 from hypersense.tasks.torch_data import DatasetSplit, Standardizer, split_dataset
 from hypersense.trial.trial import FixedTrial, Trial
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,8 @@ __all__ = [
     "AxisData",
     "ParallelCoordinatesData",
     "axis_kind",
+    "category_labels",
+    "category_order",
     "build_parallel_coordinates_data",
 ]
 
@@ -67,6 +70,23 @@ def _is_log(dist: Distribution) -> bool:
     return isinstance(dist, (FloatDistribution, IntDistribution)) and dist.log
 
 
+def category_order(choices: Sequence[Any]) -> list[int]:
+    """Indices of ``choices`` in the order to draw them: numbers (batch sizes)
+    numerically, anything else as declared."""
+    numeric = all(
+        isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c)
+        for c in choices
+    )
+    indices = list(range(len(choices)))
+    return sorted(indices, key=lambda i: choices[i]) if numeric else indices
+
+
+def category_labels(choices: Sequence[Any]) -> tuple[str, ...]:
+    """The labels of a categorical axis in the order to draw them
+    (:func:`category_order`)."""
+    return tuple(str(choices[i]) for i in category_order(choices))
+
+
 def axis_kind(dist: Distribution) -> str:
     """``"categorical"``, ``"log"`` or ``"linear"``: how an axis of ``dist`` is drawn."""
     if isinstance(dist, CategoricalDistribution):
@@ -76,9 +96,10 @@ def axis_kind(dist: Distribution) -> str:
 
 def _axis(name: str, dist: Distribution, values: list[Any]) -> AxisData:
     if isinstance(dist, CategoricalDistribution):
-        labels = tuple(str(c) for c in dist.choices)
+        labels = category_labels(dist.choices)
+        position = {index: p for p, index in enumerate(category_order(dist.choices))}
         coded = tuple(
-            float(dist.index(v)) if v is not _ABSENT and dist.contains(v) else math.nan
+            float(position[dist.index(v)]) if v is not _ABSENT and dist.contains(v) else math.nan
             for v in values
         )
         return AxisData(name, "categorical", coded, labels, 0.0, float(len(labels) - 1))
