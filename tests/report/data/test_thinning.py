@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from hypersense.direction import StudyDirection
 from hypersense.report.data import (
     build_history_data,
     build_learning_curves_data,
     build_parallel_coordinates_data,
     build_pareto_data,
 )
-from hypersense.direction import StudyDirection
 from hypersense.report.data.thinning import kept_indices
 from hypersense.trial.state import TrialState
 from tests.report.studies import snapshot, trial
