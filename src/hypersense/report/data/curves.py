@@ -8,7 +8,7 @@ bracket and ``"rungs"`` lists the steps of its bracket's rungs, comma-separated
 drawn as vertical marks. Without these tags no rung is drawn.
 
 A study of many trials would carry every point many times, so at most
-``max_curves`` curves are kept (the best completed ones and an even spread of
+``max_curves`` curves are kept (the running ones, the best completed ones and an even spread of
 the others) and each is thinned to at most ``max_points`` steps; the median
 and interquartile band are computed from *all* curves, and the note says what
 was left out.
@@ -90,6 +90,8 @@ class LearningCurvesData:
         band_high: Third quartile, shape ``(b,)``.
         rungs: Rung marks per bracket (empty without rung tags).
         note: What was left out to keep the figure small ("" when nothing).
+
+    Every RUNNING trial's curve is kept, so a live view sees it grow.
     """
 
     objective_name: str
@@ -148,7 +150,8 @@ def _curve(trial: FrozenTrial, max_points: int) -> TrialCurve:
 
 
 def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> list[FrozenTrial]:
-    """The best fifth of ``max_curves`` among COMPLETE trials, then an even spread."""
+    """Every RUNNING trial (the curves still growing), the best fifth of
+    ``max_curves`` among COMPLETE trials, then an even spread."""
     if len(trials) <= max_curves:
         return trials
     done = [t for t in trials if t.is_valid_value()]
@@ -158,9 +161,11 @@ def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> 
         if done
         else []
     )
+    best += [t for t in trials if t.state is TrialState.RUNNING]
     best_numbers = {t.number for t in best}
     rest = [t for t in trials if t.number not in best_numbers]
-    spread = [rest[int(i)] for i in thin_indices(len(rest), max_curves - n_best)]
+    room = max_curves - len(best)
+    spread = [rest[int(i)] for i in thin_indices(len(rest), room)] if room > 0 else []
     return sorted(best + spread, key=lambda t: t.number)
 
 
@@ -215,8 +220,8 @@ def build_learning_curves_data(
     notes = []
     if len(shown) < len(with_curves):
         notes.append(
-            f"showing {len(shown)} of {len(with_curves)} curves (the best completed ones and an "
-            "even spread of the others)"
+            f"showing {len(shown)} of {len(with_curves)} curves (the running ones, the best "
+            "completed ones and an even spread of the others)"
         )
     if thinned:
         notes.append(f"curves thinned to at most {max_points} steps")

@@ -12,6 +12,7 @@ from hypersense.report.render.spec import (
     BEST_COLOR,
     COMPLETE_COLOR,
     PRUNED_COLOR,
+    STATE_COLORS,
     FigureSpec,
     figure,
     finite_or_none,
@@ -54,9 +55,11 @@ def _curve_trace(name: str, curves: list[TrialCurve], color: str, width: float) 
 
 
 def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]:
-    """(name, curves, colour): pruned grey, the rest by bracket when there are brackets."""
+    """(name, curves, colour): pruned grey, running ones apart, the rest by bracket
+    when there are brackets."""
     pruned = [c for c in data.curves if c.state is TrialState.PRUNED]
-    others = [c for c in data.curves if c.state is not TrialState.PRUNED]
+    running = [c for c in data.curves if c.state is TrialState.RUNNING]
+    others = [c for c in data.curves if c.state not in (TrialState.PRUNED, TrialState.RUNNING)]
     brackets = sorted({c.bracket for c in others if c.bracket is not None})
     groups = []
     if brackets:
@@ -69,7 +72,24 @@ def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]
         groups.append(("completed / other", others, COMPLETE_COLOR))
     if pruned:
         groups.append(("pruned", pruned, PRUNED_COLOR))
+    if running:
+        groups.append(("running", running, STATE_COLORS["RUNNING"]))
     return groups
+
+
+def _pruned_ends(curves: list[TrialCurve]) -> dict[str, Any]:
+    """A mark where each pruned trial stopped: its last reported step (a rung)."""
+    ends = [c for c in curves if c.state is TrialState.PRUNED and c.steps]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "pruned here",
+        "x": [c.steps[-1] for c in ends],
+        "y": finite_or_none([c.values[-1] for c in ends]),
+        "customdata": [c.number for c in ends],
+        "marker": {"color": STATE_COLORS["PRUNED"], "symbol": "x", "size": 6},
+        "hovertemplate": "trial %{customdata} pruned at step %{x}<extra></extra>",
+    }
 
 
 def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
@@ -91,7 +111,8 @@ def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
 
 
 def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
-    """Curves (pruned grey), the median and interquartile band of all curves, rungs."""
+    """Curves (pruned grey, marked where they stopped; running ones bold), the
+    median and interquartile band of all curves, rungs."""
     band_x = list(data.band_steps)
     traces: list[dict[str, Any]] = [
         {
@@ -118,8 +139,10 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
         },
     ]
     for name, curves, color in _groups(data):
-        width = 1.0 if color == PRUNED_COLOR else 1.3
+        width = {PRUNED_COLOR: 1.0, STATE_COLORS["RUNNING"]: 2.0}.get(color, 1.3)
         traces.append(_curve_trace(name, curves, color, width))
+    if any(c.state is TrialState.PRUNED for c in data.curves):
+        traces.append(_pruned_ends(list(data.curves)))
     traces.append(
         {
             "type": "scatter",
