@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import BRACKET_TAG, RUNGS_TAG, rungs_of
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
@@ -41,11 +42,6 @@ __all__ = [
     "build_pruning_savings",
     "thin_indices",
 ]
-
-#: Trial tag naming a multi-fidelity pruner's bracket.
-BRACKET_TAG = "bracket"
-#: Trial tag listing the steps of the bracket's rungs, comma-separated.
-RUNGS_TAG = "rungs"
 
 
 @dataclass(frozen=True)
@@ -185,14 +181,9 @@ def _band(trials: list[FrozenTrial], max_points: int) -> tuple[np.ndarray, np.nd
 def _rungs(trials: list[FrozenTrial]) -> tuple[RungMarks, ...]:
     found: dict[str | None, tuple[int, ...]] = {}
     for t in trials:
-        text = t.tags.get(RUNGS_TAG)
-        if not text:
-            continue
-        try:
-            steps = tuple(sorted(int(s) for s in str(text).split(",") if s.strip()))
-        except ValueError:
-            continue  # a tag we do not understand draws nothing
-        found.setdefault(t.tags.get(BRACKET_TAG), steps)
+        steps = rungs_of(t)  # a tag we do not understand draws nothing
+        if steps:
+            found.setdefault(t.tags.get(BRACKET_TAG), steps)
     return tuple(RungMarks(b, s) for b, s in found.items())
 
 
