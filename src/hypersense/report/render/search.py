@@ -64,13 +64,14 @@ def render_history(data: HistoryData) -> FigureSpec:
             }
         )
     note = f"<br><sup>{data.note}</sup>" if data.note else ""
+    layout: dict[str, Any] = {"margin": {"t": 80}} if note else {}
     return figure(
         traces,
         title=f"Optimisation history of {data.objective_name} (best: trial {data.best_number})"
         + note,
         x_title="trial number",
         y_title=data.objective_name,
-        **({"margin": {"t": 80}} if note else {}),
+        **layout,
     )
 
 
