@@ -27,7 +27,8 @@ def test_lookup_ignores_case_and_surrounding_spaces() -> None:
 def test_unknown_task_names_the_choices() -> None:
     with pytest.raises(
         ValueError,
-        match=r"unknown task 'mnist'; choose one of \['keras-digits-mlp', 'sklearn-digits-mlp', 'torch-",
+        match=r"unknown task 'mnist'; choose one of "
+        r"\['keras-digits-mlp', 'sklearn-digits-mlp', 'torch-",
     ):
         task_class("mnist")
 

@@ -88,11 +88,15 @@ class _BestEpoch(_Callback):  # type: ignore[misc]
         best = -math.inf if self.best_epoch is None else self.curves[_MONITOR][self.best_epoch]
         if math.isfinite(value) and value > best:
             self.best_epoch = epoch
-            self._best_weights = self.model.get_weights()
+            # Backend tensors, not get_weights()'s NumPy copies: on the torch
+            # backend those go through Tensor.__array__, which NumPy 2 warns about.
+            ops = keras.ops
+            self._best_weights = [ops.copy(ops.stop_gradient(v.value)) for v in self.model.weights]
 
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
         if self._best_weights is not None:
-            self.model.set_weights(self._best_weights)
+            for variable, best in zip(self.model.weights, self._best_weights, strict=True):
+                variable.assign(best)
 
 
 class KerasDigitsMLPTask(Task):
