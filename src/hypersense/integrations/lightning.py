@@ -54,7 +54,12 @@ pl = import_optional(
 
 _Callback: Any = pl.Callback
 
-__all__ = ["LightningPruningCallback", "MonitorNotFoundError", "UnsupportedStrategyError"]
+__all__ = [
+    "LightningPruningCallback",
+    "MonitorNotFoundError",
+    "PyTorchLightningPruningCallback",
+    "UnsupportedStrategyError",
+]
 
 
 _FIT = "fit"  # Lightning's TrainerFn.FITTING and the stage of trainer.fit
@@ -209,3 +214,7 @@ class LightningPruningCallback(_Callback):  # type: ignore[misc]
             f"{how}; use Trainer(strategy='ddp_spawn', ...) and call callback.check_pruned() "
             "after trainer.fit"
         )
+
+
+#: The name Optuna's integration gives the same callback.
+PyTorchLightningPruningCallback = LightningPruningCallback
