@@ -16,7 +16,8 @@ then ends PRUNED:
   broadcast to every rank, so all ranks stop after the same epoch. An
   exception cannot cross from a rank to the objective as itself, so after
   ``trainer.fit`` the objective calls :meth:`LightningPruningCallback.check_pruned`,
-  which raises TrialPruned when the run was pruned.
+  which raises TrialPruned when the run was pruned. As for any spawned
+  process, a script must start the study under ``if __name__ == "__main__":``.
 
 Refused, with an error naming ``ddp_spawn``: ranks started by re-running the
 script (``strategy="ddp"``, Lightning's default for several devices, and
