@@ -49,9 +49,9 @@ from hypersense.integrations._epoch_pruning import (
 from hypersense.integrations._trial_relay import RelayAddress, RelayedTrial, TrialRelay
 from hypersense.trial.trial import Trial
 
-pl = import_optional(
-    "lightning.pytorch", extra="lightning", purpose="the Lightning pruning callback"
-)
+_PURPOSE = "Lightning's pruning callbacks (hypersense.integrations.lightning)"
+import_optional("lightning", extra="lightning", purpose=_PURPOSE)  # the pip package's name
+pl = import_optional("lightning.pytorch", extra="lightning", purpose=_PURPOSE)
 
 _Callback: Any = pl.Callback
 

@@ -24,7 +24,7 @@ __all__ = ["import_keras"]
 
 _log = logging.getLogger(__name__)
 
-_PURPOSE = "the Keras integration (hypersense.integrations.keras)"
+_PURPOSE = "the Keras callbacks and schedules (hypersense.integrations.keras)"
 
 
 def import_keras() -> ModuleType:
@@ -34,7 +34,11 @@ def import_keras() -> ModuleType:
         MissingDependencyError: Keras is not installed (the message names the
             ``keras`` extra), or its backend's framework is not.
     """
-    if importlib.util.find_spec("keras") is None:
+    try:
+        is_installed = importlib.util.find_spec("keras") is not None
+    except ImportError:  # a finder refused it (an import hook, a broken install)
+        is_installed = False
+    if not is_installed:
         return import_optional("keras", extra="keras", purpose=_PURPOSE)  # raises, naming it
     if "keras" not in sys.modules and "KERAS_BACKEND" not in os.environ:
         os.environ["KERAS_BACKEND"] = "torch"
@@ -44,6 +48,7 @@ def import_keras() -> ModuleType:
     except ImportError as exc:
         backend = os.environ.get("KERAS_BACKEND", "its configured one")
         raise MissingDependencyError(
-            f"Keras could not load its backend {backend!r} ({exc}); {_PURPOSE} runs Keras on "
-            'PyTorch: set KERAS_BACKEND=torch and install it with: pip install "hypersense[keras]"'
+            f"Keras could not load its backend {backend!r} ({exc}); hypersense.integrations.keras "
+            "runs Keras on PyTorch: set KERAS_BACKEND=torch and install it with: "
+            'pip install "hypersense[keras]"'
         ) from exc
