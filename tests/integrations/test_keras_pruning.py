@@ -115,6 +115,21 @@ def test_only_validated_epochs_are_reported_with_validation_freq() -> None:
     assert sorted(study.trials[0].intermediate_values) == [1, 3]
 
 
+def test_an_interval_reports_every_nth_epoch_as_optunas_callback() -> None:
+    study = hs.create_study()
+    trial = study.ask()
+    _model(0.1).fit(
+        X,
+        Y,
+        validation_data=(X_VAL, Y_VAL),
+        epochs=N_EPOCHS + 1,
+        verbose=0,
+        callbacks=[KerasPruningCallback(trial, "val_loss", interval=2)],
+    )
+    study.tell(trial, 0.0)
+    assert sorted(study.trials[0].intermediate_values) == [1, 3]
+
+
 def test_a_monitor_keras_does_not_log_names_the_logged_metrics() -> None:
     trial = hs.create_study().ask()
     with pytest.raises(MonitorNotFoundError, match=r"'val_acc' is not in .*'val_accuracy'"):
@@ -142,4 +157,6 @@ def test_bad_arguments_name_the_culprit() -> None:
         KerasPruningCallback("trial", "val_loss")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="non-empty"):
         KerasPruningCallback(trial, "")
-    assert repr(KerasPruningCallback(trial)).endswith("monitor='val_loss')")
+    with pytest.raises(ValueError, match=r"`interval` must be an integer >= 1 \(got 0\)"):
+        KerasPruningCallback(trial, "loss", interval=0)
+    assert repr(KerasPruningCallback(trial)).endswith("monitor='val_loss', interval=1)")

@@ -44,20 +44,30 @@ class KerasPruningCallback(_Callback):  # type: ignore[misc]
         trial: The trial the objective received.
         monitor: A metric in Keras's epoch logs: ``"val_loss"``,
             ``"val_accuracy"``, ``"loss"`` ...
+        interval: Report and ask the pruner every this many epochs (epochs
+            ``interval - 1``, ``2 * interval - 1``, ..., as Optuna's callback).
 
     Attributes:
         pruned: Whether the pruner stopped the last run.
         pruned_epoch: The epoch after which it stopped (None if it did not).
     """
 
-    def __init__(self, trial: Trial, monitor: str = "val_loss") -> None:
+    def __init__(self, trial: Trial, monitor: str = "val_loss", interval: int = 1) -> None:
         super().__init__()
         self._trial = check_trial(trial, owner="KerasPruningCallback")
         self._pruning = EpochPruning(check_monitor(monitor, owner="KerasPruningCallback"))
+        if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+            raise ValueError(
+                f"KerasPruningCallback's `interval` must be an integer >= 1 (got {interval!r})"
+            )
+        self._interval = interval
         self._n_epochs = 0
 
     def __repr__(self) -> str:
-        return f"KerasPruningCallback(trial={self._trial!r}, monitor={self.monitor!r})"
+        return (
+            f"KerasPruningCallback(trial={self._trial!r}, monitor={self.monitor!r}, "
+            f"interval={self._interval})"
+        )
 
     @property
     def monitor(self) -> str:
@@ -79,6 +89,8 @@ class KerasPruningCallback(_Callback):  # type: ignore[misc]
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         logs = logs or {}
         self._n_epochs += 1
+        if (epoch + 1) % self._interval != 0:
+            return
         if self.monitor not in logs and self._validation_skipped(logs):
             return
         value = self._pruning.value(logs, where=f"the Keras logs of epoch {epoch}")
@@ -88,7 +100,7 @@ class KerasPruningCallback(_Callback):  # type: ignore[misc]
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
         if self._pruning.pruned:
             raise self._pruning.pruned_error()
-        if self._n_epochs > 0 and self._pruning.n_reported == 0:
+        if self._n_epochs >= self._interval and self._pruning.n_reported == 0:
             raise MonitorNotFoundError(
                 f"KerasPruningCallback monitors {self.monitor!r}, but none of the "
                 f"{self._n_epochs} epoch(s) validated; pass `validation_data` or "
