@@ -159,3 +159,20 @@ def test_the_commands_import_and_export(tmp_path: Path) -> None:
     assert len(optuna.load_study(study_name="legacy", storage=out).trials) == 4
     neither = cli("import-optuna", "--from", source, "--storage", target)
     assert neither.returncode == 2 and "--study NAME or --all" in neither.stderr
+
+
+def test_a_journal_file_study_is_imported_and_exported(tmp_path: Path) -> None:
+    journal = str(tmp_path / "optuna.log")
+    backend = optuna.storages.journal.JournalFileBackend(journal)
+    _optuna_study(optuna.storages.JournalStorage(backend), n=6)
+    target = f"sqlite:///{tmp_path / 'hs.db'}"
+    [report] = import_study(journal, study_name="legacy", to_storage=target)
+    assert report.n_added == 6
+    imported = hs.load_study("legacy", target).trials
+    assert [t.system_attrs["optuna_trial_number"] for t in imported] == list(range(6))
+    back = str(tmp_path / "back.log")
+    assert export_study("legacy", from_storage=target, to_storage=back) == 6
+    storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(back))
+    assert len(optuna.load_study(study_name="legacy", storage=storage).trials) == 6
+    with pytest.raises(FileNotFoundError, match=r"no Optuna journal file at .*missing\.log"):
+        import_study(str(tmp_path / "missing.log"), to_storage=target)

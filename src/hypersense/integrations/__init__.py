@@ -5,6 +5,14 @@ scikit-learn's ``HyperSearchCV``.
 its ``fit_and_score`` callable). ``HyperSearchCV`` and ``to_search_space`` live
 in :mod:`hypersense.integrations.sklearn` and are imported from there on first
 use, so importing this package does not import scikit-learn.
+
+The framework integrations are modules of their own, each importing its
+framework (an optional extra): :mod:`hypersense.integrations.keras` (Keras 3
+pruning callback, training-recipe schedules, ``keras``),
+:mod:`hypersense.integrations.lightning` (Lightning pruning callback,
+``lightning``), :mod:`hypersense.integrations.optuna` (Optuna studies in and
+out, ``optuna``) and :mod:`hypersense.integrations.mlflow` (MLflow tracking,
+``mlflow``).
 """
 
 from __future__ import annotations

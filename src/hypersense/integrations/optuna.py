@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypersense._optional import import_optional
@@ -65,6 +66,20 @@ class ImportReport:
 
 def _optuna() -> Any:
     return import_optional("optuna", extra="optuna", purpose=_PURPOSE)
+
+
+def _optuna_storage(optuna: Any, storage: Any, *, must_exist: bool) -> Any:
+    """What Optuna opens for ``storage``: a URL or storage object as given, a
+    path (no ``://``) as the journal file there."""
+    if not isinstance(storage, str) or "://" in storage:
+        return storage
+    if must_exist and not Path(storage).is_file():
+        raise FileNotFoundError(
+            f"no Optuna journal file at {storage!r} (an RDB storage is a URL such as "
+            "sqlite:///optuna.db)"
+        )
+    journal = optuna.storages.journal
+    return optuna.storages.JournalStorage(journal.JournalFileBackend(storage))
 
 
 def _distribution(dist: Any, where: str) -> Distribution:
@@ -134,7 +149,7 @@ def _prefixed(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {f"optuna:{key}": value for key, value in attrs.items()}
 
 
-def _import_one(optuna: Any, source: str, name: str, target: Storage, as_name: str) -> ImportReport:
+def _import_one(optuna: Any, source: Any, name: str, target: Storage, as_name: str) -> ImportReport:
     study = optuna.load_study(study_name=name, storage=source)
     directions = tuple(StudyDirection(d.name.lower()) for d in study.directions)
     trials = study.get_trials(deepcopy=False)
@@ -164,7 +179,7 @@ def _import_one(optuna: Any, source: str, name: str, target: Storage, as_name: s
 
 
 def import_study(
-    from_storage: str,
+    from_storage: Any,
     *,
     study_name: str | None = None,
     to_storage: str | Storage,
@@ -173,8 +188,9 @@ def import_study(
     """Import one Optuna study (``study_name``) or all of them (None) into ``to_storage``.
 
     Args:
-        from_storage: What ``optuna.load_study(storage=...)`` opens: an RDB URL
-            or an Optuna storage object (e.g. a journal storage).
+        from_storage: What ``optuna.load_study(storage=...)`` opens: an RDB URL,
+            an Optuna storage object, or the path of a journal file (a
+            string without ``://``).
         study_name: The study to import; None imports every study.
         to_storage: The hypersense storage (URL or object).
         as_name: The hypersense study's name (one study only; default: Optuna's).
@@ -187,6 +203,7 @@ def import_study(
             the study, the trial and the field. Nothing of that study is written.
     """
     optuna = _optuna()
+    from_storage = _optuna_storage(optuna, from_storage, must_exist=True)
     target = get_storage(to_storage)
     if study_name is None:
         if as_name is not None:
@@ -201,10 +218,13 @@ def export_study(
     study_name: str,
     *,
     from_storage: str | Storage,
-    to_storage: str,
+    to_storage: Any,
     as_name: str | None = None,
 ) -> int:
     """Write a hypersense study's finished trials into a new Optuna study; returns how many.
+
+    ``to_storage`` is an Optuna RDB URL, an Optuna storage object, or the path
+    of a journal file (created when missing).
 
     Raises:
         optuna.exceptions.DuplicatedStudyError: The Optuna study exists already.
@@ -214,7 +234,7 @@ def export_study(
     record = source.get_study(study_name)
     target = optuna.create_study(
         study_name=as_name or study_name,
-        storage=to_storage,
+        storage=_optuna_storage(optuna, to_storage, must_exist=False),
         directions=[d.value for d in record.directions],
     )
     for key, value in record.user_attrs.items():
