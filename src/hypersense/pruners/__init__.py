@@ -13,6 +13,7 @@ from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAs
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.pruners.objective import ObjectivePruner
+from hypersense.pruners.pareto import ParetoPruner
 from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
 from hypersense.pruners.registry import PRUNER_REGISTRY, PRUNERS, make_pruner, pruner_class
@@ -29,6 +30,7 @@ __all__ = [
     "MedianPruner",
     "NopPruner",
     "ObjectivePruner",
+    "ParetoPruner",
     "PatientPruner",
     "PRUNERS",
     "PRUNER_REGISTRY",

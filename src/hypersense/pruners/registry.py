@@ -28,6 +28,7 @@ PRUNERS: dict[str, str] = {
     "hyperband": "hypersense.pruners.hyperband:HyperbandPruner",
     "curve_extrapolation": "hypersense.pruners.curve_extrapolation:CurveExtrapolationPruner",
     "objective": "hypersense.pruners.objective:ObjectivePruner",
+    "pareto": "hypersense.pruners.pareto:ParetoPruner",
 }
 
 #: Built-in pruners and those of installed plugins.

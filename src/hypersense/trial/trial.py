@@ -161,15 +161,18 @@ class Trial(OptunaAliases):
         except InvalidDistributionError as exc:
             raise exc.for_parameter(name) from None
 
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Report an intermediate score at ``step`` (e.g. the validation loss of an epoch).
 
         Pruners read these values. A step reported twice keeps its first value.
+        In a study with several objectives ``value`` may be a tuple of one value
+        per objective: the vector is stored as the trial's
+        ``intermediate_vectors`` (for :class:`~hypersense.pruners.ParetoPruner`)
+        and its first value as the step's intermediate value.
         """
         if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
             raise ValueError(f"`step` must be a non-negative integer (got step={step!r})")
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            raise TypeError(f"`value` reported at step {step} must be a number (got {value!r})")
+        reported = _reported_value(value, step)
         step = int(step)
         if step in self._reported_steps:
             _log.warning(
@@ -177,7 +180,7 @@ class Trial(OptunaAliases):
             )
             return
         self._reported_steps.add(step)
-        self._backend.report(self._number, step, float(value))
+        self._backend.report(self._number, step, reported)
 
     def should_prune(self) -> bool:
         """Whether the pruner advises stopping now; then ``raise hypersense.TrialPruned``."""
@@ -210,6 +213,24 @@ def _remember(key: tuple[Any, ...], dist: Distribution) -> None:
         _NUMERIC_CACHE[key] = dist
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _reported_value(value: object, step: int) -> float | tuple[float, ...]:
+    """A reported number as a float, a vector of them as a tuple of floats."""
+    if _is_number(value):
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        numbers_ = list(value)
+        if numbers_ and all(_is_number(v) for v in numbers_):
+            return tuple(float(v) for v in numbers_)
+    raise TypeError(
+        f"`value` reported at step {step} must be a number, or a tuple of one number per "
+        f"objective (got {value!r})"
+    )
+
+
 def _check_name(name: object) -> None:
     if not isinstance(name, str) or not name:
         raise ValueError(f"parameter names must be non-empty strings (got {name!r})")
@@ -221,6 +242,7 @@ class _FixedBackend:
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = dict(params)
         self.intermediate_values: dict[int, float] = {}
+        self.series: dict[str, dict[int, float]] = {}
         self.user_attrs: dict[str, Any] = {}
 
     def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
@@ -235,8 +257,11 @@ class _FixedBackend:
             return float(value)
         return value
 
-    def report(self, number: int, step: int, value: float) -> None:
-        self.intermediate_values[step] = value
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
+        self.intermediate_values[step] = value[0] if isinstance(value, tuple) else value
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        self.series.setdefault(series, {})[step] = value
 
     def should_prune(self, number: int) -> bool:
         return False
