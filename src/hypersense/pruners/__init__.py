@@ -16,6 +16,7 @@ from hypersense.pruners.objective import ObjectivePruner
 from hypersense.pruners.pareto import ParetoPruner
 from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
+from hypersense.pruners.plan import BracketPlan, BudgetPlan, RungPlan, plan_budget
 from hypersense.pruners.registry import PRUNER_REGISTRY, PRUNERS, make_pruner, pruner_class
 from hypersense.pruners.successive_halving import SuccessiveHalvingPruner
 from hypersense.pruners.threshold import ThresholdPruner
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from hypersense.pruners.wilcoxon import WilcoxonPruner
 
 __all__ = [
+    "BracketPlan",
+    "BudgetPlan",
     "CurveExtrapolationPruner",
     "HyperbandPruner",
     "MedianPruner",
@@ -38,10 +41,12 @@ __all__ = [
     "PruneDecision",
     "PruneVerdict",
     "Pruner",
+    "RungPlan",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
     "TrialAssignment",
     "make_pruner",
+    "plan_budget",
     "pruner_class",
     "WilcoxonPruner",
 ]

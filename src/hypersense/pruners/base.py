@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hypersense.history import StudyHistory
+from hypersense.pruners.rungs import RungLayout
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["PruneDecision", "PruneVerdict", "Pruner", "TrialAssignment"]
@@ -86,6 +87,12 @@ class Pruner(ABC):
         """The decision for the RUNNING ``trial`` with attributes to store on it
         (none by default: the verdict of :meth:`decide`)."""
         return PruneVerdict(self.decide(history, trial))
+
+    def rung_layout(self) -> RungLayout | None:
+        """The brackets and rungs this pruner will use, for a budget plan
+        (:func:`hypersense.pruners.plan_budget`); None (the default) when its
+        decisions follow no fixed rungs or its resources are learnt ("auto")."""
+        return None
 
     def __repr__(self) -> str:
         sig = inspect.signature(type(self).__init__)
