@@ -59,6 +59,8 @@ class ImportanceData:
             from, or None; a low R² means the importances explain little.
         confidence: Coverage of the intervals, or None.
         n_trials: Trials the analysis used.
+        n_pruned_left_out: PRUNED trials the analysis left out (their values
+            were reached on a smaller budget than the complete trials').
     """
 
     method: str
@@ -67,6 +69,7 @@ class ImportanceData:
     r2: float | None = None
     confidence: float | None = None
     n_trials: int = 0
+    n_pruned_left_out: int = 0
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.parameters, key=_by_importance))

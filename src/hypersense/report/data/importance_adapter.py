@@ -50,6 +50,7 @@ from hypersense.report.data.importance import (
 from hypersense.report.data.noise import build_noise_data
 from hypersense.report.data.parallel import axis_kind
 from hypersense.report.data.snapshot import StudySnapshot
+from hypersense.trial.state import TrialState
 
 if TYPE_CHECKING:
     from hypersense.analysis.marginal_results import MarginalsResult
@@ -123,6 +124,7 @@ def importance_data_from_result(
         r2=result.r2,
         confidence=result.confidence,
         n_trials=result.n_trials,
+        n_pruned_left_out=0 if snap is None else len(snap.in_states(TrialState.PRUNED)),
     )
 
 

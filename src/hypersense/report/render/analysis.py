@@ -70,6 +70,8 @@ def render_importance(data: ImportanceData) -> FigureSpec:
         notes.append(f"surrogate R² {data.r2:.2f}")
     if data.confidence is not None:
         notes.append(f"{data.confidence:.0%} intervals")
+    if data.n_pruned_left_out:
+        notes.append(f"{data.n_pruned_left_out} pruned trials left out")
     return figure(
         [trace],
         title="Hyperparameter importance (" + "; ".join(notes) + ")",
