@@ -46,6 +46,9 @@ class PipeBackend:
     def should_prune(self, number: int) -> bool:
         return bool(self._call("should_prune", number))
 
+    def should_prune_series(self, number: int, series: str) -> bool:
+        return bool(self._call("should_prune_series", number, series))
+
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._call("set_user_attr", number, key, value)
 

@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
+from hypersense.pruners.cross_validation import CrossValidationPruner
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.pruners.objective import ObjectivePruner
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BracketPlan",
     "BudgetPlan",
+    "CrossValidationPruner",
     "CurveExtrapolationPruner",
     "HyperbandPruner",
     "MedianPruner",

@@ -18,7 +18,7 @@ from typing import Any
 from hypersense.direction import StudyDirection
 from hypersense.errors import ParameterConflictError, SamplerExhaustedError, StaleTrialError
 from hypersense.history import StudyHistory
-from hypersense.pruners.base import PruneDecision, Pruner
+from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.space.base import Distribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
@@ -338,7 +338,14 @@ class TrialCoordinator:
 
     def should_prune(self, number: int) -> bool:
         run = self._get(number)
-        verdict = self.pruner.judge(self.history(), run.frozen())
+        return self._apply(run, self.pruner.judge(self.history(), run.frozen()))
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        run = self._get(number)
+        return self._apply(run, self.pruner.judge_series(self.history(), run.frozen(), series))
+
+    def _apply(self, run: _Running, verdict: PruneVerdict) -> bool:
+        """Store the verdict's attributes on the trial; whether it says PRUNE."""
         decision = verdict.decision
         if not isinstance(decision, PruneDecision):
             raise TypeError(f"{self.pruner!r}.decide returned {decision!r}, not a PruneDecision")

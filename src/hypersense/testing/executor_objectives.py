@@ -78,6 +78,10 @@ class RecordingBackend:
         self._record("should_prune", number)
         return number in self._prune
 
+    def should_prune_series(self, number: int, series: str) -> bool:
+        self._record("should_prune_series", number, series)
+        return number in self._prune
+
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._record("set_user_attr", number, key, value)
         self.attrs.setdefault(number, {})[key] = value

@@ -31,6 +31,11 @@ class TrialBackend(Protocol):
         (e.g. the epochs of one cross-validation fold), apart from its intermediate values."""
         ...
 
+    def should_prune_series(self, number: int, series: str) -> bool:
+        """Whether the pruner advises stopping trial ``number`` from its side
+        series ``series`` (see :meth:`hypersense.Trial.series`)."""
+        ...
+
     def should_prune(self, number: int) -> bool:
         """Ask the pruner whether trial ``number`` should stop now."""
         ...

@@ -15,6 +15,7 @@ from hypersense.space.categorical import CategoricalChoice, CategoricalDistribut
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.trial.backend import TrialBackend
 from hypersense.trial.deprecated import OptunaAliases
+from hypersense.trial.series import SeriesBackend, check_series_name
 
 __all__ = ["FixedTrial", "Trial"]
 
@@ -186,6 +187,31 @@ class Trial(OptunaAliases):
         """Whether the pruner advises stopping now; then ``raise hypersense.TrialPruned``."""
         return bool(self._backend.should_prune(self._number))
 
+    def series(self, name: str) -> Trial:
+        """A handle on this trial whose ``report`` and ``should_prune`` concern its
+        side series ``name`` instead of its intermediate values.
+
+        A cross-validated objective reports fold scores on the trial (step =
+        fold) and each fold's epochs on ``trial.series(f"fold{k}")`` (step =
+        epoch): the steps never collide, and the pruner judges the epochs of
+        fold ``k`` against the other trials' epochs of fold ``k`` (see
+        :class:`~hypersense.pruners.CrossValidationPruner`). Parameters and
+        user attributes are the trial's own. The values are kept as
+        ``FrozenTrial.series(name)``.
+        """
+        view = Trial(
+            SeriesBackend(self._backend, check_series_name(name)),
+            self._number,
+            seed=self._seed,
+            budget=self._budget,
+            tags=self._tags,
+        )
+        # One trial: the handles share what was suggested and set.
+        view._params = self._params
+        view._distributions = self._distributions
+        view._user_attrs = self._user_attrs
+        return view
+
     def set_user_attr(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable attribute on the trial (curves, counts, notes)."""
         if not isinstance(key, str) or not key:
@@ -264,6 +290,9 @@ class _FixedBackend:
         self.series.setdefault(series, {})[step] = value
 
     def should_prune(self, number: int) -> bool:
+        return False
+
+    def should_prune_series(self, number: int, series: str) -> bool:
         return False
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
