@@ -57,20 +57,25 @@ def methods_table(runs: dict[str, list[RunRecord]]) -> str:
 
 
 def paired_table(runs: dict[str, list[RunRecord]], against: str) -> str:
-    """Per seed: epochs to reach the no-pruning best, each hypersense method against ``against``."""
+    """Per seed, epochs to reach the no-pruning run's best: each hypersense method
+    against ``against`` (a method that never reaches it spends infinitely many)."""
     targets = [r.chosen_true_final() for r in runs[BASELINE]]
     lines = [
-        f"| method | seeds with fewer epochs than {against} | ties | more |",
-        "|---|---|---|---|",
+        f"| method | seeds with fewer epochs than {against} | as many | more | neither reached |",
+        "|---|---|---|---|---|",
     ]
     theirs = [r.epochs_to_reach(t) for r, t in zip(runs[against], targets, strict=True)]
     for name, rs in runs.items():
         if name in (against, BASELINE) or name.startswith("Optuna"):
             continue
         ours = [r.epochs_to_reach(t) for r, t in zip(rs, targets, strict=True)]
-        fewer = sum(a < b for a, b in zip(ours, theirs, strict=True))
-        ties = sum(a == b for a, b in zip(ours, theirs, strict=True))
-        lines.append(f"| {name} | {fewer} | {ties} | {len(rs) - fewer - ties} |")
+        pairs = list(zip(ours, theirs, strict=True))
+        neither = sum(math.isinf(a) and math.isinf(b) for a, b in pairs)
+        fewer = sum(a < b for a, b in pairs)
+        same = sum(a == b and math.isfinite(a) for a, b in pairs)
+        lines.append(
+            f"| {name} | {fewer} | {same} | {len(rs) - fewer - same - neither} | {neither} |"
+        )
     return "\n".join(lines)
 
 
