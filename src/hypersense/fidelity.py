@@ -32,6 +32,7 @@ from hypersense.trial.state import TrialState
 
 __all__ = [
     "BRACKET_TAG",
+    "FORECAST_ATTR",
     "MODEL_BUDGET_ATTR",
     "RUNGS_TAG",
     "BudgetObservations",
@@ -49,6 +50,11 @@ BRACKET_TAG = "bracket"
 #: multi-fidelity study: the step of the level its model was fitted on, or
 #: ``"full"`` for final values.
 MODEL_BUDGET_ATTR = "model_budget"
+#: System attribute holding the latest forecast of a trial's final value
+#: (:class:`~hypersense.pruners.CurveExtrapolationPruner`): ``{"step",
+#: "target_step", "predicted", "interval_90": [low, high],
+#: "probability_beats_best"}``, in the objective's units.
+FORECAST_ATTR = "curve_forecast"
 
 _FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import pytest
 
 from hypersense.report import FIGURES, build_report
 from hypersense.report.data import (
+    CurveForecastMark,
     InteractionData,
     InteractionSurface,
     MarginalCurve,
@@ -141,6 +144,21 @@ def test_learning_curves_grey_the_pruned_and_draw_rungs() -> None:
     pruned = spec["data"][names.index("pruned")]
     assert pruned["line"]["color"] == "#b0b0b0"
     assert sorted({s["x0"] for s in spec["layout"]["shapes"]}) == [1, 3, 9]
+
+
+def test_learning_curves_draw_forecast_bands() -> None:
+    mark = CurveForecastMark(7, 2, 1.2, 9, 0.8, 0.6, 1.1)
+    data = replace(REPORT.figures["learning_curves"], forecasts=(mark,))
+    spec = render_learning_curves(data)
+    go.Figure(spec)
+    names = [t.get("name") for t in spec["data"]]
+    band = spec["data"][names.index("forecast, 90% interval")]
+    assert band["x"] == [2, 9, 9, 2, None] and band["y"] == [1.2, 1.1, 0.6, 1.2, None]
+    marks = spec["data"][names.index("forecast final value")]
+    assert marks["x"] == [9] and marks["y"] == [0.8]
+    assert "forecast final value" not in [
+        t.get("name") for t in render_learning_curves(REPORT.figures["learning_curves"])["data"]
+    ]
 
 
 def test_thinning_keeps_the_ends_and_at_most_the_limit() -> None:

@@ -39,6 +39,7 @@ from hypersense.analysis.data import (
     build_design,
     collect_trials,
     find_scopes,
+    pruned_trials_note,
     search_space_of,
 )
 from hypersense.analysis.methods.bootstrap import DrawIndices
@@ -197,7 +198,8 @@ class ImportanceEvaluator(ABC):
         problem = self._skip_reason(root)
         if problem is not None:
             raise ValueError(f"cannot analyse this study: {problem}")
-        notes: list[str] = []
+        pruned = pruned_trials_note(study)
+        notes: list[str] = [] if pruned is None else [pruned]
         branch_results = []
         for scope in branches:
             reason = self._skip_reason(scope)

@@ -26,6 +26,7 @@ from hypersense.cli.export import write_trials_csv
 from hypersense.cli.help_format import HelpfulGroup
 from hypersense.cli.lr_command import lr_find
 from hypersense.cli.optuna_commands import export_optuna, import_optuna
+from hypersense.cli.plan_command import plan
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
 from hypersense.cli.render import best_table, params_table, studies_table
@@ -447,6 +448,7 @@ def export(
 # The report commands' code lives in their own modules.
 app.command()(report)
 app.command()(plot)
+app.command()(plan)
 app.command()(show)
 app.command()(analyze)
 app.command("import-optuna")(import_optuna)

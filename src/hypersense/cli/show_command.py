@@ -50,10 +50,11 @@ def _states_table(report: Report) -> Table:
         table.add_row("trials", "none yet")
     p = report.pruning
     if p is not None:
+        saved = p.steps_without_pruning - p.steps_run
         table.add_row(
             "pruning savings",
-            f"{p.fraction_saved:.0%} of steps ({p.steps_run} run instead of about "
-            f"{p.steps_without_pruning:.0f}; {p.n_pruned} trials pruned)",
+            f"{saved:.0f} steps (epochs) saved, {p.fraction_saved:.0%}: {p.steps_run} run "
+            f"instead of about {p.steps_without_pruning:.0f} ({p.n_pruned} trials pruned)",
         )
     return table
 
@@ -84,7 +85,12 @@ def _best_table(report: Report) -> Table | None:
 def _importance_table(data: ImportanceData, top: int) -> Table:
     conf = f", {data.confidence:.0%} interval" if data.confidence is not None else ""
     fit = f" (cross-validated R² {data.r2:.2f})" if data.r2 is not None else ""
-    table = Table(title=f"Top importances: {escape(data.method)}{fit}{conf}")
+    pruned = (
+        f"; {data.n_pruned_left_out} pruned trials left out: smaller budget"
+        if data.n_pruned_left_out
+        else ""
+    )
+    table = Table(title=f"Top importances: {escape(data.method)}{fit}{conf}{pruned}")
     for col in ("parameter", "importance", "interval", "above noise"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
     above = set(data.above_noise())

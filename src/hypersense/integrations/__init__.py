@@ -24,6 +24,7 @@ from hypersense.integrations.cv import (
     cross_validate_trial,
     estimator_fit_and_score,
     fold_mean_and_sem,
+    fold_series,
 )
 from hypersense.integrations.splits import make_folds
 
@@ -37,6 +38,7 @@ __all__ = [
     "cross_validate_trial",
     "estimator_fit_and_score",
     "fold_mean_and_sem",
+    "fold_series",
     "make_folds",
     "to_search_space",
 ]

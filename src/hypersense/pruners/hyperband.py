@@ -11,6 +11,7 @@ from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAs
 from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
 from hypersense.pruners.resources import resolve_max_resource
 from hypersense.pruners.rungs import (
+    RungLayout,
     bracket_budgets,
     bracket_of,
     bracket_schedule,
@@ -91,6 +92,14 @@ class HyperbandPruner(Pruner):
             budgets = bracket_budgets(n, self._reduction_factor)
             self._schedules[max_resource] = bracket_schedule(budgets)
         return self._schedules[max_resource]
+
+    def rung_layout(self) -> RungLayout | None:
+        """Every bracket's rungs and the bracket cycle (None while ``max_resource``
+        is "auto")."""
+        if self._max_resource == "auto":
+            return None
+        top = int(self._max_resource)
+        return RungLayout(top, self._reduction_factor, self.brackets(top), self._schedule(top))
 
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """Budget ``max_resource`` and tags ``bracket`` and ``rungs`` (none while

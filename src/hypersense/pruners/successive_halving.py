@@ -12,7 +12,13 @@ from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
 from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
 from hypersense.pruners.resources import resolve_max_resource, resolve_min_resource
-from hypersense.pruners.rungs import is_promotable, loss_of, rung_steps, rungs_to_judge
+from hypersense.pruners.rungs import (
+    RungLayout,
+    is_promotable,
+    loss_of,
+    rung_steps,
+    rungs_to_judge,
+)
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = [
@@ -106,6 +112,21 @@ class SuccessiveHalvingPruner(Pruner):
             min_early_stopping_rate=self._min_early_stopping_rate,
             below=last_step + 1 if top is None else top,
         )
+
+    def rung_layout(self) -> RungLayout | None:
+        """One bracket with this pruner's rungs (None while ``max_resource`` is "auto")."""
+        if self._max_resource == "auto":
+            return None
+        top = int(self._max_resource)
+        low = resolve_min_resource(self._min_resource, top)
+        assert low is not None  # the maximum is known
+        rungs = rung_steps(
+            low,
+            self._reduction_factor,
+            min_early_stopping_rate=self._min_early_stopping_rate,
+            below=top,
+        )
+        return RungLayout(top, self._reduction_factor, (rungs,), (0,))
 
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """Budget ``max_resource`` and tag ``rungs`` (the rung steps, for the

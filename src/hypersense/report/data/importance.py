@@ -64,6 +64,8 @@ class ImportanceData:
         surrogate_reason: Why the analysis chose its surrogate, in one
             sentence (empty when not known).
         notes: The analysis' caveats (a weak fit, ...), for the reader.
+        n_pruned_left_out: PRUNED trials the analysis left out (their values
+            were reached on a smaller budget than the complete trials').
     """
 
     method: str
@@ -74,6 +76,7 @@ class ImportanceData:
     n_trials: int = 0
     surrogate_reason: str = ""
     notes: tuple[str, ...] = ()
+    n_pruned_left_out: int = 0
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.parameters, key=_by_importance))

@@ -51,6 +51,7 @@ from hypersense.report.data.importance import (
 from hypersense.report.data.noise import build_noise_data
 from hypersense.report.data.parallel import axis_kind
 from hypersense.report.data.snapshot import StudySnapshot
+from hypersense.trial.state import TrialState
 
 if TYPE_CHECKING:
     from hypersense.analysis.marginal_results import MarginalsResult
@@ -126,6 +127,7 @@ def importance_data_from_result(
         n_trials=result.n_trials,
         surrogate_reason=result.surrogate_reason,
         notes=result.notes,
+        n_pruned_left_out=0 if snap is None else len(snap.in_states(TrialState.PRUNED)),
     )
 
 

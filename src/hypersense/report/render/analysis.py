@@ -71,6 +71,8 @@ def render_importance(data: ImportanceData) -> FigureSpec:
         notes.append(f"cross-validated R² {data.r2:.2f}")
     if data.confidence is not None:
         notes.append(f"{data.confidence:.0%} intervals")
+    if data.n_pruned_left_out:
+        notes.append(f"{data.n_pruned_left_out} pruned trials left out")
     reason = "".join(
         f"<br><sup>{line}</sup>"
         for line in textwrap.wrap(f"Surrogate: {data.surrogate_reason}.", 120)

@@ -110,9 +110,47 @@ def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
     return shapes
 
 
+def _forecast_traces(data: LearningCurvesData) -> list[dict[str, Any]]:
+    """Each forecast as a band widening from the trial's last value to its 90%
+    interval at the target step, and the median forecast as a marker."""
+    if not data.forecasts:
+        return []
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for f in data.forecasts:
+        xs += [f.step, f.target_step, f.target_step, f.step, None]
+        ys += [*finite_or_none([f.value, f.high, f.low, f.value]), None]
+    band = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "forecast, 90% interval",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": "rgba(31,119,180,0.10)",
+        "line": {"color": "rgba(31,119,180,0.35)", "width": 0.5, "dash": "dot"},
+        "hoverinfo": "skip",
+        "legendgroup": "forecast",
+    }
+    marks = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "forecast final value",
+        "x": [f.target_step for f in data.forecasts],
+        "y": finite_or_none([f.predicted for f in data.forecasts]),
+        "customdata": [[f.number, f.low, f.high] for f in data.forecasts],
+        "marker": {"color": COMPLETE_COLOR, "symbol": "diamond-open", "size": 7},
+        "legendgroup": "forecast",
+        "hovertemplate": "trial %{customdata[0]}: forecast %{y:.4g} "
+        "[%{customdata[1]:.4g}, %{customdata[2]:.4g}]<extra></extra>",
+    }
+    return [band, marks]
+
+
 def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
     """Curves (pruned grey, marked where they stopped; running ones bold), the
-    median and interquartile band of all curves, rungs."""
+    median and interquartile band of all curves, rungs, and the forecasts of
+    curves that stopped early."""
     band_x = list(data.band_steps)
     traces: list[dict[str, Any]] = [
         {
@@ -153,6 +191,7 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
             "line": {"color": BEST_COLOR, "width": 2.5},
         }
     )
+    traces += _forecast_traces(data)
     rungs = " (dotted: rungs)" if data.rungs else ""
     note = f"<br><sup>{data.note}</sup>" if data.note else ""
     return figure(
