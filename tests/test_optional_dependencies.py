@@ -89,3 +89,29 @@ except hs.MissingDependencyError as exc:
     assert result.returncode == 0, result.stderr
     assert f'pip install "hypersense[{extra}]"' in result.stdout
     assert repr(module) in result.stdout
+
+
+def test_the_lr_tools_load_without_torch_and_name_its_extra_when_they_train() -> None:
+    code = (
+        BLOCKER.format(blocked=["torch"])
+        + """
+import hypersense as hs
+lr = hs.lr  # reachable as an attribute, loaded on first use
+print("RULES", [r.name for r in lr.default_rules()])
+try:
+    lr.range_test
+except hs.MissingDependencyError as exc:
+    print("MESSAGE", exc)
+"""
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    assert "RULES ['steepest', 'valley', 'minimum']" in result.stdout
+    assert 'pip install "hypersense[torch]"' in result.stdout and "'torch'" in result.stdout
+    assert "range test" in result.stdout
+
+
+def test_import_hypersense_does_not_load_the_lr_tools() -> None:
+    result = run_python("import sys, hypersense; print('hypersense.lr' in sys.modules)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -29,7 +29,6 @@ __all__ = [
     "ScoreInputs",
     "best_so_far",
     "bootstrap_interval",
-    "holm_adjust",
     "mean_over_problems",
     "median_iqr",
     "normalised_scores",
@@ -273,14 +272,3 @@ def paired_comparison(
         float(result.pvalue),
         alternative,
     )
-
-
-def holm_adjust(p_values: FloatArray) -> FloatArray:
-    """Holm's step-down adjustment of a family of p-values (same order as given)."""
-    p = np.asarray(p_values, dtype=float)
-    order = np.argsort(p)
-    n = p.size
-    adjusted_sorted = np.maximum.accumulate((n - np.arange(n)) * p[order])
-    out = np.empty(n)
-    out[order] = np.minimum(adjusted_sorted, 1.0)
-    return out

@@ -18,13 +18,13 @@ from benchmarks.sample_efficiency.scoring import (
     PairedComparison,
     ScoreInputs,
     bootstrap_interval,
-    holm_adjust,
     mean_over_problems,
     paired_comparison,
     per_seed_scores,
     score_table,
 )
 from benchmarks.sample_efficiency.table import ResultTable
+from hypersense.analysis.experiments.variance_components import holm_adjust
 
 __all__ = ["DEFAULT_CHECKPOINTS", "PeerComparison", "Summary", "build_summary", "checkpoints_for"]
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from benchmarks.problems.base import GROUPS
-from benchmarks.sample_efficiency.scoring import holm_adjust
 from benchmarks.sample_efficiency.summary import Summary
+from hypersense.analysis.experiments.variance_components import holm_adjust
 
 __all__ = ["ALPHA", "TargetCheck", "check_targets"]
 

@@ -81,16 +81,6 @@ def zdt1(x: Sequence[float]) -> tuple[float, float]:
     return float(x[0]), g * (1.0 - float(np.sqrt(x[0] / g)))
 
 
-def hypervolume_2d(points: Sequence[Sequence[float]], ref: tuple[float, float]) -> float:
-    """Area dominated by ``points`` (minimisation) and bounded by ``ref``."""
-    volume, lowest = 0.0, ref[1]
-    for f1, f2 in sorted(p for p in points if p[0] < ref[0] and p[1] < ref[1]):
-        if f2 < lowest:
-            volume += (ref[0] - f1) * (lowest - f2)
-            lowest = f2
-    return volume
-
-
 def _zdt1_values_hypersense(make: SamplerFactory, seed: int, budget: int) -> list[Any]:
     import hypersense as hs
 
@@ -119,7 +109,9 @@ def _zdt1_values_optuna(make: SamplerFactory, seed: int, budget: int) -> list[An
 
 def pareto_table(seeds: Sequence[int], budgets: Sequence[int]) -> str:
     """Median [quartiles] hypervolume on ZDT1 (5-D) per sampler and budget."""
-    ref = (1.1, 11.0)
+    from hypersense.pareto import hypervolume
+
+    ref = np.array([1.1, 11.0])
     runs: dict[str, Callable[[int, int], list[Any]]] = {
         "hypersense nsga2 pop12": lambda s, b: _zdt1_values_hypersense(
             lambda seed: _hs_nsga2(seed, 12), s, b
@@ -137,7 +129,7 @@ def pareto_table(seeds: Sequence[int], budgets: Sequence[int]) -> str:
         values = [run(seed, max(budgets)) for seed in seeds]
         cells = []
         for b in budgets:
-            volumes = [hypervolume_2d(v[:b], ref) for v in values]
+            volumes = [hypervolume(np.array(v[:b]), ref) for v in values]
             q1, q3 = np.quantile(volumes, [0.25, 0.75])
             cells.append(f"{statistics.median(volumes):>10.4f} [{q1:.3f}, {q3:.3f}]")
         lines.append(f"{name:24s}" + "".join(f"{c:>26s}" for c in cells))

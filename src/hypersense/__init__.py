@@ -3,9 +3,11 @@ and how sure that is.
 
 The names most users need are here; the subpackages hold the rest
 (``hypersense.samplers``, ``hypersense.pruners``, ``hypersense.storage``,
-``hypersense.space``, ``hypersense.execution``).
+``hypersense.space``, ``hypersense.execution``; ``hypersense.lr``, the
+learning-rate tools, loads on first use).
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from hypersense._version import __version__
@@ -36,8 +38,11 @@ from hypersense.space import (
 )
 from hypersense.study import (
     Study,
+    copy_study,
     create_study,
+    create_trial,
     delete_study,
+    get_all_study_names,
     get_all_study_summaries,
     load_study,
 )
@@ -74,12 +79,40 @@ __all__ = [
     "TrialPruned",
     "TrialState",
     "__version__",
+    "copy_study",
     "create_study",
+    "create_trial",
     "cross_validate_trial",
     "delete_study",
+    "get_all_study_names",
     "get_all_study_summaries",
     "load_study",
 ]
+
+
+#: Subpackages reachable as attributes (``hs.analysis``) without importing them
+#: all up front: several need scikit-learn, plotly or PyTorch.
+_SUBPACKAGES = frozenset(
+    {
+        "analysis",
+        "config",
+        "execution",
+        "importance",
+        "integrations",
+        "lr",
+        "pruners",
+        "report",
+        "samplers",
+        "space",
+        "storage",
+        "study",
+        "tasks",
+        "testing",
+        "torch",
+        "trial",
+        "visualization",
+    }
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -88,4 +121,10 @@ def __getattr__(name: str) -> Any:
         from hypersense.integrations.sklearn import HyperSearchCV
 
         return HyperSearchCV
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"hypersense.{name}")
     raise AttributeError(f"module 'hypersense' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_SUBPACKAGES})

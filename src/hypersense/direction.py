@@ -1,4 +1,7 @@
-"""Optimisation directions and Pareto dominance between objective vectors."""
+"""Optimisation directions, and losses in minimisation form.
+
+Pareto dominance between loss vectors is :mod:`hypersense.pareto`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ from numpy.typing import NDArray
 
 __all__ = [
     "StudyDirection",
-    "dominates",
-    "non_dominated_mask",
     "parse_direction",
     "to_minimization",
 ]
@@ -52,25 +53,3 @@ def to_minimization(
     signs = np.array([1.0 if d is StudyDirection.MINIMIZE else -1.0 for d in directions])
     out: NDArray[np.float64] = v * signs if v.ndim == 2 else v * signs[0]
     return out
-
-
-def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
-    """Whether ``a`` Pareto-dominates ``b`` (both already in minimisation form)."""
-    pairs = list(zip(a, b, strict=True))
-    return all(x <= y for x, y in pairs) and any(x < y for x, y in pairs)
-
-
-def non_dominated_mask(values: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Mask of the rows of ``values`` (shape ``(n, k)``, minimisation form) that no
-    other row dominates. Duplicated points are all kept."""
-    v = np.asarray(values, dtype=float)
-    n = v.shape[0]
-    mask = np.ones(n, dtype=bool)
-    for i in range(n):
-        if not mask[i]:
-            continue
-        le = np.all(v <= v[i], axis=1)
-        lt = np.any(v < v[i], axis=1)
-        if np.any(le & lt):
-            mask[i] = False
-    return mask

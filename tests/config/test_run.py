@@ -121,7 +121,7 @@ def test_progress_reports_the_start_and_every_finished_trial(study_yaml: Path) -
     assert final.trial is None and final.n_done == 4 and final.n_target == 4
     best = min(
         (s.trial for s in seen[1:] if s.trial is not None and s.trial.values),
-        key=lambda t: t.values[0],  # type: ignore[index]
+        key=lambda t: t.objective_value(),
     )
     assert [t.number for t in final.best_trials] == [best.number]
     assert seen[-1].elapsed_s >= seen[1].elapsed_s >= 0.0

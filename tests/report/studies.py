@@ -69,6 +69,7 @@ def snapshot(
     directions: Sequence[StudyDirection] = (StudyDirection.MINIMIZE,),
     name: str = "hand",
     user_attrs: Mapping[str, Any] | None = None,
+    system_attrs: Mapping[str, Any] | None = None,
     companions: Mapping[str, StudySnapshot] | None = None,
 ) -> StudySnapshot:
     """A snapshot of ``trials`` (companions linked as the experiments link them)."""
@@ -78,7 +79,7 @@ def snapshot(
         directions=tuple(directions),
         trials=tuple(trials),
         user_attrs=dict(user_attrs or {}),
-        system_attrs=links,
+        system_attrs={**links, **(system_attrs or {})},
         created_at=1000.0,
         companions=dict(companions or {}),
         storage="InMemoryStorage()",
@@ -156,15 +157,54 @@ def histograms() -> dict[str, Any]:
 
 
 def lr_range_test() -> dict[str, Any]:
-    """An LR range test as the study attribute stores it (no smoothed losses)."""
-    lrs = [10 ** (-5 + 0.25 * i) for i in range(21)]
-    losses = [2.3 - 0.1 * i if i < 15 else 2.3 + (i - 15) for i in range(21)]
-    return {"lrs": lrs, "losses": losses, "suggested_low": 1e-3, "suggested_high": 1e-2}
+    """A range test of two seeds as the study's system attribute stores it: a fall
+    of the loss centred at lr 1e-3, the second seed diverging at 10^-1.25."""
+    from hypersense.lr import RangeTestSettings, Suggestion, lr_ramp, smooth_losses
+    from hypersense.lr.result import RangeTestResult, SeedCurve
+
+    settings = RangeTestSettings(
+        start_lr=1e-5, end_lr=1.0, num_steps=21, mode="exp", optimizer="sgd", batch_size=32,
+        accumulation_steps=1, diverge_factor=4.0, beta=0.5, seeds=(0, 1),
+    )  # fmt: skip
+    lrs = [float(x) for x in lr_ramp(1e-5, 1.0, 21, "exp")]
+    curves = []
+    for seed, stop in ((0, 21), (1, 16)):
+        losses = [2.3 - 0.1 * i if i < 15 else 2.3 + (i - 15) for i in range(stop)]
+        said = (Suggestion("steepest", 1e-3 * (1 + seed)), Suggestion("minimum", 5e-4))
+        curves.append(SeedCurve(
+            seed, tuple(lrs[:stop]), tuple(losses),
+            tuple(float(x) for x in smooth_losses(losses, beta=0.5)),
+            lrs[stop - 1] if stop < 21 else None, said,
+        ))  # fmt: skip
+    combined = {"steepest": Suggestion("steepest", 1.4e-3), "minimum": Suggestion("minimum", 5e-4)}
+    result = RangeTestResult(settings, tuple(curves), combined)
+    return {**result.to_dict(), "context": {"task": "torch-digits-mlp", "params": {"width": 16}}}
+
+
+def lr_search_range() -> dict[str, Any]:
+    """The search range a config derived from :func:`lr_range_test`."""
+    return {
+        "low": 1.6e-4, "high": 6.3e-3, "interval": [5e-4, 2e-3], "suggested_lr": 1e-3,
+        "divergence_lr": 10**-1.25, "cap": 0.028, "span": 10**0.5, "cap_fraction": 0.5,
+        "param": "lr", "note": "interval [0.0005, 0.002] widened 3.16x each way",
+    }  # fmt: skip
+
+
+def lr_batch_size_study() -> dict[str, Any]:
+    """A batch-size study with the square-root rule planted."""
+    from hypersense.lr import BatchSizePoint, BatchSizeStudy, fit_batch_scaling
+
+    points = [
+        BatchSizePoint.from_samples(b, [1e-3 * (b / 32) ** 0.5 * f for f in (0.8, 1.0, 1.25)])
+        for b in (16, 32, 64, 128)
+    ]
+    return BatchSizeStudy(tuple(points), fit_batch_scaling(points), "range_test").to_dict()
 
 
 def rich_snapshot(n_trials: int = 12) -> StudySnapshot:
     """Completed, pruned and failed trials with curves, training attributes, brackets
-    and rungs, on two workers, plus an LR range test on the study."""
+    and rungs, on two workers, plus a range test, its search range and a batch-size
+    study on the study."""
     trials = []
     for i in range(n_trials):
         lr = 10 ** (-4 + 4 * i / max(n_trials - 1, 1))
@@ -182,13 +222,29 @@ def rich_snapshot(n_trials: int = 12) -> StudySnapshot:
         else:
             attrs = {
                 "lr": [lr * 0.5**e for e in range(10)],
+                "horizon_epochs": 12,
+                "lr_plan": {
+                    "steps": [0, 12, 24, 36],
+                    "lrs": [lr, lr / 2, lr / 4, lr / 8],
+                    "steps_per_epoch": 3,
+                },
+                "recipe": {
+                    "schedule": "exponential",
+                    "warmup_fraction": None,
+                    "final_lr_ratio": 0.01,
+                },
                 "n_params": 100 * (1 + i % 4),
                 "train_loss": curve,
                 "val_loss": curve,
                 "weight_histograms": histograms(),
             }
             trials.append(trial(i, curve[-1], curve=curve, user_attrs=attrs, **common))
-    return snapshot(trials, name="rich", user_attrs={"lr_range_test": lr_range_test()})
+    system = {
+        "lr_range_test": lr_range_test(),
+        "lr_search_range": lr_search_range(),
+        "lr_batch_size_study": lr_batch_size_study(),
+    }
+    return snapshot(trials, name="rich", system_attrs=system)
 
 
 def design_trial(
@@ -223,7 +279,7 @@ def with_companions(parent: StudySnapshot) -> StudySnapshot:
                 )
             )
     noise, reeval = [], []
-    ranked = sorted(parent.completed(), key=lambda t: t.values[0])  # type: ignore[index]
+    ranked = sorted(parent.completed(), key=lambda t: t.objective_value())
     for c, t in enumerate(ranked[:3]):
         for r in range(3):
             noise.append(
@@ -250,7 +306,11 @@ def with_companions(parent: StudySnapshot) -> StudySnapshot:
         "reeval": snapshot(reeval, name=f"{parent.study_name}:reeval"),
     }
     return snapshot(
-        parent.trials, name=parent.study_name, user_attrs=parent.user_attrs, companions=companions
+        parent.trials,
+        name=parent.study_name,
+        user_attrs=parent.user_attrs,
+        system_attrs=parent.system_attrs,
+        companions=companions,
     )
 
 

@@ -68,11 +68,22 @@ def test_every_figure_draws_in_chromium_and_reacts_to_a_legend_click(tmp_path: P
             states = page.eval_on_selector_all(
                 ".hs-plot", "ds => ds.map(d => [d.dataset.figure, d.dataset.rendered])"
             )
-            assert len(states) == 15 and all(s == "true" for _, s in states), states
+            assert len(states) == 16 and all(s == "true" for _, s in states), states
             drawn = page.eval_on_selector_all(
                 ".hs-plot", "ds => ds.filter(d => d.querySelector('.main-svg')).length"
             )
             assert drawn == len(states)
+            assert {"lr_range_test", "lr_schedule", "lr_batch_size"} <= {f for f, _ in states}
+            # The range test as drawn: both seeds' raw and smoothed curves, the
+            # divergence marker, and its interval, suggestion, divergence and
+            # the study's search range (two lines) as shapes.
+            lr = "#figure-lr_range_test .hs-plot"
+            traces = page.eval_on_selector(lr, "d => d.data.map(t => t.name)")
+            assert traces == [
+                "seed 0 (raw)", "seed 0", "seed 1 (raw)", "seed 1", "diverged",
+            ]  # fmt: skip
+            shapes = page.eval_on_selector(lr, "d => d.layout.shapes.map(s => s.type)")
+            assert shapes == ["rect", "line", "line", "line", "line"]
             history = "#figure-history .hs-plot"
             before = page.eval_on_selector(history, "d => d.data[0].visible")
             page.locator(f"{history} .legendtoggle").first.click()
@@ -152,7 +163,8 @@ def test_a_screenshot_right_at_load_shows_every_figure_drawn(tmp_path: Path) -> 
             inked = page.evaluate(INKED, [base64.b64encode(png).decode(), rects])
         finally:
             browser.close()
-    assert len(at_load) == 15
+    # Every figure on the page (16 for this snapshot) was drawn by the load event.
+    assert len(at_load) == len(rects) >= 15, (at_load, len(rects))
     assert all(n > 0 for _, n in at_load), at_load  # every figure's traces, at load
     names = [name for name, _ in at_load]
     # In the screenshot each figure's area holds a drawing, not an empty box.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import hypersense as hs
+from hypersense.lr import RangeTestResult
 from hypersense.report import FIGURES, build_report, figure_kind
-from hypersense.report.data import LRRangeTestData
+from hypersense.report.data import lr_range_test_data
 from tests.report.studies import (
     importance_data,
     interaction_data,
@@ -61,9 +62,13 @@ def test_degenerate_studies_give_what_they_have(trials, expected) -> None:  # ty
 
 
 def test_analysis_results_given_win_and_are_type_checked() -> None:
-    given = LRRangeTestData.from_dict({**lr_range_test(), "suggested_low": 1e-4})
+    result = RangeTestResult.from_dict(lr_range_test())
+    given = lr_range_test_data(result, context={"task": "given"})
     report = build_report(rich_snapshot(), lr_range_test=given)
-    assert report.figures["lr_range_test"].suggested_low == 1e-4
+    assert report.figures["lr_range_test"].tested == "given"
+    # A result of hypersense.lr.range_test is taken as it is.
+    report = build_report(rich_snapshot(), lr_range_test=result)
+    assert report.figures["lr_range_test"].suggested_lr == result.suggested_lr
     with pytest.raises(TypeError, match="`importance` must be a ImportanceData or None"):
         build_report(rich_snapshot(), importance={"lr": 1.0})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="`max_curves` must be an integer >= 5 \\(got 1\\)"):

@@ -150,3 +150,20 @@ def test_thinning_keeps_the_ends_and_at_most_the_limit() -> None:
     assert len(kept_x) == 400 and kept_x[0] == 0 and kept_x[-1] == 999
     assert kept_y == [2 * x for x in kept_x]
     assert thin_evenly(xs[:5], ys[:5], 400) == (xs[:5], ys[:5])
+
+
+def test_pruned_curves_are_marked_where_they_stopped_and_running_ones_apart() -> None:
+    from hypersense.report.data import build_learning_curves_data
+    from hypersense.trial.state import TrialState
+    from tests.report.studies import snapshot, trial
+
+    trials = [
+        trial(0, 0.5, curve=(1.0, 0.8, 0.6, 0.5)),
+        trial(1, 0.9, state=TrialState.PRUNED, curve=(1.2, 0.9)),
+        trial(2, None, state=TrialState.RUNNING, curve=(1.1, 0.7, 0.65)),
+    ]
+    data = build_learning_curves_data(snapshot(trials))
+    assert data is not None
+    traces = {t.get("name"): t for t in render_learning_curves(data)["data"]}
+    assert traces["pruned here"]["x"] == [1] and traces["pruned here"]["y"] == [0.9]
+    assert traces["running"]["customdata"] == [2, 2, 2, None]

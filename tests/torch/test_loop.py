@@ -73,6 +73,20 @@ def test_plateau_lowers_the_rate_after_patience_epochs_without_improvement() -> 
     )
 
 
+def test_a_final_rate_floors_the_plateau_reductions() -> None:
+    recipe = TrainingRecipe(
+        optimizer="sgd",
+        lr=0.5,
+        batch_size=BATCH,
+        schedule="plateau",
+        plateau_factor=0.5,
+        plateau_patience=1,
+        final_lr_ratio=0.4,
+    )
+    result = fit_scalar(recipe, metric=lambda out, t: 1.0, direction="minimize")
+    assert result.lr == (0.5, 0.5, 0.5, 0.25, 0.25, 0.2)  # 0.125 would be below 0.4 x 0.5
+
+
 def test_l1_and_l2_penalties_add_their_gradients() -> None:
     # d/dw (w + l1 |w| + l2 w^2) = 1 + l1 + 2 l2 w for w > 0: one step of SGD with lr 0.1.
     recipe = TrainingRecipe(optimizer="sgd", lr=0.1, l1=0.3, l2=0.02, batch_size=BATCH)

@@ -150,6 +150,26 @@ def test_a_budget_granted_by_the_pruner_caps_the_epochs() -> None:
     assert result.n_epochs == 2 and result.stop_reason is StopReason.MAX_EPOCHS
 
 
+def test_a_budget_stops_the_run_early_without_annealing_its_schedule() -> None:
+    # A cosine schedule over max_epochs=10: a run granted 2 epochs must use the
+    # rates of the first 2 epochs of the 10-epoch schedule, not a whole cosine
+    # squeezed into 2 epochs; the horizon and the planned curve are stored.
+    hparams = {"optimizer": "sgd", "lr": 0.1, "batch_size": 2, "schedule": "cosine"}
+    common = dict(train=scalar_data(4), val=scalar_data(2), loss=mean_output, hparams=hparams)
+    full = fit(lambda: ScalarModel(1.0), max_epochs=10, **common)
+    study = hs.create_study(pruner=PruneFromStep(99, budget=2.0))
+    trial = study.ask()
+    short = fit(lambda: ScalarModel(1.0), trial=trial, max_epochs=10, **common)
+    assert short.n_epochs == 2 and short.lr == full.lr[:2]
+    assert short.val_loss == full.val_loss[:2]  # the same steps, hence the same weights
+    assert short.horizon_epochs == 10 and short.steps_per_epoch == 2
+    attrs = study.trials[0].user_attrs
+    assert attrs[TrainingAttr.HORIZON_EPOCHS] == 10
+    plan = attrs[TrainingAttr.LR_PLAN]
+    assert plan["steps"] == list(range(20)) and plan["steps_per_epoch"] == 2
+    assert plan["lrs"][0] == 0.1 and plan["lrs"][-1] < 0.01  # the whole horizon's cosine
+
+
 def test_a_failing_run_still_leaves_its_curves_on_the_trial() -> None:
     calls = {"n": 0}
 

@@ -163,7 +163,7 @@ def _repeated(
         trial_number=trial.number,
         value_quantile=quantile,
         params=dict(trial.params),
-        original_value=float(trial.values[0]),  # type: ignore[index]
+        original_value=trial.objective_value(),
         summary=summarize_repeats(values, confidence),
     )
 

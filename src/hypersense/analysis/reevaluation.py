@@ -248,7 +248,7 @@ def reevaluate(
     configurations = []
     for i, trial in enumerate(chosen):
         block = slice(i * n_seeds, (i + 1) * n_seeds)
-        original = float(trial.values[0])  # type: ignore[index]
+        original = trial.objective_value()
         summary = summarize_repeats(outcome.values[block], confidence)
         test = None
         if test_fn is not None:

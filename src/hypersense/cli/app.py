@@ -24,6 +24,8 @@ from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
 from hypersense.cli.export import write_trials_csv
 from hypersense.cli.help_format import HelpfulGroup
+from hypersense.cli.lr_command import lr_find
+from hypersense.cli.optuna_commands import export_optuna, import_optuna
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
 from hypersense.cli.render import best_table, params_table, studies_table
@@ -459,6 +461,9 @@ app.command()(report)
 app.command()(plot)
 app.command()(show)
 app.command()(analyze)
+app.command("import-optuna")(import_optuna)
+app.command("export-optuna")(export_optuna)
+app.command(name="lr-find")(lr_find)
 
 
 def _configure_logging() -> None:

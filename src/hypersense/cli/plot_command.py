@@ -20,8 +20,9 @@ def plot(
         str,
         typer.Argument(
             help="The figure: history, pareto, parallel_coordinates, state_counts, timeline, "
-            "importance, marginals, interactions, learning_curves, lr_range_test, lr_schedule, "
-            "weight_distribution, param_count, tornado, noise, reevaluation.",
+            "importance, marginals, interactions, learning_curves, lr_range_test (lr-range), "
+            "lr_schedule, lr_batch_size, weight_distribution, param_count, tornado, noise, "
+            "reevaluation.",
             metavar="FIGURE",
         ),
     ],
@@ -43,7 +44,7 @@ def plot(
     from hypersense.report.static import require_static_export, write_figure
 
     try:
-        figure_kind(figure)
+        figure = figure_kind(figure).name
         # Before reading the study and computing its analysis, which take seconds.
         require_static_export()
     except (HypersenseError, ValueError) as exc:

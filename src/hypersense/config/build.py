@@ -21,6 +21,7 @@ from hypersense.config.schema import (
     FloatParamConfig,
     IntParamConfig,
     PluginConfig,
+    RangeTestParamConfig,
     StudyConfig,
 )
 from hypersense.config.source import ConfigSource, FieldPath, short_repr
@@ -42,7 +43,7 @@ from hypersense.storage.base import Storage
 from hypersense.tasks.base import Task
 from hypersense.tasks.registry import task_class
 
-__all__ = ["RunSpec", "build_run", "build_space"]
+__all__ = ["RunSpec", "build_run", "build_space", "range_test_param"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ class RunSpec:
         catch: Exception classes that fail a trial but not the study.
         heartbeat_interval_s: Heartbeat interval of running trials.
         grace_period_s: Heartbeat age after which a trial is failed (None: 4 intervals).
+        lr_from_range_test: The parameter whose range comes from a range test
+            (``{from_range_test: true}``), or None. Until
+            :func:`hypersense.config.lr_range.resolve_lr_range` replaces it,
+            ``space`` holds a placeholder for it (the task's distribution, else
+            the test's whole range).
     """
 
     study_name: str
@@ -87,6 +93,7 @@ class RunSpec:
     catch: tuple[type[Exception], ...]
     heartbeat_interval_s: float = 30.0
     grace_period_s: float | None = None
+    lr_from_range_test: str | None = None
 
 
 def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> RunSpec:
@@ -102,6 +109,7 @@ def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> R
             module that does not import, an unknown exception class.
     """
     source = config_source(config)
+    lr_param = range_test_param(config, source)
     cls = _task_class(config, source)
     space = build_space(config, source, None if cls is None else cls.default_space())
     task = None if cls is None else _task(config, source, cls, space)
@@ -129,6 +137,7 @@ def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> R
         catch=tuple(_catch(config, source)),
         heartbeat_interval_s=config.heartbeat_interval_s,
         grace_period_s=config.grace_period_s,
+        lr_from_range_test=lr_param,
     )
 
 
@@ -161,6 +170,8 @@ def _distribution(spec: Any, like: Distribution | None) -> Distribution:
         return IntDistribution(spec.low, spec.high, log=spec.log, step=spec.step)
     if isinstance(spec, CategoricalParamConfig):
         return CategoricalDistribution(tuple(spec.choices))
+    if isinstance(spec, RangeTestParamConfig):  # a placeholder until the range is known
+        return like if like is not None else FloatDistribution(spec.start_lr, spec.end_lr, log=True)
     if isinstance(spec, list):
         return CategoricalDistribution(tuple(spec))
     return _fixed(spec, like)
@@ -188,6 +199,27 @@ def build_space(
     if default is None:
         return SearchSpace(built)
     return SearchSpace({n: built.get(n, d) for n, d in default.items()})
+
+
+def range_test_param(config: StudyConfig, source: ConfigSource) -> str | None:
+    """The one ``space`` entry with ``from_range_test: true``, checked, or None."""
+    names = [n for n, spec in config.space.items() if isinstance(spec, RangeTestParamConfig)]
+    if len(names) > 1:
+        raise source.error(
+            ("space", names[1]),
+            f"only one parameter can take its range from the range test (also {names[0]!r})",
+        )
+    if not names:
+        return None
+    spec = config.space[names[0]]
+    assert isinstance(spec, RangeTestParamConfig)
+    if not spec.start_lr < spec.end_lr:
+        raise source.error(
+            ("space", names[0], "start_lr"),
+            f"`start_lr` must be < `end_lr` (got start_lr={spec.start_lr!r}, "
+            f"end_lr={spec.end_lr!r})",
+        )
+    return names[0]
 
 
 # ------------------------------------------------------------- directions

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hypersense.config.build import RunSpec, build_run
 from hypersense.config.loader import config_source
+from hypersense.config.lr_range import resolve_lr_range
 from hypersense.config.resume import count_toward_target
 from hypersense.config.schema import StudyConfig
 from hypersense.config.space_check import check_space
@@ -16,6 +18,7 @@ from hypersense.direction import StudyDirection
 from hypersense.errors import HypersenseError
 from hypersense.storage.base import Storage
 from hypersense.study.management import create_study
+from hypersense.study.stop_request import StopOnRequest
 from hypersense.study.study import Study, StudyCallback
 from hypersense.tasks.base import Task
 from hypersense.trial.frozen import FrozenTrial
@@ -71,8 +74,10 @@ def _best(study: Study) -> tuple[FrozenTrial, ...]:
         return ()
 
 
-def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
-    """Create or load the study; True when this call opened the storage."""
+def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, RunSpec, bool]:
+    """Create or load the study; return it, the spec it runs (with a learning
+    rate resolved from a range test, when the config asks), and True when this
+    call opened the storage."""
     source = config_source(config)
     owned = not isinstance(spec.storage, Storage)
     try:
@@ -80,6 +85,14 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
     except HypersenseError as exc:
         if spec.storage_from_config:
             raise source.error(("storage",), str(exc)) from None
+        raise
+    try:
+        plan = resolve_lr_range(config, spec, store)
+        if plan is not None:
+            spec = dataclasses.replace(build_run(plan.config, storage=store), storage=spec.storage)
+    except BaseException:
+        if owned:
+            store.close()
         raise
     try:
         study = create_study(
@@ -102,7 +115,15 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, bool]:
         if owned:
             store.close()
         raise
-    return study, owned
+    if plan is not None:
+        try:
+            plan.record(study)
+        except BaseException:
+            study.close()
+            if owned:
+                store.close()
+            raise
+    return study, spec, owned
 
 
 class _RunTracker:
@@ -208,7 +229,7 @@ def _run_spec(
     progress: ProgressCallback | None,
     allow_space_change: bool,
 ) -> RunStatus:
-    study, owned = _open_study(spec, config)
+    study, spec, owned = _open_study(spec, config)
     try:
         changes = check_space(study, spec.space, allow_change=allow_space_change)
         if changes:
@@ -231,7 +252,7 @@ def _run_spec(
                 timeout=spec.timeout_s,
                 n_jobs=spec.n_jobs,
                 executor=spec.executor,
-                callbacks=[tracker.on_trial, *callbacks],
+                callbacks=[tracker.on_trial, StopOnRequest(study), *callbacks],
                 catch=spec.catch,
             )
         return tracker.status(None, count_toward_target(study.trials))

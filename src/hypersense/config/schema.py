@@ -23,6 +23,7 @@ __all__ = [
     "IntParamConfig",
     "ParamConfig",
     "PluginConfig",
+    "RangeTestParamConfig",
     "ScalarValue",
     "StudyConfig",
 ]
@@ -68,9 +69,34 @@ class CategoricalParamConfig(BaseModel):
     choices: list[ScalarValue]
 
 
+class RangeTestParamConfig(BaseModel):
+    """``{from_range_test: true, ...}``: a learning rate whose log-scale range comes
+    from a learning-rate range test (see :mod:`hypersense.lr`).
+
+    The test stored on the study is used (``hypersense lr-find CONFIG --study
+    NAME`` stores one); without one, a built-in PyTorch task runs it before the
+    first trial, and a config with an ``objective`` is refused. The range is the
+    test's interval widened by ``span`` each way, capped at ``cap_fraction`` of
+    the rate at which the test diverged.
+    """
+
+    model_config = _STRICT
+
+    from_range_test: Literal[True]
+    span: float = Field(default=10.0**0.5, gt=1)
+    cap_fraction: float = Field(default=0.5, gt=0, le=1)
+    num_steps: int = Field(default=100, ge=5)
+    seeds: list[int] = Field(default_factory=lambda: [0, 1, 2], min_length=1)
+    start_lr: float = Field(default=1e-7, gt=0)
+    end_lr: float = Field(default=10.0, gt=0)
+
+
 def _param_kind(value: Any) -> str | None:
-    """Which form a space entry takes: a typed mapping, a list, or a fixed value."""
+    """Which form a space entry takes: a typed mapping, a range-test mapping, a
+    list, or a fixed value."""
     if isinstance(value, Mapping):
+        if "from_range_test" in value:
+            return "range_test"
         kind = value.get("type")
         return kind if kind in ("float", "int", "categorical") else None
     if isinstance(value, list):
@@ -79,11 +105,13 @@ def _param_kind(value: Any) -> str | None:
 
 
 #: One entry of ``space``: a range, a categorical, a list of choices (short
-#: for a categorical), or a plain scalar that fixes the parameter.
+#: for a categorical), a learning rate from a range test, or a plain scalar
+#: that fixes the parameter.
 ParamConfig = Annotated[
     Annotated[FloatParamConfig, Tag("float")]
     | Annotated[IntParamConfig, Tag("int")]
     | Annotated[CategoricalParamConfig, Tag("categorical")]
+    | Annotated[RangeTestParamConfig, Tag("range_test")]
     | Annotated[list[ScalarValue], Tag("choices")]
     | Annotated[ScalarValue, Tag("fixed")],
     Discriminator(
@@ -91,7 +119,8 @@ ParamConfig = Annotated[
         custom_error_type="param_spec",
         custom_error_message=(
             "expected `type` to be 'float', 'int' or 'categorical' "
-            "(or a list of choices, or a plain value that fixes the parameter)"
+            "(or `from_range_test: true`, a list of choices, or a plain value that fixes "
+            "the parameter)"
         ),
     ),
 ]
@@ -132,6 +161,7 @@ class StudyConfig(BaseModel):
         task: A built-in task name instead of ``objective``.
         task_options: Keyword options of the task.
         space: Parameter name to a range, a categorical, a list of choices,
+            ``{from_range_test: true}`` (a learning rate; at most one entry),
             or a plain value that fixes the parameter. With ``objective``
             these are suggested before the function is called; with ``task``
             they replace the task's default distributions of the same name.

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypersense.lr.result import RangeTestResult
 from hypersense.report import data as d
 from hypersense.report.data.importance_adapter import (
     AnalysisFigures,
@@ -115,7 +116,7 @@ def build_report(
     local: Any = None,
     noise: Any = None,
     reevaluation: Any = None,
-    lr_range_test: d.LRRangeTestData | None = None,
+    lr_range_test: d.LRRangeTestData | RangeTestResult | None = None,
     max_curves: int = 200,
     max_points: int = 100,
     analysis: str = "full",
@@ -137,7 +138,8 @@ def build_report(
         local: A ``LocalSensitivity`` result (default: read from ``"<study>:local"``).
         noise: A ``NoiseAnalysis`` result (default: read from ``"<study>:noise"``).
         reevaluation: A ``Reevaluation`` result (default: read from ``"<study>:reeval"``).
-        lr_range_test: An LR range test (default: the study attribute ``lr_range_test``).
+        lr_range_test: A range test, as a result of :func:`hypersense.lr.range_test`
+            or figure data (default: the one stored on the study).
         max_curves: Most learning curves drawn (all are summarised in the band).
         max_points: Most steps drawn per learning curve.
         analysis: When none of ``importance``, ``marginals`` and
@@ -153,6 +155,8 @@ def build_report(
     _check_type("importance", importance, d.ImportanceData)
     _check_type("marginals", marginals, d.MarginalData)
     _check_type("interactions", interactions, d.InteractionData)
+    if isinstance(lr_range_test, RangeTestResult):
+        lr_range_test = d.lr_range_test_data(lr_range_test)
     _check_type("lr_range_test", lr_range_test, d.LRRangeTestData)
     _check_type("computed", computed, AnalysisFigures)
     check_analysis_options(analysis, analysis_min_trials)
@@ -187,6 +191,7 @@ def build_report(
         ),
         "lr_range_test": lambda: lr_range_test or d.build_lr_range_test_data(snap),
         "lr_schedule": lambda: d.build_lr_schedule_data(snap),
+        "lr_batch_size": lambda: d.build_lr_batch_size_data(snap),
         "weight_distribution": lambda: d.build_weight_distribution_data(snap),
         "param_count": lambda: d.build_param_count_data(snap),
         "tornado": lambda: _given_or_built(

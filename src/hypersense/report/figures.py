@@ -82,13 +82,24 @@ FIGURES: tuple[FigureKind, ...] = (
                "Intermediate values per step, pruned trials grey, rungs dotted.",
                "Once trials report intermediate values.", render.render_learning_curves),
     FigureKind("lr_range_test", "training", "LR range test",
-               "Training loss against an increasing learning rate, suggested interval shaded.",
-               "Once an LR range test is stored on the study (user attribute "
-               "'lr_range_test') or given to the report.", render.render_lr_range_test),
+               "Training loss against an increasing learning rate for every seed: the "
+               "suggestion's interval shaded, the divergence point marked, and the study's "
+               "search range when it came from the test.",
+               "Once a range test is stored on the study (hypersense lr-find --study, or a "
+               "config's lr: {from_range_test: true}) or given to the report.",
+               render.render_lr_range_test),
     FigureKind("lr_schedule", "training", "Best trial's LR schedule",
-               "The learning rate per epoch of the best trial, with its loss curves.",
+               "The planned learning rate of the best trial over its whole horizon, the rate "
+               "of each epoch it trained, and its loss curves.",
                "When the best trial stored 'lr' per epoch (the PyTorch helper does).",
                render.render_lr_schedule),
+    FigureKind("lr_batch_size", "training", "Learning rate against batch size",
+               "The best learning rate per effective batch size with its interval, the "
+               "fitted lr ∝ batch^k with the exponent's interval, and the linear and "
+               "square-root rules.",
+               "Once a batch-size study is stored on the study "
+               "(hypersense lr-find --batch-sizes ... --study).",
+               render.render_lr_batch_size),
     FigureKind("weight_distribution", "training", "Weight distribution per layer",
                "The best model's weight density, layer by layer.",
                "When the best trial stored 'weight_histograms' (hypersense.torch.fit does).",
@@ -113,10 +124,17 @@ FIGURES: tuple[FigureKind, ...] = (
 )  # fmt: skip
 
 
+#: Other names users type for some figures.
+ALIASES = {"lr_range": "lr_range_test", "lr_batch": "lr_batch_size"}
+
+
 def figure_kind(name: str) -> FigureKind:
-    """The figure called ``name``; ValueError listing the known names otherwise."""
+    """The figure called ``name`` (hyphens read as underscores; a few aliases
+    such as ``lr-range``); ValueError listing the known names otherwise."""
+    key = name.replace("-", "_")
+    key = ALIASES.get(key, key)
     for kind in FIGURES:
-        if kind.name == name:
+        if kind.name == key:
             return kind
     known = ", ".join(k.name for k in FIGURES)
     raise ValueError(f"unknown figure {name!r}; known figures: {known}")

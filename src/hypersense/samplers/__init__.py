@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from hypersense.samplers.auto import AutoSampler
     from hypersense.samplers.cma_es import CmaEsSampler
     from hypersense.samplers.genetic import GeneticSampler
+    from hypersense.samplers.gp import GPSampler
     from hypersense.samplers.nsga2 import NSGAIISampler
     from hypersense.samplers.tpe import TPESampler
 
 __all__ = [
     "AutoSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GeneticSampler",
     "GridSampler",
     "NSGAIISampler",
@@ -46,6 +48,7 @@ __all__ = [
 _LAZY = {
     "AutoSampler": "hypersense.samplers.auto",
     "CmaEsSampler": "hypersense.samplers.cma_es",
+    "GPSampler": "hypersense.samplers.gp",
     "GeneticSampler": "hypersense.samplers.genetic",
     "NSGAIISampler": "hypersense.samplers.nsga2",
     "TPESampler": "hypersense.samplers.tpe",
@@ -56,3 +59,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'hypersense.samplers' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

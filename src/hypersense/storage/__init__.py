@@ -21,3 +21,7 @@ def __getattr__(name: str) -> object:
 
         return SQLStorage
     raise AttributeError(f"module 'hypersense.storage' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -215,6 +215,25 @@ class Storage(ABC):
         Returns the trials this call failed (never one another caller failed).
         """
 
+    def add_trial(self, study_id: int, trial: FrozenTrial) -> FrozenTrial:
+        """Store a finished ``trial`` (made elsewhere: by hand, copied, imported) with the
+        study's next number, keeping its parameters, intermediate values, attributes
+        and, where the backend can, its start and completion times.
+
+        This default writes step by step; the built-in backends write it at once.
+        """
+        new = self.create_trial(
+            study_id, system_attrs=trial.system_attrs, user_attrs=trial.user_attrs
+        )
+        for name, value in trial.params.items():
+            self.set_trial_param(new.trial_id, name, trial.distributions[name], value)
+        for step, value in trial.intermediate_values.items():
+            self.set_trial_intermediate_value(new.trial_id, step, value)
+        self.finish_trial(
+            new.trial_id, trial.state, values=trial.values, fail_reason=trial.fail_reason
+        )
+        return self.get_trial(new.trial_id)
+
     @abstractmethod
     def get_trial(self, trial_id: int) -> FrozenTrial:
         """One trial by its storage key; raises KeyError if absent."""

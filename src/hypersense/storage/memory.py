@@ -322,6 +322,32 @@ class InMemoryStorage(Storage):
                 out.append(row.freeze())
         return out
 
+    def add_trial(self, study_id: int, trial: FrozenTrial) -> FrozenTrial:
+        check_finish(trial.state, trial.values)
+        for name, value in trial.params.items():
+            check_param(name, trial.distributions[name], value)
+        now = time.time()
+        with self._lock:
+            study = self._study(study_id)
+            row = _TrialRow(
+                trial_id=next(self._trial_ids),
+                study_id=study_id,
+                number=len(study.trials),
+                state=trial.state,
+                values=trial.values,
+                params=dict(trial.params),
+                distributions=dict(trial.distributions),
+                intermediate=dict(trial.intermediate_values),
+                user_attrs=normalize_attrs(trial.user_attrs),
+                system_attrs=normalize_attrs(trial.system_attrs),
+                started_at=trial.started_at if trial.started_at is not None else now,
+                completed_at=trial.completed_at if trial.completed_at is not None else now,
+                fail_reason=trial.fail_reason,
+            )
+            study.trials.append(row)
+            self._trials[row.trial_id] = row
+            return row.freeze()
+
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
             row = self._trials.get(trial_id)

@@ -15,7 +15,14 @@ from hypersense.storage.url import get_storage
 from hypersense.study.recovery import RetryPolicy
 from hypersense.study.study import Study
 
-__all__ = ["create_study", "delete_study", "get_all_study_summaries", "load_study"]
+__all__ = [
+    "copy_study",
+    "create_study",
+    "delete_study",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+]
 
 
 def _directions(
@@ -143,3 +150,41 @@ def delete_study(study_name: str, storage: str | Storage) -> None:
 def get_all_study_summaries(storage: str | Storage) -> list[StudySummary]:
     """Every study in the storage, with trial counts per state."""
     return get_storage(storage).list_studies()
+
+
+def get_all_study_names(storage: str | Storage) -> list[str]:
+    """The names of every study in the storage, oldest first."""
+    return [s.record.name for s in get_storage(storage).list_studies()]
+
+
+def copy_study(
+    *,
+    from_study_name: str,
+    from_storage: str | Storage,
+    to_storage: str | Storage,
+    to_study_name: str | None = None,
+) -> Study:
+    """Copy a study's finished trials, directions and attributes into another storage.
+
+    Trials keep their order, parameters, values, intermediate values,
+    attributes and times; RUNNING and WAITING trials are left out. Raises
+    DuplicatedStudyError if the target name is taken in ``to_storage``.
+    """
+    source = load_study(from_study_name, from_storage)
+    record = source.storage.get_study(from_study_name)
+    target_store = get_storage(to_storage)
+    created = target_store.create_study(
+        to_study_name or from_study_name,
+        record.directions,
+        user_attrs=record.user_attrs,
+        system_attrs=record.system_attrs,
+    )
+    target = Study(
+        created,
+        target_store,
+        sampler=_default_sampler(),
+        pruner=NopPruner(),
+        policy=_policy(30.0, None, 0),
+    )
+    target.add_trials(t for t in source.trials if t.state.is_finished)
+    return target

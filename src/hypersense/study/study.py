@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hypersense.direction import StudyDirection, non_dominated_mask, to_minimization
+from hypersense.direction import StudyDirection, to_minimization
 from hypersense.errors import StaleTrialError
 from hypersense.execution.executor_choice import ExecutorSpec
 from hypersense.execution.outcome import Objective, check_objective_values
+from hypersense.pareto import non_dominated_mask
 from hypersense.pruners.base import Pruner
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage, StudyRecord
@@ -132,8 +133,14 @@ class Study:
         """Every trial, in number order."""
         return self._coordinator.trials()
 
-    def get_trials(self, states: Iterable[TrialState] | None = None) -> list[FrozenTrial]:
-        """Trials in the given states (all by default), in number order."""
+    def get_trials(
+        self, states: Iterable[TrialState] | None = None, *, deepcopy: bool = True
+    ) -> list[FrozenTrial]:
+        """Trials in the given states (all by default), in number order.
+
+        ``deepcopy`` is accepted for Optuna's callers and changes nothing: the
+        records are immutable, so they are never copied.
+        """
         trials = self._coordinator.trials()
         if states is None:
             return trials
@@ -155,7 +162,7 @@ class Study:
         if not completed:
             raise ValueError(f"study {self.study_name!r} has no COMPLETE trial yet")
         losses = to_minimization(
-            np.array([t.values[0] for t in completed]),  # type: ignore[index]
+            np.array([t.objective_value() for t in completed]),
             self.directions,
         )
         return completed[int(np.argmin(losses))]
@@ -267,6 +274,33 @@ class Study:
             user_attrs=user_attrs,
         )
 
+    def add_trial(self, trial: FrozenTrial) -> FrozenTrial:
+        """Store a finished trial made outside this study (see
+        :func:`hypersense.create_trial`); samplers learn from it like from their own."""
+        return self.add_trials([trial])[0]
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> list[FrozenTrial]:
+        """Store several finished trials, in order; all are checked before any is written."""
+        from hypersense.study.added_trials import add_trials
+
+        return add_trials(self._storage, self._record.study_id, trials, len(self.directions))
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """Names of the objectives (one per direction), if set."""
+        names = self.system_attrs.get(_METRIC_NAMES)
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: Sequence[str]) -> None:
+        """Name the objectives, one name per direction (shown by reports and exports)."""
+        names = list(metric_names)
+        if len(names) != len(self.directions) or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(
+                f"`metric_names` must be {len(self.directions)} non-empty string(s), one per "
+                f"direction (got {metric_names!r})"
+            )
+        self.set_system_attr(_METRIC_NAMES, names)
+
     # -------------------------------------------------------------- optimize
     def optimize(
         self,
@@ -278,6 +312,8 @@ class Study:
         callbacks: Sequence[StudyCallback] = (),
         catch: Iterable[type[Exception]] | type[Exception] = (),
         executor: ExecutorSpec = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
     ) -> None:
         """Run trials of ``objective`` until a limit is reached.
 
@@ -293,6 +329,10 @@ class Study:
                 any other exception is re-raised after its trial is stored.
             executor: Where trials run, overriding ``n_jobs`` (e.g. a
                 ``DaskExecutor``).
+            gc_after_trial: Run Python's garbage collector after each trial
+                (for objectives that leave reference cycles holding memory).
+            show_progress_bar: Draw a progress bar on the terminal (stderr):
+                trials done, the best value, elapsed and remaining time.
 
         Stops early when the sampler is exhausted (a finished grid) or
         :meth:`stop` is called. Ctrl-C fails the running trials as
@@ -303,20 +343,24 @@ class Study:
         the same way whatever ``n_jobs`` is.
         """
         from hypersense.study.optimize import run_optimize
+        from hypersense.study.progress_bar import extra_callbacks
 
         self._stop_requested = False
         catch_types = (catch,) if isinstance(catch, type) else tuple(catch)
-        run_optimize(
-            self,
-            self._coordinator,
-            objective,
-            n_trials=n_trials,
-            timeout=timeout,
-            n_jobs=n_jobs,
-            callbacks=tuple(callbacks),
-            catch=catch_types,
-            executor=executor,
-        )
+        with extra_callbacks(
+            gc_after_trial=gc_after_trial, show_progress_bar=show_progress_bar, n_trials=n_trials
+        ) as extra:
+            run_optimize(
+                self,
+                self._coordinator,
+                objective,
+                n_trials=n_trials,
+                timeout=timeout,
+                n_jobs=n_jobs,
+                callbacks=(*callbacks, *extra),
+                catch=catch_types,
+                executor=executor,
+            )
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no new trial (call from a callback)."""
@@ -340,6 +384,10 @@ class Study:
     def close(self) -> None:
         """Stop this process's heartbeat thread (running trials are not touched)."""
         self._coordinator.close()
+
+
+#: The study system attribute holding the objectives' names.
+_METRIC_NAMES = "metric_names"
 
 
 class _Missing:

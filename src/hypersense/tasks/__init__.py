@@ -14,3 +14,7 @@ def __getattr__(name: str) -> object:
 
         return DigitsMLPTask
     raise AttributeError(f"module 'hypersense.tasks' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import logging
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -50,12 +50,20 @@ import torch  # noqa: E402
 from hypersense.torch.data import TensorBatches  # noqa: E402
 from hypersense.torch.epoch import LossFn, MetricFn, evaluate  # noqa: E402
 from hypersense.torch.loop import fit  # noqa: E402
+from hypersense.torch.recipe import TrainingRecipe  # noqa: E402
 from hypersense.torch.result import TrainingResult  # noqa: E402
 from hypersense.torch.runtime import resolve_device, torch_threads  # noqa: E402
 from hypersense.torch.seeding import derive_seeds  # noqa: E402
 from hypersense.torch.spaces import RecipeSpace  # noqa: E402
 
-__all__ = ["Prepared", "TorchTask", "accuracy", "cross_entropy", "score_model"]
+__all__ = [
+    "Prepared",
+    "TorchTask",
+    "TrainingSetup",
+    "accuracy",
+    "cross_entropy",
+    "score_model",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -87,6 +95,33 @@ class Prepared:
         features = x if self.features is None else self.features.transform(x)
         target = y if self.target is None else self.target.transform(y)
         return torch.as_tensor(np.ascontiguousarray(features)), torch.as_tensor(target)
+
+
+@dataclass(frozen=True)
+class TrainingSetup:
+    """One training run of a task, resolved: recipe, model, data, loss, settings.
+
+    Attributes:
+        recipe: The training recipe of the run's parameters.
+        model_factory: Builds a fresh model (call it after seeding).
+        train: ``(inputs, targets)`` of the training rows, prepared.
+        val: ``(inputs, targets)`` of the validation rows, prepared.
+        loss: The training loss.
+        prepared: The preprocessing fitted on the training rows.
+        max_epochs: The task's most epochs per run.
+        n_threads: The task's PyTorch CPU threads per run (None: unchanged).
+        device: The task's device (None: CUDA when available, else the CPU).
+    """
+
+    recipe: TrainingRecipe
+    model_factory: Callable[[], torch.nn.Module]
+    train: tuple[torch.Tensor, torch.Tensor]
+    val: tuple[torch.Tensor, torch.Tensor]
+    loss: LossFn
+    prepared: Prepared
+    max_epochs: int
+    n_threads: int | None
+    device: str | None
 
 
 class TorchTask(Task):
@@ -232,21 +267,16 @@ class TorchTask(Task):
         With a ``trial``, each epoch's validation metric is reported to it and
         its pruner may stop the run (raising TrialPruned).
         """
-        data = self.data()
-        recipe = self.recipe_space().recipe_from_params(params)
-        train_rows = _without_lonely_last_row(train_rows, recipe.batch_size)
-        prepared = self.prepare(data.x[train_rows], data.y[train_rows])
-        train = prepared.tensors(data.x[train_rows], data.y[train_rows])
-        val = prepared.tensors(data.x[val_rows], data.y[val_rows])
+        setup = self.training_setup(params, train_rows, val_rows)
         result = fit(
-            functools.partial(self.build_model, dict(params)),
-            train=train,
-            val=val,
-            loss=self.loss(prepared),
-            metric=self.metric(prepared),
+            setup.model_factory,
+            train=setup.train,
+            val=setup.val,
+            loss=setup.loss,
+            metric=self.metric(setup.prepared),
             direction=self.direction,
             max_epochs=self._max_epochs,
-            hparams=recipe,
+            hparams=setup.recipe,
             patience=self._patience,
             trial=trial,
             seed=seed,
@@ -256,7 +286,40 @@ class TorchTask(Task):
             eval_batch_size=len(val_rows),
             n_threads=self._n_threads,
         )
-        return result, prepared
+        return result, setup.prepared
+
+    def training_setup(
+        self,
+        params: Mapping[str, Any],
+        train_rows: NDArray[np.intp] | None = None,
+        val_rows: NDArray[np.intp] | None = None,
+    ) -> TrainingSetup:
+        """What one training run of ``params`` needs, for tools that train the
+        task their own way (the learning-rate range test).
+
+        Args:
+            params: Values of every parameter of :attr:`space`.
+            train_rows: Indices into :meth:`data`'s ``x`` (default: its
+                training rows).
+            val_rows: Likewise (default: its validation rows).
+        """
+        data = self.data()
+        train_rows = data.train if train_rows is None else train_rows
+        val_rows = data.validation if val_rows is None else val_rows
+        recipe = self.recipe_space().recipe_from_params(params)
+        train_rows = _without_lonely_last_row(train_rows, recipe.batch_size)
+        prepared = self.prepare(data.x[train_rows], data.y[train_rows])
+        return TrainingSetup(
+            recipe=recipe,
+            model_factory=functools.partial(self.build_model, dict(params)),
+            train=prepared.tensors(data.x[train_rows], data.y[train_rows]),
+            val=prepared.tensors(data.x[val_rows], data.y[val_rows]),
+            loss=self.loss(prepared),
+            prepared=prepared,
+            max_epochs=self._max_epochs,
+            n_threads=self._n_threads,
+            device=self._device,
+        )
 
     def score(
         self, model: torch.nn.Module, prepared: Prepared, x: NDArray[Any], y: NDArray[Any]

@@ -32,6 +32,7 @@ from hypersense.trial.state import TrialState
 __all__ = [
     "STORAGE_CHECKS",
     "StorageFactory",
+    "check_a_finished_trial_is_added_whole",
     "check_a_trial_life_round_trips",
     "check_a_unique_attribute_is_held_by_one_trial",
     "check_bad_study_names_are_refused",
@@ -336,6 +337,40 @@ def check_deleting_a_study_removes_only_its_trials(factory: StorageFactory) -> N
             storage.get_trial(ta.trial_id)
 
 
+def check_a_finished_trial_is_added_whole(factory: StorageFactory) -> None:
+    """add_trial stores a finished trial with the next number, its times and every field."""
+    from hypersense.trial.frozen import FrozenTrial
+
+    with _opened(factory) as storage:
+        sid = storage.create_study("s", MIN).study_id
+        storage.create_trial(sid)
+        made = FrozenTrial(
+            number=-1,
+            state=TrialState.COMPLETE,
+            values=(0.5,),
+            params={"x": 0.25, "k": "b"},
+            distributions={"x": FloatDistribution(0, 1), "k": CategoricalDistribution(("a", "b"))},
+            intermediate_values={0: 0.9, 3: math.nan},
+            user_attrs={"u": [1, 2]},
+            system_attrs={"s": True},
+            started_at=1_000.0,
+            completed_at=1_060.5,
+        )
+        added = storage.add_trial(sid, made)
+        expect(added.number == 1 and added.state is TrialState.COMPLETE, f"added as {added}")
+        got = storage.get_trial(added.trial_id)
+        expect(got.values == (0.5,) and got.params == {"x": 0.25, "k": "b"}, "values, params")
+        expect(got.distributions == made.distributions, "distributions")
+        expect(got.intermediate_values[0] == 0.9, "intermediate values")
+        expect(math.isnan(got.intermediate_values[3]), "NaN intermediate value")
+        expect(got.user_attrs == {"u": [1, 2]} and got.system_attrs == {"s": True}, "attrs")
+        expect((got.started_at, got.completed_at) == (1_000.0, 1_060.5), "times are kept")
+        bad = made.replace(values=(math.inf,))
+        with raises(ValueError, "finite"):
+            storage.add_trial(sid, bad)
+        expect(storage.count_trials(sid) == 2, "a refused trial adds nothing")
+
+
 STORAGE_CHECKS: tuple[Check[StorageFactory], ...] = tuple(
     Check(f)
     for f in (
@@ -353,6 +388,7 @@ STORAGE_CHECKS: tuple[Check[StorageFactory], ...] = tuple(
         check_times_come_from_the_storage_clock,
         check_reads_filter_by_state_and_number,
         check_deleting_a_study_removes_only_its_trials,
+        check_a_finished_trial_is_added_whole,
     )
 )
 

@@ -80,7 +80,10 @@ def fit(
         val: Validation data, in the same forms.
         loss: ``loss(outputs, targets)`` -> the batch's mean loss.
         max_epochs: Most epochs to train, >= 1; a trial's budget (from a
-            multi-fidelity pruner) lowers it.
+            multi-fidelity pruner) lowers the epochs trained, never the
+            schedule's horizon: the schedule is laid out over ``max_epochs``
+            (stored as the trial's ``horizon_epochs``), so a short run is not
+            annealed as if it were a whole one.
         hparams: A Trial (the recipe is suggested from ``space``, and the trial
             gets reports), a dict of recipe fields, a TrainingRecipe, or None
             (the recipe's defaults).
@@ -149,6 +152,7 @@ def fit(
             stopper=stopper,
             restore_best=restore_best,
             n_epochs=n_epochs,
+            horizon_epochs=int(max_epochs),
             device=target,
             trial=trial,
         )

@@ -65,10 +65,18 @@ class TrainingRecipe:
             ``step_fraction`` of the run (at least every epoch), in (0, 1].
         step_gamma: ``step``: decay factor per step, in (0, 1].
         exp_gamma: ``exponential``: decay factor per epoch, in (0, 1].
-        warmup_fraction: ``warmup_cosine``: share of the run's optimiser steps
-            with a linear warm-up, in [0, 1).
+        warmup_fraction: Share of the run's optimiser steps with a linear
+            warm-up before the schedule's own shape, in [0, 1); for every
+            schedule but ``one_cycle`` (which rises over ``pct_start``). None:
+            0.1 for ``warmup_cosine``, no warm-up for the others.
         min_lr_ratio: ``cosine``/``warmup_cosine``: the final rate as a share of
             ``lr``, in [0, 1].
+        final_lr_ratio: The rate at the end of the run as a share of ``lr``,
+            in (0, 1], whatever the shape: ``step`` and ``exponential`` derive
+            their decay factor from it, ``cosine``/``warmup_cosine`` end at it,
+            ``one_cycle`` falls to it, ``plateau`` never reduces below it.
+            None: each shape's own settings (``step_gamma``, ``exp_gamma``,
+            ``min_lr_ratio``, ``final_div_factor``; no floor for ``plateau``).
         pct_start: ``one_cycle``: share of the run spent rising to ``lr``, in (0, 1).
         div_factor: ``one_cycle``: the first rate is ``lr / div_factor``, >= 1.
         final_div_factor: ``one_cycle``: the last rate is the first one divided
@@ -96,8 +104,9 @@ class TrainingRecipe:
     step_fraction: float = 0.3
     step_gamma: float = 0.1
     exp_gamma: float = 0.95
-    warmup_fraction: float = 0.1
+    warmup_fraction: float | None = None
     min_lr_ratio: float = 0.0
+    final_lr_ratio: float | None = None
     pct_start: float = 0.3
     div_factor: float = 25.0
     final_div_factor: float = 1e4
@@ -114,9 +123,11 @@ class TrainingRecipe:
         for name, (low, high, low_open, high_open) in _FLOAT_BOUNDS.items():
             value = _check_float(name, getattr(self, name), low, high, low_open, high_open)
             object.__setattr__(self, name, value)
-        if self.grad_clip_norm is not None:
-            clip = _check_float("grad_clip_norm", self.grad_clip_norm, 0.0, math.inf, True, True)
-            object.__setattr__(self, "grad_clip_norm", clip)
+        for name, (low, high, low_open, high_open) in _OPTIONAL_FLOAT_BOUNDS.items():
+            value = getattr(self, name)
+            if value is not None:
+                value = _check_float(name, value, low, high, low_open, high_open)
+                object.__setattr__(self, name, value)
         object.__setattr__(
             self, "plateau_patience", _check_int("plateau_patience", self.plateau_patience, 0)
         )
@@ -162,13 +173,20 @@ _FLOAT_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
     "step_fraction": (0.0, 1.0, True, False),
     "step_gamma": (0.0, 1.0, True, False),
     "exp_gamma": (0.0, 1.0, True, False),
-    "warmup_fraction": (0.0, 1.0, False, True),
     "min_lr_ratio": (0.0, 1.0, False, False),
     "pct_start": (0.0, 1.0, True, True),
     "div_factor": (1.0, math.inf, False, True),
     "final_div_factor": (1.0, math.inf, False, True),
     "plateau_factor": (0.0, 1.0, True, True),
     "plateau_threshold": (0.0, math.inf, False, True),
+}
+
+
+# The same, for fields whose None means "not set".
+_OPTIONAL_FLOAT_BOUNDS: dict[str, tuple[float, float, bool, bool]] = {
+    "grad_clip_norm": (0.0, math.inf, True, True),
+    "warmup_fraction": (0.0, 1.0, False, True),
+    "final_lr_ratio": (0.0, 1.0, True, False),
 }
 
 

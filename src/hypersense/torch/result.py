@@ -41,6 +41,12 @@ class TrainingAttr:
     BEST_EPOCH = "best_epoch"  #: the epoch whose weights the model keeps (int or None)
     STOP_REASON = "stop_reason"  #: a StopReason value (str)
     RECIPE = "recipe"  #: the full training recipe (dict), fixed fields included
+    #: epochs the schedule was laid out over (``max_epochs``, also when a
+    #: budget stopped the run earlier), int
+    HORIZON_EPOCHS = "horizon_epochs"
+    #: the planned rate over the horizon: ``{"steps": [...], "lrs": [...],
+    #: "steps_per_epoch": int}`` at up to 200 optimiser steps (plateau: its base)
+    LR_PLAN = "lr_plan"
     #: per-layer histograms of the final model's weights,
     #: ``{layer: {"edges": [...], "counts": [...]}}`` (the report's weight figure)
     WEIGHT_HISTOGRAMS = "weight_histograms"
@@ -64,6 +70,10 @@ class TrainingResult:
         lr: The learning rate of each epoch's first optimiser step.
         n_params: Number of the model's parameters.
         stop_reason: Why training ended.
+        horizon_epochs: Epochs the schedule was laid out over (None: unknown).
+        lr_plan: ``(step, rate)`` pairs of the planned schedule over the
+            horizon, at up to 200 steps (first and last included).
+        steps_per_epoch: Optimiser steps per epoch (None: unknown).
     """
 
     model: torch.nn.Module = field(repr=False)
@@ -76,6 +86,9 @@ class TrainingResult:
     lr: tuple[float, ...]
     n_params: int
     stop_reason: StopReason
+    horizon_epochs: int | None = None
+    lr_plan: tuple[tuple[int, float], ...] = ()
+    steps_per_epoch: int | None = None
 
     @property
     def n_epochs(self) -> int:
@@ -111,5 +124,13 @@ class TrainingResult:
         }
         if self.val_metric is not None:
             attrs[TrainingAttr.VAL_METRIC] = list(self.val_metric)
+        if self.horizon_epochs is not None:
+            attrs[TrainingAttr.HORIZON_EPOCHS] = self.horizon_epochs
+        if self.lr_plan:
+            attrs[TrainingAttr.LR_PLAN] = {
+                "steps": [step for step, _ in self.lr_plan],
+                "lrs": [lr for _, lr in self.lr_plan],
+                "steps_per_epoch": self.steps_per_epoch,
+            }
         attrs[TrainingAttr.WEIGHT_HISTOGRAMS] = weight_histograms(self.model)
         return attrs

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import math
 
+import numpy as np
 import torch
+from numpy.typing import NDArray
 
 from hypersense.torch.data import Batches
 from hypersense.torch.early_stopping import EarlyStopping
@@ -37,7 +39,11 @@ class TrainingRun:
         metric: The batch's mean validation metric, or None for the loss.
         stopper: Early stopping, fresh; its direction is the monitored value's.
         restore_best: Put the best epoch's weights back at the end.
-        n_epochs: Most epochs to train.
+        n_epochs: Most epochs to train (a trial's budget may make it fewer
+            than ``horizon_epochs``).
+        horizon_epochs: Epochs the schedule is laid out over (default
+            ``n_epochs``): a run cut short by a budget follows the full run's
+            schedule instead of being annealed early.
         device: Where batches go.
         trial: Trial to report to and ask whether to prune, or None.
     """
@@ -56,6 +62,7 @@ class TrainingRun:
         n_epochs: int,
         device: torch.device,
         trial: Trial | None,
+        horizon_epochs: int | None = None,
     ) -> None:
         self._model, self._recipe = model, recipe
         self._batches, self._val_batches = batches, val_batches
@@ -65,9 +72,12 @@ class TrainingRun:
         self._stopper = stopper
         self._optimizer = build_optimizer(recipe, model.parameters())
         self._steps_per_epoch = _n_batches(batches)
-        self._lrs = lr_trajectory(
-            recipe, n_epochs=n_epochs, steps_per_epoch=self._steps_per_epoch
-        ).tolist()
+        self._horizon = max(n_epochs, horizon_epochs or n_epochs)
+        planned = lr_trajectory(
+            recipe, n_epochs=self._horizon, steps_per_epoch=self._steps_per_epoch
+        )
+        self._lrs = planned.tolist()
+        self._plan = _plan_points(planned)
         self._plateau = PlateauState()
         self._best_state: dict[str, torch.Tensor] | None = None
         self._train_loss: list[float] = []
@@ -104,7 +114,7 @@ class TrainingRun:
     def _train_and_validate(self, epoch: int) -> float:
         """One epoch: train, validate, record, report; return the monitored value."""
         start = epoch * self._steps_per_epoch
-        scale = self._plateau.multiplier
+        scale = max(self._plateau.multiplier, self._recipe.final_lr_ratio or 0.0)
         lrs = self._lrs[start : start + self._steps_per_epoch]
         if scale != 1.0:
             lrs = [lr * scale for lr in lrs]
@@ -163,7 +173,17 @@ class TrainingRun:
             lr=tuple(self._lr),
             n_params=sum(p.numel() for p in self._model.parameters()),
             stop_reason=reason,
+            horizon_epochs=self._horizon,
+            lr_plan=self._plan,
+            steps_per_epoch=self._steps_per_epoch,
         )
+
+
+def _plan_points(planned: NDArray[np.float64], most: int = 200) -> tuple[tuple[int, float], ...]:
+    """``(step, rate)`` at up to ``most`` evenly spread steps of ``planned``, the
+    first and the last included."""
+    steps = np.unique(np.linspace(0, len(planned) - 1, min(most, len(planned))).round())
+    return tuple((int(s), float(planned[int(s)])) for s in steps)
 
 
 def _n_batches(batches: Batches) -> int:

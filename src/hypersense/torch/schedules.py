@@ -19,6 +19,18 @@ epochs count from 0; ``total_steps`` is ``n_epochs * steps_per_epoch``.
 - ``plateau``: ``lr`` times a multiplier that :func:`plateau_update` lowers by
   ``factor`` once the validation metric has not improved for more than
   ``patience`` epochs (as ``ReduceLROnPlateau`` in relative-threshold mode).
+
+A recipe's ``warmup_fraction`` puts the linear warm-up of ``warmup_cosine`` in
+front of any shape but ``one_cycle``: the shape then runs on its own clock,
+which starts when the warm-up ends (its epochs count from there). A recipe's
+``final_lr_ratio`` sets where every shape ends: ``step`` and ``exponential``
+take the decay factor that reaches ``lr * final_lr_ratio`` in their last
+epoch, ``cosine`` ends at it, ``one_cycle`` falls to it, and ``plateau`` is
+floored at it (by the training loop).
+
+``n_epochs`` is the run's horizon: the most epochs it may train (``max_epochs``),
+not a multi-fidelity budget that stops it early, so a run cut short follows
+the same schedule as a full one for as long as it trains.
 """
 
 from __future__ import annotations
@@ -42,6 +54,7 @@ __all__ = [
     "step_decay_lr",
     "step_size_epochs",
     "warmup_cosine_lr",
+    "warmup_share",
     "warmup_steps",
 ]
 
@@ -236,18 +249,29 @@ def plateau_multipliers(
     return np.array(out, dtype=float)
 
 
+def warmup_share(recipe: TrainingRecipe) -> float:
+    """The share of the run spent warming up: the recipe's ``warmup_fraction``,
+    else 0.1 for ``warmup_cosine`` and 0 for the other schedules (``one_cycle``
+    always 0: it rises over ``pct_start`` instead)."""
+    if recipe.schedule == "one_cycle":
+        return 0.0
+    if recipe.warmup_fraction is not None:
+        return recipe.warmup_fraction
+    return 0.1 if recipe.schedule == "warmup_cosine" else 0.0
+
+
 def lr_trajectory(
     recipe: TrainingRecipe, *, n_epochs: int, steps_per_epoch: int
 ) -> NDArray[np.float64]:
     """The rate of every optimiser step of a run under ``recipe``'s schedule.
 
     The ``plateau`` schedule depends on validation values not known in advance:
-    its trajectory is the constant base rate, which the training loop scales by
-    the current :class:`PlateauState` multiplier.
+    its trajectory is the constant base rate (after any warm-up), which the
+    training loop scales by the current :class:`PlateauState` multiplier.
 
     Args:
         recipe: Gives ``lr``, ``schedule`` and the schedule's settings.
-        n_epochs: Epochs of the run, >= 1.
+        n_epochs: Epochs of the run's horizon, >= 1.
         steps_per_epoch: Optimiser steps per epoch, >= 1.
 
     Returns:
@@ -255,26 +279,47 @@ def lr_trajectory(
     """
     total = n_epochs * steps_per_epoch
     steps = np.arange(total)
-    epochs = steps // steps_per_epoch
-    lr, kind = recipe.lr, recipe.schedule
-    if kind == "step":
-        size = step_size_epochs(recipe.step_fraction, n_epochs)
-        return step_decay_lr(lr, epochs, step_size_epochs=size, gamma=recipe.step_gamma)
-    if kind == "exponential":
-        return exponential_lr(lr, epochs, gamma=recipe.exp_gamma)
-    if kind == "cosine":
-        return cosine_lr(lr, steps, total_steps=total, min_lr=lr * recipe.min_lr_ratio)
-    if kind == "warmup_cosine":
-        warm = warmup_steps(recipe.warmup_fraction, total)
-        min_lr = lr * recipe.min_lr_ratio
-        return warmup_cosine_lr(lr, steps, warmup_steps=warm, total_steps=total, min_lr=min_lr)
+    lr, kind, ratio = recipe.lr, recipe.schedule, recipe.final_lr_ratio
     if kind == "one_cycle":
+        final_div = recipe.final_div_factor if ratio is None else 1.0 / (ratio * recipe.div_factor)
         return one_cycle_lr(
             lr,
             steps,
             total_steps=total,
             pct_start=recipe.pct_start,
             div_factor=recipe.div_factor,
-            final_div_factor=recipe.final_div_factor,
+            final_div_factor=final_div,
         )
-    return np.full(total, lr, dtype=float)  # constant, and plateau's base
+    warm = warmup_steps(warmup_share(recipe), total)
+    if kind in ("cosine", "warmup_cosine"):
+        min_lr = lr * (recipe.min_lr_ratio if ratio is None else ratio)
+        return warmup_cosine_lr(lr, steps, warmup_steps=warm, total_steps=total, min_lr=min_lr)
+    clock = np.maximum(steps - warm, 0)  # the shape's own step, from the end of the warm-up
+    shape = _epoch_shape(recipe, clock // steps_per_epoch, total - warm, steps_per_epoch, n_epochs)
+    ramp = lr * (steps + 1.0) / max(warm, 1)
+    out: NDArray[np.float64] = np.where(steps < warm, ramp, shape)
+    return out
+
+
+def _epoch_shape(
+    recipe: TrainingRecipe,
+    epochs: NDArray[np.int64],
+    decay_steps: int,
+    steps_per_epoch: int,
+    n_epochs: int,
+) -> NDArray[np.float64]:
+    """The per-epoch shapes (step, exponential; constant and plateau's base)
+    at the shape's own epochs; ``decay_steps`` is the length of its clock."""
+    lr, kind, ratio = recipe.lr, recipe.schedule, recipe.final_lr_ratio
+    last_epoch = max(math.ceil(decay_steps / steps_per_epoch) - 1, 0)
+    if kind == "step":
+        size = step_size_epochs(recipe.step_fraction, n_epochs)
+        drops = last_epoch // size
+        gamma = recipe.step_gamma if ratio is None or drops == 0 else ratio ** (1.0 / drops)
+        return step_decay_lr(lr, epochs, step_size_epochs=size, gamma=gamma)
+    if kind == "exponential":
+        gamma = recipe.exp_gamma
+        if ratio is not None and last_epoch > 0:
+            gamma = ratio ** (1.0 / last_epoch)
+        return exponential_lr(lr, epochs, gamma=gamma)
+    return np.full(epochs.shape, lr, dtype=float)  # constant, and plateau's base

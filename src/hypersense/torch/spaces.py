@@ -33,8 +33,11 @@ plateau_patience 1 .. 5                         plateau
 batch_size       16, 32, 64, 128, 256           always
 ================ ============================== =============
 
-``l1``, ``l2``, ``grad_clip_norm``, ``min_lr_ratio``, Adam's betas and the
-one-cycle divisors are not tuned by default; give them a range to tune them.
+``l1``, ``l2``, ``grad_clip_norm``, ``min_lr_ratio``, ``final_lr_ratio``,
+Adam's betas and the one-cycle divisors are not tuned by default; give them a
+range to tune them. ``active_when`` replaces :data:`ACTIVE_WHEN`, the map of
+when a parameter is used; :func:`hypersense.lr.schedule_space` uses it to
+tune a warm-up in front of every decay shape.
 """
 
 from __future__ import annotations
@@ -62,6 +65,10 @@ ACTIVE_WHEN: Mapping[str, tuple[str, tuple[Any, ...]]] = {
     "exp_gamma": ("schedule", ("exponential",)),
     "warmup_fraction": ("schedule", ("warmup_cosine",)),
     "min_lr_ratio": ("schedule", ("cosine", "warmup_cosine")),
+    "final_lr_ratio": (
+        "schedule",
+        ("step", "exponential", "cosine", "warmup_cosine", "one_cycle", "plateau"),
+    ),
     "pct_start": ("schedule", ("one_cycle",)),
     "div_factor": ("schedule", ("one_cycle",)),
     "final_div_factor": ("schedule", ("one_cycle",)),
@@ -107,6 +114,9 @@ class RecipeSpace:
             active (see :data:`ACTIVE_WHEN`). None: :func:`standard_distributions`
             for every field not in ``fixed``.
         fixed: Field name -> value used as it is, never suggested.
+        active_when: Field name -> (the field it depends on, the values under
+            which it is used); fields not named are always used. None:
+            :data:`ACTIVE_WHEN`.
 
     Fields in neither mapping keep the recipe's defaults. Narrow or fix parts
     with :meth:`narrow` and :meth:`fix`, which return new spaces.
@@ -117,7 +127,10 @@ class RecipeSpace:
         *,
         tuned: Mapping[str, Distribution] | None = None,
         fixed: Mapping[str, Any] | None = None,
+        active_when: Mapping[str, tuple[str, tuple[Any, ...]]] | None = None,
     ) -> None:
+        self._active_when = dict(ACTIVE_WHEN if active_when is None else active_when)
+        _check_names(self._active_when, "active_when")
         self._fixed = dict(fixed or {})
         if tuned is None:
             tuned = {k: d for k, d in standard_distributions().items() if k not in self._fixed}
@@ -132,12 +145,17 @@ class RecipeSpace:
         _recipe_with(self._fixed, "fixed")
 
     def __repr__(self) -> str:
-        return f"RecipeSpace(tuned={self._tuned!r}, fixed={self._fixed!r})"
+        extra = "" if self._active_when == ACTIVE_WHEN else f", active_when={self._active_when!r}"
+        return f"RecipeSpace(tuned={self._tuned!r}, fixed={self._fixed!r}{extra})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RecipeSpace):
             return NotImplemented
-        return self._tuned == other._tuned and self._fixed == other._fixed
+        return (
+            self._tuned == other._tuned
+            and self._fixed == other._fixed
+            and self._active_when == other._active_when
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -163,13 +181,15 @@ class RecipeSpace:
         new = {name: _as_distribution(name, spec) for name, spec in ranges.items()}
         tuned = {**self._tuned, **new}
         fixed = {k: v for k, v in self._fixed.items() if k not in new}
-        return RecipeSpace(tuned=tuned, fixed=fixed)
+        return RecipeSpace(tuned=tuned, fixed=fixed, active_when=self._active_when)
 
     def fix(self, values: Mapping[str, Any]) -> RecipeSpace:
         """A space in which the named fields take the given values (no longer tuned)."""
         _check_names(values, "fixed")
         tuned = {k: d for k, d in self._tuned.items() if k not in values}
-        return RecipeSpace(tuned=tuned, fixed={**self._fixed, **values})
+        return RecipeSpace(
+            tuned=tuned, fixed={**self._fixed, **values}, active_when=self._active_when
+        )
 
     def suggest(self, trial: Trial) -> TrainingRecipe:
         """Draw a recipe from ``trial``: each active tuned field is suggested, in
@@ -192,7 +212,7 @@ class RecipeSpace:
         for name in TrainingRecipe.field_names():
             if name in self._fixed:
                 values[name] = self._fixed[name]
-            elif name in self._tuned and _is_active(name, values, defaults):
+            elif name in self._tuned and _is_active(name, values, defaults, self._active_when):
                 value = draw(name, self._tuned[name])
                 if value is not _DEFAULT:
                     values[name] = value
@@ -230,8 +250,13 @@ class _Default:
 _DEFAULT = _Default()
 
 
-def _is_active(name: str, values: Mapping[str, Any], defaults: TrainingRecipe) -> bool:
-    condition = ACTIVE_WHEN.get(name)
+def _is_active(
+    name: str,
+    values: Mapping[str, Any],
+    defaults: TrainingRecipe,
+    active_when: Mapping[str, tuple[str, tuple[Any, ...]]],
+) -> bool:
+    condition = active_when.get(name)
     if condition is None:
         return True
     parent, allowed = condition
@@ -262,7 +287,7 @@ def _check_distribution(name: str, dist: Distribution) -> None:
     else:
         examples = [dist.from_unit(0.0), dist.from_unit(1.0)]
     for value in examples:
-        if name == "grad_clip_norm" and value is None:
+        if name in ("grad_clip_norm", "warmup_fraction", "final_lr_ratio") and value is None:
             continue
         _recipe_with({name: value}, f"tuned[{name!r}]")
 

@@ -105,6 +105,38 @@ class FrozenTrial:
             )
         return self.values[0]
 
+    def objective_value(self, objective: int | None = None) -> float:
+        """The trial's value, for code that needs a float rather than ``float | None``.
+
+        Args:
+            objective: Index of the objective of a multi-objective trial; None
+                asks for the one value of a single-objective trial.
+
+        Raises:
+            ValueError: The trial has no values (it is not finished, failed, or
+                was pruned before reporting), it has several values and no
+                ``objective`` was given, or ``objective`` is out of range.
+        """
+        values = self.values
+        if values is None:
+            raise ValueError(
+                f"trial {self.number} ({self.state.name}) has no objective value; "
+                "only COMPLETE trials (and PRUNED ones that reported) have one"
+            )
+        if objective is None:
+            if len(values) != 1:
+                raise ValueError(
+                    f"trial {self.number} has {len(values)} objective values; "
+                    "pass `objective` to choose one"
+                )
+            return values[0]
+        if not 0 <= objective < len(values):
+            raise ValueError(
+                f"`objective` must be in [0, {len(values)}) for trial {self.number} "
+                f"(got {objective!r})"
+            )
+        return values[objective]
+
     @property
     def tags(self) -> Mapping[str, str]:
         """Plugin tags (e.g. a Hyperband bracket) samplers can filter on."""
@@ -130,6 +162,12 @@ class FrozenTrial:
         if self.started_at is None or self.completed_at is None:
             return None
         return self.completed_at - self.started_at
+
+    @property
+    def duration(self) -> _dt.timedelta | None:
+        """Wall time from start to completion (Optuna's name; see ``duration_s``)."""
+        seconds = self.duration_s
+        return None if seconds is None else _dt.timedelta(seconds=seconds)
 
     @property
     def datetime_start(self) -> _dt.datetime | None:

@@ -14,20 +14,23 @@ from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalChoice, CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.trial.backend import TrialBackend
+from hypersense.trial.deprecated import OptunaAliases
 
 __all__ = ["FixedTrial", "Trial"]
 
 _log = logging.getLogger(__name__)
 
 
-class Trial:
+class Trial(OptunaAliases):
     """One evaluation of the objective: it draws parameters and reports progress.
 
     The objective calls ``suggest_*`` to get hyperparameter values (define-by-run:
     the space may depend on earlier values), optionally ``report`` intermediate
     scores and ``should_prune`` to stop early, then returns its value(s).
 
-    Users do not build trials; ``Study.ask`` and ``Study.optimize`` do.
+    Users do not build trials; ``Study.ask`` and ``Study.optimize`` do. Older
+    Optuna calls (``suggest_uniform``, ``suggest_loguniform``,
+    ``suggest_discrete_uniform``) work too, with a FutureWarning.
     """
 
     def __init__(

@@ -106,6 +106,11 @@ def test_holm_adjustment_known_answer() -> None:
     adjusted = holm_adjust([0.01, 0.04, np.nan, 0.03])
     np.testing.assert_allclose(adjusted, [0.03, 0.06, np.nan, 0.06])
     assert np.all(holm_adjust([0.9, 0.8]) <= 1.0)
+    np.testing.assert_allclose(holm_adjust(np.array([0.01, 0.04, 0.03])), [0.03, 0.06, 0.06])
+    np.testing.assert_allclose(holm_adjust(np.array([0.5, 0.9])), [1.0, 1.0])
+    # Tied p-values get the same adjusted value whatever order they come in.
+    np.testing.assert_allclose(holm_adjust([0.02, 0.01, 0.02]), [0.04, 0.03, 0.04])
+    assert holm_adjust(np.array([])).shape == (0,)
     assert np.isnan(holm_adjust([np.nan])).all()
 
 

@@ -8,12 +8,8 @@ import pytest
 from hypersense.analysis.methods.decomposition import decompose
 from hypersense.analysis.quadrature import composite_gauss_legendre
 from hypersense.analysis.surrogates import GaussianProcessSurrogate, cross_validated_r2
-from hypersense.analysis.surrogates.gp_core import (
-    column_distances,
-    matern52,
-    negative_log_likelihood,
-    stable_cholesky,
-)
+from hypersense.analysis.surrogates.gp_fitting import negative_log_likelihood
+from hypersense.gp.kernels import column_distances
 
 
 def test_likelihood_gradient_matches_finite_differences() -> None:
@@ -35,18 +31,6 @@ def test_likelihood_gradient_matches_finite_differences() -> None:
             - negative_log_likelihood(theta - e, distances, z)[0]
         ) / (2 * step)
         assert np.isclose(grad[i], numeric, rtol=1e-4, atol=1e-6), i
-
-
-def test_matern_is_one_at_zero_and_decreasing() -> None:
-    r = np.linspace(0.0, 5.0, 50)
-    m = matern52(r)
-    assert m[0] == 1.0 and np.all(np.diff(m) < 0)
-
-
-def test_stable_cholesky_handles_a_singular_matrix() -> None:
-    v = np.ones((4, 1))
-    chol = stable_cholesky(v @ v.T)
-    assert np.allclose(chol @ chol.T, v @ v.T, atol=1e-5)
 
 
 @pytest.fixture(scope="module")

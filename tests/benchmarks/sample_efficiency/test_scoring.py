@@ -8,7 +8,6 @@ from benchmarks.sample_efficiency.scoring import (
     ScoreInputs,
     best_so_far,
     bootstrap_interval,
-    holm_adjust,
     mean_over_problems,
     median_iqr,
     normalised_scores,
@@ -125,8 +124,3 @@ def test_paired_comparison_of_identical_runs_is_all_ties() -> None:
     runs = np.arange(6.0)
     result = paired_comparison(runs, runs)
     assert (result.ties, result.p_value) == (6, 1.0)
-
-
-def test_holm_adjustment_known_answer() -> None:
-    np.testing.assert_allclose(holm_adjust(np.array([0.01, 0.04, 0.03])), [0.03, 0.06, 0.06])
-    np.testing.assert_allclose(holm_adjust(np.array([0.5, 0.9])), [1.0, 1.0])

@@ -42,7 +42,11 @@ def test_init_only_stores_its_arguments_and_get_params_returns_them() -> None:
     assert params == {
         "estimator": search.estimator,
         "search_space": {"C": "not validated yet"},
+        "param_grid": None,
+        "param_distributions": None,
+        "search_spaces": None,
         "n_trials": -3,
+        "n_iter": None,
         "sampler": sampler,
         "pruner": None,
         "cv": None,
@@ -353,8 +357,14 @@ def test_cv_given_as_a_splitter_is_used_as_is() -> None:
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"n_trials": 0}, ValueError, "`n_trials` must be an integer >= 1 or None"),
-        ({"n_trials": None}, ValueError, "the default TPE sampler never is"),
+        ({"n_trials": 0}, ValueError, "`n_trials` / `n_iter` must be an integer >= 1"),
+        ({"n_iter": 3}, ValueError, r"`n_iter` \(3\) and `n_trials` \(1\) say the same thing"),
+        (
+            {"param_grid": {"C": [1.0]}},
+            ValueError,
+            "exactly one of .* got `search_space`, `param_grid`",
+        ),
+        ({"search_space": None}, ValueError, "exactly one of .*; got none"),
         ({"sampler": "tpe"}, TypeError, "`sampler` must be a hypersense Sampler"),
         ({"pruner": "median"}, TypeError, "`pruner` must be a hypersense Pruner"),
         ({"storage": 3}, TypeError, "`storage` must be None, a URL string"),

@@ -7,15 +7,14 @@ import math
 import numpy as np
 import pytest
 
+from hypersense.lr import smooth_losses
 from hypersense.report.data import (
-    LRRangeTestData,
-    build_lr_range_test_data,
     build_lr_schedule_data,
     build_param_count_data,
     build_weight_distribution_data,
 )
-from hypersense.report.data.training import LayerHistogram, smooth_losses
-from tests.report.studies import histograms, lr_range_test, rich_snapshot, snapshot, trial
+from hypersense.report.data.training import LayerHistogram
+from tests.report.studies import histograms, rich_snapshot, snapshot, trial
 
 
 def test_smoothing_is_a_bias_corrected_moving_average() -> None:
@@ -26,20 +25,6 @@ def test_smoothing_is_a_bias_corrected_moving_average() -> None:
     assert smooth_losses([math.nan, 4.0]).tolist()[1] == pytest.approx(4.0)
     with pytest.raises(ValueError, match="`beta` must be in \\[0, 1\\)"):
         smooth_losses([1.0], beta=1.0)
-
-
-def test_lr_range_test_round_trips_and_validates() -> None:
-    data = build_lr_range_test_data(snapshot([], user_attrs={"lr_range_test": lr_range_test()}))
-    assert data is not None
-    assert data.suggested_low == 1e-3 and len(data.smoothed_losses) == 21
-    assert LRRangeTestData.from_dict(data.to_dict()) == data
-    assert build_lr_range_test_data(snapshot([])) is None
-    with pytest.raises(ValueError, match="suggested_low"):
-        LRRangeTestData((1.0, 2.0), (1.0, 1.0), (1.0, 1.0), 2.0, 1.0)
-    with pytest.raises(ValueError, match="one length >= 2"):
-        LRRangeTestData((1.0,), (1.0,), (1.0,), 1.0, 1.0)
-    with pytest.raises(ValueError, match="lrs, losses"):
-        LRRangeTestData.from_dict({"lrs": [1.0]})
 
 
 def test_schedule_histograms_and_sizes_come_from_the_best_trial() -> None:

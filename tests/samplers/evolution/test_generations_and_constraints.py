@@ -7,11 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from hypersense.samplers.evolution.constraints import (
-    ViolationCache,
-    check_constraints_func,
-    total_violation,
-)
+from hypersense.samplers.evolution.constraints import ViolationCache, check_constraints_func
 from hypersense.samplers.evolution.generations import (
     completed_by_generation,
     generation_of,
@@ -58,11 +54,6 @@ def test_untagged_and_malformed_tags_are_ignored() -> None:
     assert generation_of(bad, KEY) is None
     flag = FrozenTrial(number=2, state=TrialState.COMPLETE, values=(1.0,), system_attrs={KEY: True})
     assert generation_of(flag, KEY) is None
-
-
-def test_total_violation_sums_positive_parts() -> None:
-    assert total_violation([-1.0, 0.0, 0.5, 2.0]) == 2.5
-    assert total_violation([]) == 0.0
 
 
 def test_violations_are_computed_once_per_trial() -> None:

@@ -12,6 +12,7 @@ import pytest
 import hypersense as hs
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
+from hypersense.pareto import hypervolume
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.nsga2 import NSGAIISampler
 from hypersense.space import FloatDistribution, SearchSpace
@@ -112,25 +113,13 @@ def _zdt1(trial: hs.Trial) -> tuple[float, float]:
     return float(x[0]), g * (1.0 - np.sqrt(x[0] / g))
 
 
-def _hypervolume_2d(points: Sequence[Sequence[float]], ref: tuple[float, float]) -> float:
-    """Area dominated by ``points`` (minimisation) and bounded by ``ref``."""
-    volume, lowest = 0.0, ref[1]
-    for f1, f2 in sorted(p for p in points if p[0] < ref[0] and p[1] < ref[1]):
-        if f2 < lowest:
-            volume += (ref[0] - f1) * (lowest - f2)
-            lowest = f2
-    return volume
-
-
-def test_hypervolume_for_hand_made_points() -> None:
-    assert _hypervolume_2d([(0.0, 1.0), (1.0, 0.0)], (2.0, 2.0)) == pytest.approx(3.0)
-    assert _hypervolume_2d([(0.0, 1.0), (0.5, 1.5), (3.0, 0.0)], (2.0, 2.0)) == 2.0
+REFERENCE = np.array([1.1, 11.0])
 
 
 def _hypervolume(sampler: Sampler, n_trials: int) -> float:
     study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
     study.optimize(_zdt1, n_trials=n_trials)
-    return _hypervolume_2d([t.values for t in study.trials if t.values], (1.1, 11.0))
+    return hypervolume(np.array([t.values for t in study.trials if t.values]), REFERENCE)
 
 
 def test_beats_random_search_on_zdt1() -> None:

@@ -8,13 +8,13 @@ import mpmath
 import numpy as np
 import scipy.stats
 
+from hypersense.gp.kernels import KernelParams
 from hypersense.samplers.gp.acquisition import (
     LogExpectedImprovement,
     log_ei,
     log_h,
     log_h_derivative,
 )
-from hypersense.samplers.gp.kernels import KernelParams
 from hypersense.samplers.gp.model import GPPosterior
 
 mpmath.mp.dps = 60

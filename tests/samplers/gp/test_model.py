@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
+from hypersense.gp.kernels import KernelParams, matern52_sq
 from hypersense.samplers.gp.fitting import fit_kernel_params
-from hypersense.samplers.gp.kernels import KernelParams, matern52
 from hypersense.samplers.gp.model import GPPosterior
 
 NUMERIC_1D = np.array([False])
@@ -21,7 +21,7 @@ def test_single_observation_posterior_is_the_closed_form() -> None:
     params = _params([0.5], signal=2.0, noise=0.1)
     gp = GPPosterior(np.array([[0.3]]), np.array([1.5]), params, NUMERIC_1D)
     x = np.array([[0.3], [0.6], [0.9]])
-    k = 2.0 * matern52(((x[:, 0] - 0.3) / 0.5) ** 2)
+    k = 2.0 * matern52_sq(((x[:, 0] - 0.3) / 0.5) ** 2)
     mean, var = gp.mean_var(x)
     np.testing.assert_allclose(mean, k * 1.5 / 2.1, rtol=1e-12)
     np.testing.assert_allclose(var, 2.0 - k * k / 2.1, rtol=1e-12)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import hypersense as hs
+from hypersense.pareto import hypervolume
 from hypersense.samplers import RandomSampler, Sampler, SamplingContext
 from hypersense.samplers.tpe import TPESampler
 
@@ -277,22 +278,12 @@ def _two_objectives(trial: hs.Trial) -> tuple[float, float]:
     return float(x[0]), g * (1 - np.sqrt(x[0] / g))  # ZDT1
 
 
-def _hypervolume_2d(front: np.ndarray, reference: tuple[float, float]) -> float:
-    pts = front[np.argsort(front[:, 0])]
-    volume, last_y = 0.0, reference[1]
-    for x, y in pts:
-        if x < reference[0] and y < last_y:
-            volume += (reference[0] - x) * (last_y - y)
-            last_y = y
-    return volume
-
-
 def test_multi_objective_front_beats_random_search() -> None:
     def front_volume(sampler: Sampler) -> float:
         study = hs.create_study(directions=["minimize", "minimize"], sampler=sampler)
         study.optimize(_two_objectives, n_trials=50)
         values = np.array([t.values for t in study.best_trials])
-        return _hypervolume_2d(values, (1.1, 11.0))
+        return hypervolume(values, np.array([1.1, 11.0]))
 
     wins = sum(
         front_volume(TPESampler(seed=s)) > front_volume(RandomSampler(seed=s)) for s in range(6)

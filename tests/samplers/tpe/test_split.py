@@ -8,15 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from hypersense.direction import non_dominated_mask
-from hypersense.samplers.tpe.split import (
-    constraint_violations,
-    crowding_distance,
-    improvement_weights,
-    n_good_observations,
-    pareto_ranks,
-    split_good,
-)
+from hypersense.samplers.tpe.split import improvement_weights, n_good_observations, split_good
 
 
 @pytest.mark.parametrize(
@@ -40,10 +32,6 @@ def test_ties_keep_the_earliest() -> None:
     np.testing.assert_array_equal(split_good(losses, 2), [True, True, False])
 
 
-def test_violations_sum_positive_parts() -> None:
-    np.testing.assert_allclose(constraint_violations(np.array([[-1.0, 2.0], [0.0, -3.0]])), [2, 0])
-
-
 def test_feasible_trials_come_first() -> None:
     losses = np.array([[0.0], [1.0], [2.0], [3.0]])
     violations = np.array([5.0, 0.0, 0.0, 0.0])
@@ -54,52 +42,6 @@ def test_least_violating_infeasible_trials_fill_the_good_set() -> None:
     losses = np.array([[0.0], [1.0], [2.0], [3.0]])
     violations = np.array([5.0, 0.5, 0.0, 2.0])
     np.testing.assert_array_equal(split_good(losses, 3, violations), [False, True, True, True])
-
-
-def test_pareto_ranks_known_answer() -> None:
-    losses = np.array([[1.0, 4.0], [2.0, 2.0], [4.0, 1.0], [3.0, 3.0], [5.0, 5.0], [4.0, 4.0]])
-    np.testing.assert_array_equal(pareto_ranks(losses, 6), [0, 0, 0, 1, 3, 2])
-    # Only as many fronts as needed: the first front already holds 3 points.
-    np.testing.assert_array_equal(pareto_ranks(losses, 2), [0, 0, 0, -1, -1, -1])
-
-
-def _brute_force_ranks(losses: np.ndarray) -> np.ndarray:
-    ranks = np.full(len(losses), -1)
-    alive = np.arange(len(losses))
-    r = 0
-    while alive.size:
-        front = non_dominated_mask(losses[alive])
-        ranks[alive[front]] = r
-        alive = alive[~front]
-        r += 1
-    return ranks
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    losses=arrays(
-        np.float64, st.tuples(st.integers(1, 40), st.integers(2, 3)), elements=st.integers(0, 6)
-    ),
-    n_needed=st.integers(1, 40),
-)
-def test_pareto_ranks_agree_with_repeated_front_peeling(losses: np.ndarray, n_needed: int) -> None:
-    expected = _brute_force_ranks(losses)
-    got = pareto_ranks(losses, n_needed)
-    ranked = got >= 0
-    np.testing.assert_array_equal(got[ranked], expected[ranked])
-    # Whole fronts are ranked, in order, until n_needed rows are covered.
-    k = int(got.max()) + 1
-    assert np.array_equal(ranked, expected < k)
-    assert ranked.sum() >= min(n_needed, len(losses))
-    assert (expected < k - 1).sum() < n_needed
-
-
-def test_crowding_distance_known_answer() -> None:
-    front = np.array([[0.0, 4.0], [1.0, 2.0], [3.0, 1.0], [4.0, 0.0]])
-    d = crowding_distance(front)
-    assert np.isinf(d[0]) and np.isinf(d[3])
-    # Row 1: (3 - 0) / 4 + (4 - 1) / 4; row 2: (4 - 1) / 4 + (2 - 0) / 4.
-    np.testing.assert_allclose(d[1:3], [1.5, 1.25])
 
 
 def test_multi_objective_split_cuts_the_front_by_hypervolume() -> None:

@@ -122,7 +122,7 @@ def _owners(pairs: Sequence[tuple[ImportanceResult, AnalysisScope]]) -> dict[str
 
 def _best_trial(trials: Sequence[FrozenTrial], objective: int, minimize: bool) -> FrozenTrial:
     sign = 1.0 if minimize else -1.0
-    return min(trials, key=lambda t: (sign * t.values[objective], t.number))  # type: ignore[index]
+    return min(trials, key=lambda t: (sign * t.objective_value(objective), t.number))
 
 
 def _scope_noise(

@@ -213,7 +213,7 @@ def _outcome(
         seeds.append(None if seed is None else int(seed))
         numbers.append(None if trial is None else trial.number)
         if trial is not None and trial.is_valid_value():
-            values[i] = trial.values[0]  # type: ignore[index]
+            values[i] = trial.objective_value()
     return DesignOutcome(name, values, tuple(seeds), tuple(numbers), n_new)
 
 

@@ -49,7 +49,7 @@ def ranked_trials(study: Study) -> list[FrozenTrial]:
     completed = [t for t in study.trials if t.is_valid_value()]
     if not completed:
         raise ValueError(f"study {study.study_name!r} has no COMPLETE trial to start from")
-    values = np.array([t.values[0] for t in completed], dtype=np.float64)  # type: ignore[index]
+    values = np.array([t.objective_value() for t in completed], dtype=np.float64)
     losses = to_minimization(values, study.directions)
     order = np.argsort(losses, kind="stable")
     return [completed[int(i)] for i in order]

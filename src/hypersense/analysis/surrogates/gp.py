@@ -1,6 +1,7 @@
 """Gaussian-process surrogate: exact decompositions and posterior draws.
 
-The model is :mod:`.gp_core`'s product Matérn-5/2 GP. Its uncertainty is
+The model is a GP with the product Matérn-5/2 kernel of the shared core
+(:mod:`hypersense.gp`), fitted by :mod:`.gp_fitting`. Its uncertainty is
 carried by *posterior function draws*, with the hyperparameters' own
 uncertainty included: hyperparameters are re-estimated on trials resampled
 with replacement (a bootstrap), and for each such set, functions are drawn from
@@ -13,17 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
 from hypersense.analysis.surrogates.base import FittedSurrogate, FunctionDraws, Surrogate
-from hypersense.analysis.surrogates.gp_core import (
-    GPHyperparameters,
-    HyperparameterBounds,
-    fit_hyperparameters,
-    kernel_matrix,
-    stable_cholesky,
-)
 from hypersense.analysis.surrogates.gp_draws import (
     GPDraws,
     KernelComponent,
@@ -31,6 +24,9 @@ from hypersense.analysis.surrogates.gp_draws import (
     extra_points,
     posterior_draws,
 )
+from hypersense.analysis.surrogates.gp_fitting import HyperparameterBounds, fit_hyperparameters
+from hypersense.gp.kernels import KernelParams, product_kernel_matrix
+from hypersense.gp.linalg import cho_solve, cholesky_with_jitter
 
 __all__ = ["FittedGaussianProcess", "GaussianProcessSurrogate", "KernelExpansion"]
 
@@ -147,7 +143,7 @@ class _Standardised:
 class _Posterior:
     """The GP given all trials for one set of hyperparameters."""
 
-    params: GPHyperparameters
+    params: KernelParams
     chol: NDArray[np.float64]
     alpha: NDArray[np.float64]
 
@@ -157,12 +153,12 @@ class _Posterior:
         x: NDArray[np.float64],
         z: NDArray[np.float64],
         categorical: NDArray[np.bool_],
-        params: GPHyperparameters,
+        params: KernelParams,
     ) -> _Posterior:
-        k = kernel_matrix(x, x, params, categorical)
+        k = product_kernel_matrix(x, x, params, categorical)
         k[np.diag_indices_from(k)] += params.noise_var
-        chol = stable_cholesky(k)
-        alpha = scipy.linalg.cho_solve((chol, True), z, check_finite=False)
+        chol = cholesky_with_jitter(k)
+        alpha = cho_solve(chol, z)
         return cls(params, chol, alpha)
 
 
@@ -175,7 +171,7 @@ class FittedGaussianProcess(FittedSurrogate):
         x: NDArray[np.float64],
         data: _Standardised,
         categorical: NDArray[np.bool_],
-        params: GPHyperparameters,
+        params: KernelParams,
     ) -> None:
         self._config = config
         self._x = x
@@ -184,7 +180,7 @@ class FittedGaussianProcess(FittedSurrogate):
         self._posterior = _Posterior.condition(x, data.z, categorical, params)
 
     @property
-    def hyperparameters(self) -> GPHyperparameters:
+    def hyperparameters(self) -> KernelParams:
         """The fitted hyperparameters (for standardised targets)."""
         return self._posterior.params
 
@@ -211,7 +207,7 @@ class FittedGaussianProcess(FittedSurrogate):
 
     def _warm_fit(
         self, x: NDArray[np.float64], z: NDArray[np.float64], rng: np.random.Generator
-    ) -> GPHyperparameters:
+    ) -> KernelParams:
         return fit_hyperparameters(
             x,
             z,
@@ -256,7 +252,7 @@ class FittedGaussianProcess(FittedSurrogate):
             components.append(component)
         return GPDraws(components, self._categorical, self._data.mean, self._data.scale)
 
-    def _hyperparameter_draws(self, rng: np.random.Generator) -> list[GPHyperparameters]:
+    def _hyperparameter_draws(self, rng: np.random.Generator) -> list[KernelParams]:
         """The fitted hyperparameters and bootstrap re-estimates of them."""
         out = [self._posterior.params]
         rows = _fit_rows(self._x.shape[0], self._config.max_fit_trials, rng)

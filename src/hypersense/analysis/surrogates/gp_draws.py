@@ -20,18 +20,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from hypersense.analysis.quadrature import Quadrature
 from hypersense.analysis.surrogates.base import FunctionDraws, SeparableExpansion
-from hypersense.analysis.surrogates.gp_core import (
-    GPHyperparameters,
-    factor_matrix,
-    kernel_matrix,
-    stable_cholesky,
-)
+from hypersense.gp.kernels import KernelParams, factor_matrix, product_kernel_matrix
+from hypersense.gp.linalg import cho_solve, cholesky_with_jitter, posterior_covariance
 
 __all__ = [
     "GPDraws",
@@ -57,7 +52,7 @@ class KernelComponent:
         weights: Shape ``(R, T)``.
     """
 
-    params: GPHyperparameters
+    params: KernelParams
     basis: NDArray[np.float64]
     weights: NDArray[np.float64]
 
@@ -68,7 +63,7 @@ class KernelComponent:
         out = np.empty((self.weights.shape[0], x.shape[0]))
         for start in range(0, x.shape[0], _PREDICT_BLOCK):
             block = x[start : start + _PREDICT_BLOCK]
-            out[:, start : start + block.shape[0]] = self.weights @ kernel_matrix(
+            out[:, start : start + block.shape[0]] = self.weights @ product_kernel_matrix(
                 self.basis, block, self.params, categorical
             )
         return out
@@ -98,7 +93,7 @@ def posterior_draws(
     x: NDArray[np.float64],
     z: NDArray[np.float64],
     categorical: NDArray[np.bool_],
-    params: GPHyperparameters,
+    params: KernelParams,
     *,
     extra: NDArray[np.float64],
     tabulated: NDArray[np.int64],
@@ -127,24 +122,23 @@ def posterior_draws(
     """
     n = x.shape[0]
     if conditioned is None:
-        k_xx = kernel_matrix(x, x, params, categorical)
+        k_xx = product_kernel_matrix(x, x, params, categorical)
         k_xx[np.diag_indices_from(k_xx)] += params.noise_var
-        chol_x = stable_cholesky(k_xx)
-        alpha = scipy.linalg.cho_solve((chol_x, True), z, check_finite=False)
+        chol_x = cholesky_with_jitter(k_xx)
+        alpha = cho_solve(chol_x, z)
         k_xx[np.diag_indices_from(k_xx)] -= params.noise_var
         k_tx = k_xx[tabulated]
     else:
         chol_x, alpha = conditioned
-        k_tx = kernel_matrix(x[tabulated], x, params, categorical)
+        k_tx = product_kernel_matrix(x[tabulated], x, params, categorical)
     # Points D where deviations are tabulated: the chosen trials, then the extras.
     points = np.vstack([x[tabulated], extra])
-    k_dx = np.vstack([k_tx, kernel_matrix(extra, x, params, categorical)])
-    k_dd = kernel_matrix(points, points, params, categorical)
-    v = scipy.linalg.solve_triangular(chol_x, k_dx.T, lower=True, check_finite=False)
-    cov = k_dd - v.T @ v
-    deviation = stable_cholesky(0.5 * (cov + cov.T)) @ rng.standard_normal((k_dd.shape[0], n_draws))
+    k_dx = np.vstack([k_tx, product_kernel_matrix(extra, x, params, categorical)])
+    k_dd = product_kernel_matrix(points, points, params, categorical)
+    cov = posterior_covariance(k_dx, k_dd, chol_x)
+    deviation = cholesky_with_jitter(cov) @ rng.standard_normal((k_dd.shape[0], n_draws))
     k_dd[np.diag_indices_from(k_dd)] += _INTERPOLATION_JITTER * params.signal_var
-    interp = scipy.linalg.cho_solve((stable_cholesky(k_dd), True), deviation, check_finite=False).T
+    interp = cho_solve(cholesky_with_jitter(k_dd), deviation).T
     weights = np.zeros((n_draws, n + extra.shape[0]))
     weights[:, :n] = alpha
     weights[:, tabulated] += interp[:, : tabulated.shape[0]]

@@ -31,14 +31,14 @@ from sklearn.utils import indexable
 from hypersense.integrations.sklearn.delegation import BestEstimatorDelegation
 from hypersense.integrations.sklearn.evaluation import SearchObjective
 from hypersense.integrations.sklearn.failures import raise_if_none_finished, warn_about_failed_fits
+from hypersense.integrations.sklearn.plans import SPACE_ARGUMENTS, SearchPlan, plan_search
 from hypersense.integrations.sklearn.results import build_cv_results, candidates_from_trials
 from hypersense.integrations.sklearn.scoring import Scoring, resolve_scoring
-from hypersense.integrations.sklearn.spaces import EstimatorSpace, translate_search_space
+from hypersense.integrations.sklearn.spaces import EstimatorSpace
 from hypersense.integrations.sklearn.validation import (
     check_parameter_names,
     check_search_options,
     check_target,
-    seed_from,
 )
 from hypersense.pruners.base import Pruner
 from hypersense.samplers.base import Sampler
@@ -62,16 +62,36 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
     study's trials, the best candidate is chosen, and (with ``refit``) it is
     refitted on all the data.
 
+    The space may be given the way each library's users write it (exactly
+    one of): ``search_space`` (ours, also the second positional argument),
+    ``param_grid`` (``GridSearchCV``: every combination, in
+    ``ParameterGrid``'s order), ``param_distributions``
+    (``RandomizedSearchCV``: ``n_iter`` draws, distinct combinations when
+    every entry is a list) or ``search_spaces`` (``BayesSearchCV``:
+    ``(low, high[, prior])`` tuples and scikit-optimize's
+    ``Real``/``Integer``/``Categorical``). A ``search_space`` of lists only,
+    with no ``sampler`` and no number of candidates, is searched exhaustively
+    too, as ``GridSearchCV`` would. See :mod:`.plans`.
+
     Args:
         estimator: The scikit-learn estimator (or pipeline) to tune.
         search_space: Parameter name (``step__param`` inside pipelines) to a
             list of values, a hypersense Distribution, or a scipy.stats
             ``loguniform``/``uniform``/``randint``; or a list of such dicts
             (alternative spaces). See :mod:`hypersense.integrations.sklearn.spaces`.
-        n_trials: Candidates to evaluate (>= 1). None: until the sampler is
-            exhausted (a GridSampler's grid); needs an explicit ``sampler``.
+        param_grid: ``GridSearchCV``'s argument: a dict (or list of dicts) of
+            lists, searched exhaustively unless ``n_trials``/``n_iter`` is given.
+        param_distributions: ``RandomizedSearchCV``'s argument: lists and
+            scipy.stats frozen distributions, ``n_iter`` random candidates.
+        search_spaces: ``BayesSearchCV``'s argument, ``n_iter`` candidates
+            chosen by the sampler (50 by default, as scikit-optimize).
+        n_trials: Candidates to evaluate (>= 1). None: every combination of a
+            grid; 10 otherwise (50 for ``search_spaces``); until the sampler is
+            exhausted when a ``sampler`` is given.
+        n_iter: The same as ``n_trials``, under scikit-learn's name.
         sampler: Any hypersense sampler. None: a TPE sampler seeded with
-            ``random_state``. A copy is used, so the given one is never changed.
+            ``random_state`` (a random one for ``param_distributions``). A
+            copy is used, so the given one is never changed.
         pruner: Any hypersense pruner; it is asked between folds. None: no pruning.
         cv: As in ``GridSearchCV``: None (5 folds), a number of folds
             (stratified, unshuffled for classifiers), a splitter, or an
@@ -117,9 +137,13 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
     def __init__(
         self,
         estimator: Any,
-        search_space: Any,
+        search_space: Any = None,
         *,
-        n_trials: int | None = 10,
+        param_grid: Any = None,
+        param_distributions: Any = None,
+        search_spaces: Any = None,
+        n_trials: int | None = None,
+        n_iter: int | None = None,
         sampler: Sampler | None = None,
         pruner: Pruner | None = None,
         cv: Any = None,
@@ -133,7 +157,11 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
     ) -> None:
         self.estimator = estimator
         self.search_space = search_space
+        self.param_grid = param_grid
+        self.param_distributions = param_distributions
+        self.search_spaces = search_spaces
         self.n_trials = n_trials
+        self.n_iter = n_iter
         self.sampler = sampler
         self.pruner = pruner
         self.cv = cv
@@ -145,17 +173,24 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
         self.return_train_score = return_train_score
         self.error_score = error_score
 
-    def _make_study(self) -> Study:
-        if self.sampler is not None:
-            sampler = copy.deepcopy(self.sampler)
-        else:
-            from hypersense.samplers.tpe import TPESampler
-
-            sampler = TPESampler(seed=seed_from(self.random_state))
-        pruner = copy.deepcopy(self.pruner) if self.pruner is not None else None
-        return create_study(
-            storage=self.storage, direction="maximize", sampler=sampler, pruner=pruner
+    def _plan(self) -> SearchPlan:
+        arguments = {name: getattr(self, name) for name in SPACE_ARGUMENTS}
+        return plan_search(
+            arguments,
+            n_trials=self.n_trials,
+            n_iter=self.n_iter,
+            sampler=self.sampler,
+            random_state=self.random_state,
         )
+
+    def _make_study(self, plan: SearchPlan) -> Study:
+        pruner = copy.deepcopy(self.pruner) if self.pruner is not None else None
+        study = create_study(
+            storage=self.storage, direction="maximize", sampler=plan.sampler, pruner=pruner
+        )
+        for params in plan.grid or ():
+            study.enqueue_trial(params)
+        return study
 
     # ------------------------------------------------------------------- fit
     def fit(self, X: Any, y: Any = None, *, groups: Any = None, **fit_params: Any) -> HyperSearchCV:  # noqa: N803 - scikit-learn's name
@@ -173,7 +208,6 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
         """
         n_jobs = check_search_options(
             estimator=self.estimator,
-            n_trials=self.n_trials,
             sampler=self.sampler,
             pruner=self.pruner,
             storage=self.storage,
@@ -181,7 +215,8 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
             return_train_score=self.return_train_score,
             error_score=self.error_score,
         )
-        space = translate_search_space(self.search_space)
+        plan = self._plan()
+        space = plan.space
         check_parameter_names(self.estimator, space.names)
         scoring = resolve_scoring(self.estimator, self.scoring, self.refit)
         check_target(self.estimator, y)
@@ -199,17 +234,17 @@ class HyperSearchCV(BestEstimatorDelegation, MetaEstimatorMixin, BaseEstimator):
             return_train_score=bool(self.return_train_score),
             error_score=self.error_score,
         )
-        study = self._run_study(objective, n_jobs)
+        study = self._run_study(objective, n_jobs, plan)
         self._store_results(study, space, scoring, len(folds))
         self._choose_best(scoring)
         if self.refit:
             self._refit_best(X, y, fit_params)
         return self
 
-    def _run_study(self, objective: SearchObjective, n_jobs: int) -> Study:
-        study = self._make_study()
+    def _run_study(self, objective: SearchObjective, n_jobs: int, plan: SearchPlan) -> Study:
+        study = self._make_study(plan)
         try:
-            study.optimize(objective, n_trials=self.n_trials, n_jobs=n_jobs)
+            study.optimize(objective, n_trials=plan.n_trials, n_jobs=n_jobs)
         finally:
             study.close()  # stops the heartbeat thread of a shared storage
         return study

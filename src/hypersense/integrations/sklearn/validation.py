@@ -16,21 +16,9 @@ from hypersense.storage.base import Storage
 __all__ = ["check_parameter_names", "check_search_options", "check_target", "seed_from"]
 
 
-def _check_n_trials(n_trials: Any, sampler: Any) -> None:
-    n = n_trials
-    if n is not None and (not isinstance(n, numbers.Integral) or isinstance(n, bool) or n < 1):
-        raise ValueError(f"`n_trials` must be an integer >= 1 or None (got {n!r})")
-    if n is None and sampler is None:
-        raise ValueError(
-            "`n_trials=None` runs until the sampler is exhausted, which the default TPE "
-            "sampler never is; give `n_trials` or a finite sampler such as a GridSampler"
-        )
-
-
 def check_search_options(
     *,
     estimator: Any,
-    n_trials: Any,
     sampler: Any,
     pruner: Any,
     storage: Any,
@@ -43,7 +31,6 @@ def check_search_options(
         raise TypeError(
             f"`estimator` must be a scikit-learn estimator with a `fit` method (got {estimator!r})"
         )
-    _check_n_trials(n_trials, sampler)
     if sampler is not None and not isinstance(sampler, Sampler):
         raise TypeError(f"`sampler` must be a hypersense Sampler or None (got {sampler!r})")
     if pruner is not None and not isinstance(pruner, Pruner):

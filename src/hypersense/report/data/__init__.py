@@ -32,6 +32,18 @@ from hypersense.report.data.importance import (
     ParameterImportance,
     build_marginal_data,
 )
+from hypersense.report.data.lr import (
+    LR_RANGE_TEST_ATTR,
+    LRBatchSizeData,
+    LRRangeCurve,
+    LRRangeTestData,
+    LRScheduleData,
+    build_lr_batch_size_data,
+    build_lr_range_test_data,
+    build_lr_schedule_data,
+    lr_batch_size_data,
+    lr_range_test_data,
+)
 from hypersense.report.data.noise import (
     Estimate,
     NoiseData,
@@ -63,15 +75,10 @@ from hypersense.report.data.sensitivity import (
 )
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
 from hypersense.report.data.training import (
-    LR_RANGE_TEST_ATTR,
     WEIGHT_HISTOGRAMS_ATTR,
     LayerHistogram,
-    LRRangeTestData,
-    LRScheduleData,
     ParamCountData,
     WeightDistributionData,
-    build_lr_range_test_data,
-    build_lr_schedule_data,
     build_param_count_data,
     build_weight_distribution_data,
 )
@@ -87,6 +94,8 @@ __all__ = [
     "ImportanceData",
     "InteractionData",
     "InteractionSurface",
+    "LRBatchSizeData",
+    "LRRangeCurve",
     "LRRangeTestData",
     "LRScheduleData",
     "LayerHistogram",
@@ -115,6 +124,7 @@ __all__ = [
     "as_snapshot",
     "build_history_data",
     "build_learning_curves_data",
+    "build_lr_batch_size_data",
     "build_lr_range_test_data",
     "build_lr_schedule_data",
     "build_marginal_data",
@@ -129,6 +139,8 @@ __all__ = [
     "build_timeline_data",
     "build_tornado_data",
     "build_weight_distribution_data",
+    "lr_batch_size_data",
+    "lr_range_test_data",
     "noise_data_from_analysis",
     "reevaluation_data_from_result",
     "tornado_data_from_local",

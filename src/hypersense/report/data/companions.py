@@ -36,7 +36,7 @@ def design_points(companion: StudySnapshot) -> list[tuple[Mapping[str, Any], flo
     for trials in by_key.values():
         valid = [t for t in trials if t.is_valid_value()]
         chosen = valid[-1] if valid else trials[-1]
-        value = float(chosen.values[0]) if valid else math.nan  # type: ignore[index]
+        value = chosen.objective_value() if valid else math.nan
         points.append((chosen.user_attrs, value))
     return points
 

@@ -8,7 +8,7 @@ bracket and ``"rungs"`` lists the steps of its bracket's rungs, comma-separated
 drawn as vertical marks. Without these tags no rung is drawn.
 
 A study of many trials would carry every point many times, so at most
-``max_curves`` curves are kept (the best completed ones and an even spread of
+``max_curves`` curves are kept (the running ones, the best completed ones and an even spread of
 the others) and each is thinned to at most ``max_points`` steps; the median
 and interquartile band are computed from *all* curves, and the note says what
 was left out.
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import BRACKET_TAG, RUNGS_TAG, rungs_of
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
@@ -41,11 +42,6 @@ __all__ = [
     "build_pruning_savings",
     "thin_indices",
 ]
-
-#: Trial tag naming a multi-fidelity pruner's bracket.
-BRACKET_TAG = "bracket"
-#: Trial tag listing the steps of the bracket's rungs, comma-separated.
-RUNGS_TAG = "rungs"
 
 
 @dataclass(frozen=True)
@@ -90,6 +86,8 @@ class LearningCurvesData:
         band_high: Third quartile, shape ``(b,)``.
         rungs: Rung marks per bracket (empty without rung tags).
         note: What was left out to keep the figure small ("" when nothing).
+
+    Every RUNNING trial's curve is kept, so a live view sees it grow.
     """
 
     objective_name: str
@@ -148,7 +146,8 @@ def _curve(trial: FrozenTrial, max_points: int) -> TrialCurve:
 
 
 def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> list[FrozenTrial]:
-    """The best fifth of ``max_curves`` among COMPLETE trials, then an even spread."""
+    """Every RUNNING trial (the curves still growing), the best fifth of
+    ``max_curves`` among COMPLETE trials, then an even spread."""
     if len(trials) <= max_curves:
         return trials
     done = [t for t in trials if t.is_valid_value()]
@@ -158,9 +157,11 @@ def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> 
         if done
         else []
     )
+    best += [t for t in trials if t.state is TrialState.RUNNING]
     best_numbers = {t.number for t in best}
     rest = [t for t in trials if t.number not in best_numbers]
-    spread = [rest[int(i)] for i in thin_indices(len(rest), max_curves - n_best)]
+    room = max_curves - len(best)
+    spread = [rest[int(i)] for i in thin_indices(len(rest), room)] if room > 0 else []
     return sorted(best + spread, key=lambda t: t.number)
 
 
@@ -180,14 +181,9 @@ def _band(trials: list[FrozenTrial], max_points: int) -> tuple[np.ndarray, np.nd
 def _rungs(trials: list[FrozenTrial]) -> tuple[RungMarks, ...]:
     found: dict[str | None, tuple[int, ...]] = {}
     for t in trials:
-        text = t.tags.get(RUNGS_TAG)
-        if not text:
-            continue
-        try:
-            steps = tuple(sorted(int(s) for s in str(text).split(",") if s.strip()))
-        except ValueError:
-            continue  # a tag we do not understand draws nothing
-        found.setdefault(t.tags.get(BRACKET_TAG), steps)
+        steps = rungs_of(t)  # a tag we do not understand draws nothing
+        if steps:
+            found.setdefault(t.tags.get(BRACKET_TAG), steps)
     return tuple(RungMarks(b, s) for b, s in found.items())
 
 
@@ -215,8 +211,8 @@ def build_learning_curves_data(
     notes = []
     if len(shown) < len(with_curves):
         notes.append(
-            f"showing {len(shown)} of {len(with_curves)} curves (the best completed ones and an "
-            "even spread of the others)"
+            f"showing {len(shown)} of {len(with_curves)} curves (the running ones, the best "
+            "completed ones and an even spread of the others)"
         )
     if thinned:
         notes.append(f"curves thinned to at most {max_points} steps")

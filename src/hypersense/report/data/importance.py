@@ -226,7 +226,7 @@ def observed_slice(
         if parameter in t.params:
             v = t.params[parameter]
             xs.append(_label(v) if categorical else float(v))
-            ys.append(float(t.values[objective]))  # type: ignore[index]
+            ys.append(t.objective_value(objective))
     return tuple(xs), tuple(ys)
 
 

@@ -219,7 +219,7 @@ def build_noise_data(study: Study | StudySnapshot) -> NoiseData | None:
         rows.append(
             RepeatRow(
                 None if parent is None else parent.number,
-                math.nan if parent is None else float(parent.values[0]),  # type: ignore[index]
+                math.nan if parent is None else parent.objective_value(),
                 summary.n,
                 _summary_estimate(summary),
                 summary.std,
@@ -248,7 +248,7 @@ def build_reevaluation_data(study: Study | StudySnapshot) -> ReevaluationData | 
     rows = []
     for rank, values in sorted(groups.items(), key=lambda kv: kv[0]):
         parent = _original(companion, "design_rank", rank, parents)
-        original = math.nan if parent is None else float(parent.values[0])  # type: ignore[index]
+        original = math.nan if parent is None else parent.objective_value()
         summary = summarize_repeats(values, _CONFIDENCE)
         rows.append(
             ReevaluationRow(

@@ -80,7 +80,7 @@ class StudySnapshot:
         """Objective ``objective`` of ``trials`` turned so that smaller is better;
         shape ``(len(trials),)``."""
         sign = 1.0 if self.directions[objective] is StudyDirection.MINIMIZE else -1.0
-        return np.array([sign * t.values[objective] for t in trials], dtype=np.float64)  # type: ignore[index]
+        return np.array([sign * t.objective_value(objective) for t in trials], dtype=np.float64)
 
     def best_trial(self) -> FrozenTrial | None:
         """The earliest COMPLETE trial with the best value (single objective), or

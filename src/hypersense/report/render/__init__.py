@@ -8,6 +8,11 @@ from hypersense.report.render.analysis import (
     render_reevaluation,
     render_tornado,
 )
+from hypersense.report.render.lr import (
+    render_lr_batch_size,
+    render_lr_range_test,
+    render_lr_schedule,
+)
 from hypersense.report.render.search import (
     render_history,
     render_parallel_coordinates,
@@ -18,8 +23,6 @@ from hypersense.report.render.search import (
 from hypersense.report.render.spec import FigureSpec
 from hypersense.report.render.training import (
     render_learning_curves,
-    render_lr_range_test,
-    render_lr_schedule,
     render_param_count,
     render_weight_distribution,
 )
@@ -30,6 +33,7 @@ __all__ = [
     "render_importance",
     "render_interactions",
     "render_learning_curves",
+    "render_lr_batch_size",
     "render_lr_range_test",
     "render_lr_schedule",
     "render_marginals",

@@ -181,8 +181,9 @@ def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
     names = [a.name + (" (log scale)" if a.kind == "log" else "") for a in axes]
     return figure(
         traces,
-        title=f"Parallel coordinates of {len(data.numbers)} completed trials "
-        f"(bands of {data.objective.name}; darker is better)",
+        title=f"Parallel coordinates of {data.n_trials} completed trials "
+        f"(bands of {data.objective.name}; darker is better)"
+        + (f"<br><sup>{data.note}</sup>" if data.note else ""),
         height=480,
         shapes=shapes,
         xaxis={

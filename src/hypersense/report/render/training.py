@@ -1,21 +1,18 @@
-"""Renderers of training figures: learning curves, the LR range test, the best
-trial's schedule, weight distributions and the metric against model size."""
+"""Renderers of training figures: learning curves, weight distributions and the
+metric against model size (the learning-rate figures are in
+:mod:`hypersense.report.render.lr`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from hypersense.report.data.curves import LearningCurvesData, TrialCurve
-from hypersense.report.data.training import (
-    LRRangeTestData,
-    LRScheduleData,
-    ParamCountData,
-    WeightDistributionData,
-)
+from hypersense.report.data.training import ParamCountData, WeightDistributionData
 from hypersense.report.render.spec import (
     BEST_COLOR,
     COMPLETE_COLOR,
     PRUNED_COLOR,
+    STATE_COLORS,
     FigureSpec,
     figure,
     finite_or_none,
@@ -25,8 +22,6 @@ from hypersense.trial.state import TrialState
 
 __all__ = [
     "render_learning_curves",
-    "render_lr_range_test",
-    "render_lr_schedule",
     "render_param_count",
     "render_weight_distribution",
 ]
@@ -60,9 +55,11 @@ def _curve_trace(name: str, curves: list[TrialCurve], color: str, width: float) 
 
 
 def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]:
-    """(name, curves, colour): pruned grey, the rest by bracket when there are brackets."""
+    """(name, curves, colour): pruned grey, running ones apart, the rest by bracket
+    when there are brackets."""
     pruned = [c for c in data.curves if c.state is TrialState.PRUNED]
-    others = [c for c in data.curves if c.state is not TrialState.PRUNED]
+    running = [c for c in data.curves if c.state is TrialState.RUNNING]
+    others = [c for c in data.curves if c.state not in (TrialState.PRUNED, TrialState.RUNNING)]
     brackets = sorted({c.bracket for c in others if c.bracket is not None})
     groups = []
     if brackets:
@@ -75,7 +72,24 @@ def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]
         groups.append(("completed / other", others, COMPLETE_COLOR))
     if pruned:
         groups.append(("pruned", pruned, PRUNED_COLOR))
+    if running:
+        groups.append(("running", running, STATE_COLORS["RUNNING"]))
     return groups
+
+
+def _pruned_ends(curves: list[TrialCurve]) -> dict[str, Any]:
+    """A mark where each pruned trial stopped: its last reported step (a rung)."""
+    ends = [c for c in curves if c.state is TrialState.PRUNED and c.steps]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "pruned here",
+        "x": [c.steps[-1] for c in ends],
+        "y": finite_or_none([c.values[-1] for c in ends]),
+        "customdata": [c.number for c in ends],
+        "marker": {"color": STATE_COLORS["PRUNED"], "symbol": "x", "size": 6},
+        "hovertemplate": "trial %{customdata} pruned at step %{x}<extra></extra>",
+    }
 
 
 def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
@@ -97,7 +111,8 @@ def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
 
 
 def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
-    """Curves (pruned grey), the median and interquartile band of all curves, rungs."""
+    """Curves (pruned grey, marked where they stopped; running ones bold), the
+    median and interquartile band of all curves, rungs."""
     band_x = list(data.band_steps)
     traces: list[dict[str, Any]] = [
         {
@@ -124,8 +139,10 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
         },
     ]
     for name, curves, color in _groups(data):
-        width = 1.0 if color == PRUNED_COLOR else 1.3
+        width = {PRUNED_COLOR: 1.0, STATE_COLORS["RUNNING"]: 2.0}.get(color, 1.3)
         traces.append(_curve_trace(name, curves, color, width))
+    if any(c.state is TrialState.PRUNED for c in data.curves):
+        traces.append(_pruned_ends(list(data.curves)))
     traces.append(
         {
             "type": "scatter",
@@ -146,99 +163,6 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
         height=480,
         shapes=_rung_shapes(data),
         margin={"t": 80},
-    )
-
-
-def render_lr_range_test(data: LRRangeTestData) -> FigureSpec:
-    """Loss against learning rate (log axis) with the suggested interval shaded."""
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "loss",
-            "x": list(data.lrs),
-            "y": finite_or_none(data.losses),
-            "line": {"color": PRUNED_COLOR, "width": 1},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "smoothed loss",
-            "x": list(data.lrs),
-            "y": finite_or_none(data.smoothed_losses),
-            "line": {"color": COMPLETE_COLOR, "width": 2},
-        },
-    ]
-    band = {
-        "type": "rect",
-        "xref": "x",
-        "yref": "paper",
-        "x0": data.suggested_low,
-        "x1": data.suggested_high,
-        "y0": 0,
-        "y1": 1,
-        "fillcolor": "rgba(44,160,44,0.18)",
-        "line": {"width": 0},
-        "layer": "below",
-    }
-    return figure(
-        traces,
-        title=f"LR range test: suggested {data.suggested_low:.3g} to "
-        f"{data.suggested_high:.3g} (shaded)",
-        x_title="learning rate",
-        y_title="training loss",
-        xaxis={"type": "log"},
-        shapes=[band],
-    )
-
-
-def render_lr_schedule(data: LRScheduleData) -> FigureSpec:
-    """The learning rate per epoch (left axis) and the loss curves (right axis)."""
-    epochs = list(data.epochs)
-    traces: list[dict[str, Any]] = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "learning rate",
-            "x": epochs,
-            "y": list(data.lrs),
-            "line": {"color": BEST_COLOR, "shape": "hv"},
-        },
-    ]
-    for name, values, color in (
-        ("training loss", data.train_loss, COMPLETE_COLOR),
-        ("validation loss", data.val_loss, "#2ca02c"),
-    ):
-        if values:
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": name,
-                    "x": list(range(len(values))),
-                    "y": finite_or_none(values),
-                    "yaxis": "y2",
-                    "line": {"color": color},
-                }
-            )
-    return figure(
-        traces,
-        title=f"Learning-rate schedule of the best trial ({data.trial_number})",
-        x_title="epoch",
-        y_title="learning rate",
-        yaxis={"type": "log", "exponentformat": "power", "automargin": True},
-        # The right axis gets its own room (automargin), few ticks in short
-        # numbers, and no second grid over the first.
-        yaxis2={
-            "title": {"text": "loss", "standoff": 8},
-            "overlaying": "y",
-            "side": "right",
-            "automargin": True,
-            "showgrid": False,
-            "nticks": 6,
-            "tickformat": ".3~g",
-        },
-        margin={"r": 70},
     )
 
 

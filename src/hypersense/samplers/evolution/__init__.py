@@ -5,9 +5,8 @@ Not public API: the samplers are :class:`~hypersense.samplers.cma_es.CmaEsSample
 :class:`~hypersense.samplers.nsga2.NSGAIISampler`. The modules, numerical
 cores first:
 
-- ``nondominated``: non-dominated sorting (with constrained domination) and
-  crowding distance;
-- ``selection``: the preference order for elitist survival, and tournaments;
+- ``selection``: the preference order for elitist survival (constrained
+  fronts and crowding distance from :mod:`hypersense.pareto`), and tournaments;
 - ``operators``: crossover and mutation on the unit cube, for numeric and
   categorical genes;
 - ``constraints``: constraint violations of finished trials;

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense.pareto import constraint_violations
 from hypersense.trial.frozen import FrozenTrial
 
-__all__ = ["ConstraintsFunc", "ViolationCache", "check_constraints_func", "total_violation"]
+__all__ = ["ConstraintsFunc", "ViolationCache", "check_constraints_func"]
 
 #: ``constraints_func(trial)``: one value per constraint, <= 0 when satisfied.
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
@@ -34,11 +35,6 @@ def check_constraints_func(value: Any) -> ConstraintsFunc | None:
         )
     func: ConstraintsFunc | None = value
     return func
-
-
-def total_violation(values: Sequence[float]) -> float:
-    """Sum of the positive parts of constraint values: 0 when all are satisfied."""
-    return float(sum(max(0.0, float(v)) for v in values))
 
 
 def _checked_values(raw: Any, number: int) -> tuple[float, ...]:
@@ -81,6 +77,7 @@ class ViolationCache:
             key = (trial.number, trial.trial_id)
             if key not in self._values:
                 raw = self._func(trial)
-                self._values[key] = total_violation(_checked_values(raw, trial.number))
+                row = np.array([_checked_values(raw, trial.number)], dtype=float)
+                self._values[key] = float(constraint_violations(row)[0])
             out[i] = self._values[key]
         return out

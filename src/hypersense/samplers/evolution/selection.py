@@ -12,10 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense.samplers.evolution.nondominated import (
-    constrained_front_ranks,
-    crowding_distance,
-)
+from hypersense.pareto import constrained_front_ranks, crowding_distance
 
 __all__ = ["preference_order", "tournament"]
 

@@ -1,7 +1,8 @@
-"""Gaussian-process Bayesian optimisation: :class:`GPSampler` and its numerical core.
+"""Gaussian-process Bayesian optimisation: :class:`GPSampler`.
 
-Modules: ``kernels`` (Matérn-5/2 ARD), ``likelihood`` and ``fitting``
-(hyperparameters by maximum a posteriori), ``model`` (posterior), ``warping``
+The kernel, the linear algebra and the marginal likelihood are the shared core
+:mod:`hypersense.gp`. Modules: ``priors`` and ``fitting`` (hyperparameters by
+maximum a posteriori), ``model`` (posterior), ``warping``
 (output standardisation and power warp), ``acquisition`` (log expected
 improvement), ``optimize_acquisition`` (mixed-space maximiser), ``model_space``
 (how a search space appears to the GP), ``schedule`` (cost cap), ``startup``

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense.samplers.gp.kernels import KernelParams, pairwise_deltas
-from hypersense.samplers.gp.likelihood import HyperPrior, negative_log_posterior
+from hypersense.gp.fitting import minimize_from_starts
+from hypersense.gp.kernels import KernelParams, pairwise_deltas
+from hypersense.samplers.gp.priors import HyperPrior, negative_log_posterior
 from hypersense.samplers.gp.warping import fit_output_warp
 
 __all__ = ["NOISE_FLOOR", "KernelFit", "SurrogateFit", "fit_kernel_params", "fit_surrogate"]
@@ -87,32 +88,21 @@ def fit_kernel_params(
         The fitted hyperparameters (the prior median, with log posterior -inf,
         if every run failed).
     """
-    import scipy.optimize  # heavy: imported on first fit, not with hypersense
-
     n_dims = x.shape[1]
     locs, scales = (prior or HyperPrior()).locs_scales(n_dims, fit_noise=fit_noise)
     bounds = [_LOG_LS_BOUNDS] * n_dims + [_LOG_SIGNAL_BOUNDS]
     if fit_noise:
         bounds.append(_LOG_NOISE_BOUNDS)
-    lower, upper = np.array(bounds).T
     deltas = pairwise_deltas(x, is_categorical)
-    args = (deltas, y, locs, scales, NOISE_FLOOR)
     starts = [locs] + [
         locs + 0.5 * scales * rng.standard_normal(locs.shape) for _ in range(1, n_restarts)
     ]
-    best_theta, best_value = np.clip(locs, lower, upper), math.inf
-    for start in starts:
-        result = scipy.optimize.minimize(
-            negative_log_posterior,
-            np.clip(start, lower, upper),
-            args=args,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={"maxiter": _MAX_ITER},
-        )
-        if np.isfinite(result.fun) and result.fun < best_value:
-            best_theta, best_value = result.x, float(result.fun)
+    best_theta, best_value = minimize_from_starts(
+        lambda theta: negative_log_posterior(theta, deltas, y, locs, scales, NOISE_FLOOR),
+        starts,
+        bounds,
+        max_iter=_MAX_ITER,
+    )
     if not math.isfinite(best_value):
         _log.warning("GP hyperparameter fit failed on %d points; using the prior median", len(y))
     return KernelFit(_params_from_theta(best_theta, n_dims, fit_noise=fit_noise), -best_value)

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 
-from hypersense.samplers.gp.kernels import (
+from hypersense.gp.kernels import (
     KernelParams,
     kernel_matrix,
-    matern52,
-    matern52_derivative,
+    matern52_sq,
+    matern52_sq_derivative,
     scaled_sq_distances,
+)
+from hypersense.gp.linalg import (
+    cho_solve,
+    cholesky_with_jitter,
+    extend_cholesky,
+    posterior_mean_var,
+    solve_lower_transpose,
 )
 
 __all__ = ["GPPosterior"]
@@ -19,23 +25,6 @@ __all__ = ["GPPosterior"]
 # Predictions are made in row blocks so a (batch, n) cross-covariance never
 # exceeds this many entries (16 MiB of float64).
 _MAX_BLOCK_ENTRIES = 1 << 21
-# Relative jitter added to the diagonal, in growing steps, if a Cholesky fails.
-_JITTERS = (0.0, 1e-8, 1e-6, 1e-4)
-
-
-def _cholesky_with_jitter(cov: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Lower Cholesky factor of ``cov`` (shape ``(n, n)``), adding diagonal
-    jitter when rounding made it indefinite."""
-    scale = float(np.mean(np.diag(cov))) if cov.size else 1.0
-    for jitter in _JITTERS:
-        try:
-            chol: NDArray[np.float64] = scipy.linalg.cholesky(
-                cov + jitter * scale * np.eye(cov.shape[0]), lower=True, check_finite=False
-            )
-            return chol
-        except np.linalg.LinAlgError:
-            continue
-    raise np.linalg.LinAlgError("GP covariance is not positive definite even with jitter")
 
 
 class GPPosterior:
@@ -67,9 +56,9 @@ class GPPosterior:
         if _chol is None:
             cov = kernel_matrix(self._x, self._x, params, self._is_categorical)
             cov[np.diag_indices_from(cov)] += params.noise_var
-            _chol = _cholesky_with_jitter(cov)
+            _chol = cholesky_with_jitter(cov)
         self._chol = _chol
-        self._alpha = scipy.linalg.cho_solve((_chol, True), self._y, check_finite=False)
+        self._alpha = cho_solve(_chol, self._y)
 
     @property
     def params(self) -> KernelParams:
@@ -103,13 +92,7 @@ class GPPosterior:
         k21 = kernel_matrix(x_new, self._x, self._params, self._is_categorical)
         k22 = kernel_matrix(x_new, x_new, self._params, self._is_categorical)
         k22[np.diag_indices_from(k22)] += self._params.noise_var
-        l21 = scipy.linalg.solve_triangular(self._chol, k21.T, lower=True, check_finite=False).T
-        l22 = _cholesky_with_jitter(k22 - l21 @ l21.T)
-        n, m = self._x.shape[0], x_new.shape[0]
-        chol = np.zeros((n + m, n + m))
-        chol[:n, :n] = self._chol
-        chol[n:, :n] = l21
-        chol[n:, n:] = l22
+        chol = extend_cholesky(self._chol, k21, k22)
         return GPPosterior(
             np.vstack([self._x, x_new]),
             np.concatenate([self._y, mean]),
@@ -133,9 +116,11 @@ class GPPosterior:
         for start in range(0, x.shape[0], rows):
             block = x[start : start + rows]
             k = kernel_matrix(block, self._x, self._params, self._is_categorical)
-            v = scipy.linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
-            means.append(k @ self._alpha)
-            variances.append(self._params.signal_var - np.einsum("ij,ij->j", v, v))
+            block_mean, block_var, _ = posterior_mean_var(
+                k, self._chol, self._alpha, self._params.signal_var
+            )
+            means.append(block_mean)
+            variances.append(block_var)
         mean = np.concatenate(means) if means else np.zeros(0)
         var = np.concatenate(variances) if variances else np.zeros(0)
         return mean, np.maximum(var, 1e-12 * self._params.signal_var)
@@ -158,12 +143,10 @@ class GPPosterior:
         """
         params, xs = self._params, self._x
         t = scaled_sq_distances(x, xs, params.inv_sq_lengthscales, self._is_categorical)
-        k = params.signal_var * matern52(t)
-        g = params.signal_var * matern52_derivative(t)
-        v = scipy.linalg.solve_triangular(self._chol, k.T, lower=True, check_finite=False)
-        beta = scipy.linalg.solve_triangular(self._chol.T, v, lower=False, check_finite=False).T
-        mean = k @ self._alpha
-        var = params.signal_var - np.einsum("ij,ij->j", v, v)
+        k = params.signal_var * matern52_sq(t)
+        g = params.signal_var * matern52_sq_derivative(t)
+        mean, var, v = posterior_mean_var(k, self._chol, self._alpha, params.signal_var)
+        beta = solve_lower_transpose(self._chol, v).T
         two_rho = 2.0 * params.inv_sq_lengthscales * ~self._is_categorical
         g_alpha = g * self._alpha
         d_mean = two_rho * (x * g_alpha.sum(axis=1, keepdims=True) - g_alpha @ xs)

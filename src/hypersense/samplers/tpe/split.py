@@ -18,20 +18,14 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense.samplers.tpe.hypervolume import MAX_EXACT_EVALUATIONS, greedy_hypervolume_subset
+from hypersense.pareto import crowding_distance, front_ranks, greedy_hypervolume_subset
 
-__all__ = [
-    "constraint_violations",
-    "crowding_distance",
-    "improvement_weights",
-    "n_good_observations",
-    "pareto_ranks",
-    "split_good",
-]
+__all__ = ["improvement_weights", "n_good_observations", "split_good"]
 
-# Rows of the pairwise dominance test processed at once (bounds memory to
-# about _CHUNK * n * n_objectives booleans).
-_CHUNK = 256
+# Above this many exclusive-volume evaluations, a front of three or more
+# objectives is cut by crowding distance instead: the exact hypervolume
+# recursion costs about n ** (k - 1) per evaluation.
+MAX_EXACT_EVALUATIONS = 1500
 
 
 def n_good_observations(n: int, *, gamma: float, max_n_good: int | None) -> int:
@@ -45,95 +39,6 @@ def n_good_observations(n: int, *, gamma: float, max_n_good: int | None) -> int:
     if max_n_good is not None:
         k = min(k, max_n_good)
     return min(k, n)
-
-
-def constraint_violations(constraints: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Total violation of each row of constraint values (``<= 0`` is satisfied).
-
-    Args:
-        constraints: Shape ``(n, c)``.
-
-    Returns:
-        Shape ``(n,)``: the sum of the positive parts; 0 means feasible.
-    """
-    c = np.asarray(constraints, dtype=float)
-    out: NDArray[np.float64] = np.clip(c, 0.0, None).sum(axis=1)
-    return out
-
-
-def _dominated_counts(losses: NDArray[np.float64]) -> NDArray[np.intp]:
-    """For each row, how many other rows Pareto-dominate it (minimisation)."""
-    n = losses.shape[0]
-    counts = np.zeros(n, dtype=np.intp)
-    for start in range(0, n, _CHUNK):
-        block = losses[start : start + _CHUNK]  # the dominated candidates
-        le = np.all(losses[None, :, :] <= block[:, None, :], axis=2)
-        lt = np.any(losses[None, :, :] < block[:, None, :], axis=2)
-        counts[start : start + _CHUNK] = np.count_nonzero(le & lt, axis=1)
-    return counts
-
-
-def pareto_ranks(losses: NDArray[np.float64], n_needed: int) -> NDArray[np.intp]:
-    """Non-dominated rank of each row (0 = Pareto front), enough to pick ``n_needed``.
-
-    Rows are ranked front by front until at least ``n_needed`` rows have a
-    rank; the others get rank ``-1``. A row dominated by ``n_needed`` or more
-    rows can never be needed (its dominators all rank strictly earlier), so
-    only the rest are peeled, which keeps long studies cheap.
-
-    Args:
-        losses: Shape ``(n, k)``, minimisation form.
-        n_needed: How many rows the caller wants ranked.
-
-    Returns:
-        Shape ``(n,)`` integer ranks, ``-1`` where not computed.
-    """
-    v = np.asarray(losses, dtype=float)
-    n = v.shape[0]
-    ranks = np.full(n, -1, dtype=np.intp)
-    if n == 0 or n_needed <= 0:
-        return ranks
-    candidates = np.flatnonzero(_dominated_counts(v) < n_needed)
-    sub = v[candidates]
-    # dominates[i, j]: candidate i dominates candidate j.
-    le = np.all(sub[:, None, :] <= sub[None, :, :], axis=2)
-    lt = np.any(sub[:, None, :] < sub[None, :, :], axis=2)
-    dominates = le & lt
-    remaining = dominates.sum(axis=0)
-    alive = np.ones(len(candidates), dtype=bool)
-    rank, n_ranked = 0, 0
-    while n_ranked < n_needed and alive.any():
-        front = alive & (remaining == 0)
-        ranks[candidates[front]] = rank
-        n_ranked += int(front.sum())
-        alive &= ~front
-        remaining = remaining - dominates[front].sum(axis=0)
-        rank += 1
-    return ranks
-
-
-def crowding_distance(losses: NDArray[np.float64]) -> NDArray[np.float64]:
-    """NSGA-II crowding distance of each row within one front; extremes get inf.
-
-    Args:
-        losses: Shape ``(n, k)``.
-
-    Returns:
-        Shape ``(n,)``; larger means more isolated.
-    """
-    v = np.asarray(losses, dtype=float)
-    n, k = v.shape
-    dist = np.zeros(n)
-    if n <= 2:
-        return np.full(n, np.inf)
-    for j in range(k):
-        order = np.argsort(v[:, j], kind="stable")
-        col = v[order, j]
-        span = col[-1] - col[0]
-        dist[order[0]] = dist[order[-1]] = np.inf
-        if span > 0:
-            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
-    return dist
 
 
 def _cut_front(front: NDArray[np.float64], room: int) -> NDArray[np.intp]:
@@ -152,7 +57,7 @@ def _best_rows(losses: NDArray[np.float64], n_good: int) -> NDArray[np.intp]:
         return np.zeros(0, dtype=np.intp)
     if losses.shape[1] == 1:
         return np.argsort(losses[:, 0], kind="stable")[:n_good]
-    ranks = pareto_ranks(losses, n_good)
+    ranks = front_ranks(losses, n_needed=n_good)
     chosen: list[int] = []
     for r in range(int(ranks.max()) + 1):
         front = np.flatnonzero(ranks == r)

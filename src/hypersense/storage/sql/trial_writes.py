@@ -27,6 +27,7 @@ from hypersense.storage.base import STALE_REASON, Storage
 from hypersense.storage.json_values import dumps
 from hypersense.storage.sql import schema as t
 from hypersense.storage.sql import statements as sql
+from hypersense.storage.sql.added import check_added, insert_finished_trial
 from hypersense.storage.sql.engine import NOT_LANDED, SQLEngine
 from hypersense.storage.sql.reading import read_trials
 from hypersense.storage.validation import check_finish, check_param
@@ -141,6 +142,16 @@ class SQLTrialWrites(Storage):
             return self._insert_trial(conn, study_id, TrialState.RUNNING, rows, token)
 
         return self._db.run(op, write=True, recover=lambda c: self._find_token(c, token))
+
+    def add_trial(self, study_id: int, trial: FrozenTrial) -> FrozenTrial:
+        check_added(trial)
+        token = _token()
+        self._require_study_tables(f"with id {study_id}")
+        return self._db.run(
+            lambda c: insert_finished_trial(c, self._db.dialect, study_id, trial, token),
+            write=True,
+            recover=lambda c: self._find_token(c, token),
+        )
 
     def _find_token(self, conn: Connection, token: dict[str, Any]) -> object:
         found = conn.execute(
