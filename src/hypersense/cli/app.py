@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -22,6 +22,7 @@ from rich.text import Text
 
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
+from hypersense.cli.demo_command import demo
 from hypersense.cli.export import write_trials_csv
 from hypersense.cli.help_format import HelpfulGroup
 from hypersense.cli.lr_command import lr_find
@@ -32,7 +33,7 @@ from hypersense.cli.render import best_table, params_table, studies_table
 from hypersense.cli.report_command import report
 from hypersense.cli.show_command import show
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
-from hypersense.errors import HypersenseError, StudyNotFoundError, Terminated
+from hypersense.errors import HypersenseError, Terminated
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.study.management import delete_study, get_all_study_summaries, load_study
 
@@ -279,53 +280,7 @@ def run(
     _print_result(status)
 
 
-@app.command()
-def demo(
-    storage: StorageOption = DEFAULT_STORAGE,
-    n_trials: Annotated[int, typer.Option(min=1, help="Trials to run.")] = 80,
-    n_jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the sampler.")] = 0,
-    max_epochs: Annotated[int, typer.Option(min=1, help="Epochs per training run.")] = 10,
-    n_repeats: Annotated[
-        int, typer.Option(min=2, help="Re-runs of the best configuration with other seeds.")
-    ] = 4,
-    report_path: Annotated[
-        Path,
-        typer.Option("--report", metavar="FILE.html", help="Where to write the HTML report."),
-    ] = Path("demo-torch-digits-cnn.html"),
-    fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
-) -> None:
-    """Tune a PyTorch CNN on the digits and show what mattered (a few minutes on two cores)."""
-    from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config, run_demo_follow_up
-    from hypersense.cli.demo_summary import summary_lines
-
-    if fresh:
-        with _reporting_errors():
-            store = open_storage(storage)
-            try:
-                for name in (DEMO_STUDY_NAME, f"{DEMO_STUDY_NAME}:reeval"):
-                    with suppress(StudyNotFoundError):
-                        delete_study(name, store)
-            finally:
-                store.close()
-    with _reporting_errors():
-        config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed, max_epochs=max_epochs)
-    status = _run_study(config, storage)
-    _print_result(status)
-    out = _stdout()
-    with _reporting_errors():
-        findings = run_demo_follow_up(
-            status,
-            storage,
-            report_path=report_path,
-            n_seeds=n_repeats,
-            n_jobs=n_jobs,
-            seed=seed,
-            say=lambda line: out.print(Text(line, style="dim"), soft_wrap=True),
-        )
-    out.print()
-    for line in summary_lines(findings, storage=storage):
-        out.print(Text(line), soft_wrap=True)
+app.command()(demo)
 
 
 # ---------------------------------------------------------------- reading
