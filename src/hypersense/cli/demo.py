@@ -59,6 +59,7 @@ __all__ = [
     "DEMO_TASK",
     "DemoFindings",
     "demo_config",
+    "earlier_demo_differs",
     "evaluate_demo_on_test",
     "run_demo_follow_up",
 ]
@@ -96,6 +97,31 @@ def demo_config(
             "seed": seed,
         }
     )
+
+
+def earlier_demo_differs(config: StudyConfig, storage: str) -> bool:
+    """Whether ``storage`` holds a demo study searched over another space (one an
+    earlier version of hypersense ran), which the demo cannot resume."""
+    from hypersense.config.build import build_space
+    from hypersense.config.loader import config_source
+    from hypersense.config.space_check import CONFIG_SPACE_ATTR, space_changes, space_record
+    from hypersense.config.storage_url import open_storage
+    from hypersense.errors import StorageError, StudyNotFoundError
+    from hypersense.tasks.registry import task_class
+
+    space = build_space(config, config_source(config), task_class(DEMO_TASK).default_space())
+    assert space is not None  # a task's space
+    try:
+        store = open_storage(storage, must_exist=True, read_only=True)
+    except StorageError:  # no database yet
+        return False
+    try:
+        stored = load_study(DEMO_STUDY_NAME, store).system_attrs.get(CONFIG_SPACE_ATTR)
+    except StudyNotFoundError:
+        return False
+    finally:
+        store.close()
+    return stored is not None and bool(space_changes(stored, space_record(space)))
 
 
 def evaluate_demo_on_test(status: RunStatus, storage: str | Storage) -> FinalEvaluation | None:

@@ -52,8 +52,20 @@ def demo(
     fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
 ) -> None:
     """Tune a PyTorch CNN on the digits and show what mattered (a few minutes on two cores)."""
-    from hypersense.cli.app import _print_result, _reporting_errors, _run_study
-    from hypersense.cli.demo import DEMO_STUDY_NAME, demo_config, run_demo_follow_up
+    from hypersense.cli.app import (
+        EXIT_USAGE,
+        _fail,
+        _print_result,
+        _reporting_errors,
+        _run_study,
+    )
+    from hypersense.cli.demo import (
+        DEMO_MAX_EPOCHS,
+        DEMO_STUDY_NAME,
+        demo_config,
+        earlier_demo_differs,
+        run_demo_follow_up,
+    )
     from hypersense.cli.demo_summary import summary_lines
 
     if fresh:
@@ -61,6 +73,13 @@ def demo(
             _delete_earlier_demo(storage, (DEMO_STUDY_NAME, f"{DEMO_STUDY_NAME}:reeval"))
     with _reporting_errors():
         config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed, max_epochs=max_epochs)
+        if earlier_demo_differs(config, storage):
+            _fail(
+                f"{storage} holds a demo study '{DEMO_STUDY_NAME}' searched over another space "
+                "(an earlier version's demo); run `hypersense demo --fresh` to replace it, or "
+                "give another --storage",
+                EXIT_USAGE,
+            )
     status = _run_study(config, storage)
     _print_result(status)
     out = Console(highlight=False)
@@ -75,5 +94,6 @@ def demo(
             say=lambda line: out.print(Text(line, style="dim"), soft_wrap=True),
         )
     out.print()
-    for line in summary_lines(findings, storage=storage):
+    kept = "" if max_epochs == DEMO_MAX_EPOCHS else f" --max-epochs {max_epochs}"
+    for line in summary_lines(findings, storage=storage, demo_options=kept):
         out.print(Text(line), soft_wrap=True)

@@ -87,8 +87,12 @@ def _noise_lines(findings: DemoFindings) -> list[str]:
     return lines
 
 
-def next_commands(study_name: str, storage: str) -> list[tuple[str, str]]:
-    """``(command, what it shows)`` pairs to try after the demo."""
+def next_commands(
+    study_name: str, storage: str, *, demo_options: str = ""
+) -> list[tuple[str, str]]:
+    """``(command, what it shows)`` pairs to try after the demo; ``demo_options``
+    are the options the demo ran with that a resumed run must keep (e.g.
+    ``--max-epochs 3``)."""
     where = "" if storage == DEFAULT_STORAGE else f" --storage {storage}"
     return [
         (
@@ -97,11 +101,14 @@ def next_commands(study_name: str, storage: str) -> list[tuple[str, str]]:
         ),
         (f"hypersense trials {study_name}{where}", "the trials, one per row"),
         (f"hypersense show {study_name}{where}", "the summary again, in the terminal"),
-        (f"hypersense demo --n-trials 120{where}", "more trials: the study resumes"),
+        (
+            f"hypersense demo --n-trials 120{demo_options}{where}",
+            "more trials: the study resumes",
+        ),
     ]
 
 
-def summary_lines(findings: DemoFindings, *, storage: str) -> list[str]:
+def summary_lines(findings: DemoFindings, *, storage: str, demo_options: str = "") -> list[str]:
     """The demo's closing summary, one string per line (see the module's docstring)."""
     lines: list[str] = []
     best = _best_line(findings)
@@ -113,7 +120,7 @@ def summary_lines(findings: DemoFindings, *, storage: str) -> list[str]:
         lines.append(f"Advice: {findings.advice.steps()[0]}")
     if findings.report_path is not None:
         lines.append(f"Report: {findings.report_path} (open it in a browser)")
-    commands = next_commands(findings.study_name, storage)
+    commands = next_commands(findings.study_name, storage, demo_options=demo_options)
     width = max(len(c) for c, _ in commands)
     lines.append("Next:")
     lines.extend(f"  {c:<{width}}  # {what}" for c, what in commands)

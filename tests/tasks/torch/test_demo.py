@@ -21,6 +21,7 @@ from hypersense.cli.demo import (
     demo_config,
     evaluate_demo_on_test,
 )
+from hypersense.config.loader import parse_config
 from hypersense.config.run import run_config
 from hypersense.tasks.torch_digits import TorchDigitsCNNTask
 
@@ -124,6 +125,8 @@ def test_the_next_commands_the_demo_prints_run(short_demo: tuple[str, str, Path]
         if words[1] != "demo":  # running the demo again is the long part
             result = CliRunner().invoke(app, words[1:])
             assert result.exit_code == 0, (words, result.output)
+        else:  # a resumed run keeps the epochs its trials were trained for
+            assert words[2:6] == ["--n-trials", "120", "--max-epochs", "3"]
 
 
 def test_running_the_config_again_resumes_and_the_test_score_is_stored(tmp_path: Path) -> None:
@@ -137,6 +140,17 @@ def test_running_the_config_again_resumes_and_the_test_score_is_stored(tmp_path:
     assert evaluation.trial_number == status.best_trials[0].number
     stored = hs.load_study(DEMO_STUDY_NAME, url).user_attrs
     assert stored["test_accuracy"] == evaluation.test_value
+
+
+def test_a_demo_study_over_another_space_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    earlier = {"study_name": DEMO_STUDY_NAME, "task": DEMO_TASK, "n_trials": 1}
+    run_config(parse_config({**earlier, "task_options": {"max_epochs": 1}}), storage=url)
+    args = ["demo", "--n-trials", "2", "--n-jobs", "1", "--max-epochs", "1", "--storage", url]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "run `hypersense demo --fresh` to replace it" in " ".join(refused.stderr.split())
+    assert len(hs.load_study(DEMO_STUDY_NAME, url).trials) == 1  # nothing ran
 
 
 def test_without_pytorch_the_demo_names_the_extra_that_installs_it(tmp_path: Path) -> None:
