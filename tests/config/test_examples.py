@@ -6,6 +6,7 @@ from pathlib import Path
 
 import hypersense as hs
 from hypersense.config import build_run, load_config, run_config
+from hypersense.pruners import plan_budget
 from hypersense.tasks.sklearn_digits import DigitsMLPTask
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -13,10 +14,29 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def test_every_example_config_builds() -> None:
     configs = sorted(EXAMPLES.glob("*.yaml"))
-    assert [p.name for p in configs] == ["digits_mlp.yaml", "quadratic.yaml"]
+    assert [p.name for p in configs] == ["digits_mlp.yaml", "hyperband.yaml", "quadratic.yaml"]
     for path in configs:
         spec = build_run(load_config(path))
         assert spec.n_trials is not None and spec.n_trials > 0
+
+
+def test_hyperband_example_prunes_and_spends_within_its_plan(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hb.db'}"
+    config = load_config(EXAMPLES / "hyperband.yaml")
+    status = run_config(config, storage=url)
+    assert status.n_done == 40 and status.reached_target
+    trials = hs.load_study("hyperband-curves", url).trials
+    pruned = [t for t in trials if t.state is hs.TrialState.PRUNED]
+    assert pruned and all(t.state in (hs.TrialState.COMPLETE, hs.TrialState.PRUNED) for t in trials)
+    spec = build_run(config)
+    plan = plan_budget(spec.pruner, 40, trials=trials)
+    assert plan.trials_run == 40 and plan.steps_spent is not None
+    # The objective reports every epoch, so the steps spent are the epochs trained.
+    assert plan.steps_spent == sum((t.last_step or 0) + 1 for t in trials)
+    assert plan.steps_at_least <= plan.steps_spent < plan.steps_at_most
+    # The optimum of the simulated curve is near lr = 1e-2 and the widest layer.
+    best = status.best_trials[0]
+    assert 1e-3 < best.params["lr"] < 1e-1
 
 
 def test_quadratic_example_runs_to_its_target_and_finds_the_bowl(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ test fails, it is not skipped.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -74,6 +75,15 @@ def test_every_figure_draws_in_chromium_and_reacts_to_a_legend_click(tmp_path: P
             )
             assert drawn == len(states)
             assert {"lr_range_test", "lr_schedule", "lr_batch_size"} <= {f for f, _ in states}
+            # The schedule's loss axis has ticks of its own, a few and apart (not one
+            # per gridline of the log rate axis, which overprint each other).
+            right = page.eval_on_selector_all(
+                "#figure-lr_schedule .y2tick text",
+                "ts => ts.map(t => t.getBoundingClientRect().top)",
+            )
+            assert 2 <= len(right) <= 8, right
+            gaps = [abs(a - b) for a, b in itertools.pairwise(sorted(right))]
+            assert min(gaps) >= 10, right
             # The range test as drawn: both seeds' raw and smoothed curves, the
             # divergence marker, and its interval, suggestion, divergence and
             # the study's search range (two lines) as shapes.

@@ -160,6 +160,22 @@ def test_the_report_computes_the_figures_of_a_study_with_enough_trials(
         assert report.figure_spec(name) is not None
 
 
+def test_a_report_from_figures_computed_beforehand_keeps_their_data_and_reasons(
+    studied: StudySnapshot,
+) -> None:
+    computed = build_analysis_figures(studied, level="importance", n_bootstrap=5)
+    assert computed.importance_result is not None and computed.marginals_result is None
+    bars = computed.importance
+    assert bars is not None and bars.r2 == computed.importance_result.r2
+    report = build_report(studied, computed=computed)
+    assert report.figures["importance"] is bars
+    assert report.why_missing("interactions") == computed.reasons["interactions"]
+    with pytest.raises(ValueError, match="not both"):
+        build_report(studied, computed=computed, importance=bars)
+    with pytest.raises(TypeError, match="`computed` must be a AnalysisFigures or None"):
+        build_report(studied, computed=bars)  # type: ignore[arg-type]
+
+
 def test_levels_and_the_trial_minimum(studied: StudySnapshot) -> None:
     only_bars = build_analysis_figures(studied, level="importance", n_bootstrap=5)
     assert only_bars.importance is not None and only_bars.marginals is None

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
+from hypersense.cli.demo_command import demo
 from hypersense.cli.export import write_trials_csv
 from hypersense.cli.help_format import HelpfulGroup
 from hypersense.cli.lr_command import lr_find
@@ -33,7 +34,7 @@ from hypersense.cli.render import best_table, params_table, studies_table
 from hypersense.cli.report_command import report
 from hypersense.cli.show_command import show
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
-from hypersense.errors import HypersenseError, StudyNotFoundError, Terminated
+from hypersense.errors import HypersenseError, Terminated
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.study.management import delete_study, get_all_study_summaries, load_study
 
@@ -280,41 +281,7 @@ def run(
     _print_result(status)
 
 
-@app.command()
-def demo(
-    storage: StorageOption = DEFAULT_STORAGE,
-    n_trials: Annotated[int, typer.Option(min=1, help="Trials to run.")] = 40,
-    n_jobs: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 2,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the sampler.")] = 0,
-    fresh: Annotated[bool, typer.Option(help="Delete an earlier demo study first.")] = False,
-) -> None:
-    """Tune a PyTorch CNN on the digits (a few minutes on two cores)."""
-    from hypersense.cli.demo import (
-        DEMO_STUDY_NAME,
-        demo_config,
-        demo_result_text,
-        evaluate_demo_on_test,
-    )
-
-    if fresh:
-        with _reporting_errors():
-            store = open_storage(storage)
-            try:
-                delete_study(DEMO_STUDY_NAME, store)
-            except StudyNotFoundError:
-                pass
-            finally:
-                store.close()
-    with _reporting_errors():
-        config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed)
-    status = _run_study(config, storage)
-    _print_result(status)
-    with _reporting_errors():
-        evaluation = evaluate_demo_on_test(status, storage)
-    if evaluation is not None:
-        sem = status.best_trials[0].user_attrs.get(f"{evaluation.metric_name}_sem")
-        text = demo_result_text(evaluation, sem=sem if isinstance(sem, float) else None)
-        _stdout().print(Text(text), soft_wrap=True)
+app.command()(demo)
 
 
 # ---------------------------------------------------------------- reading

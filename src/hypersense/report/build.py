@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from hypersense.lr.result import RangeTestResult
 from hypersense.report import data as d
-from hypersense.report.data.importance_adapter import analysis_figures, check_analysis_options
+from hypersense.report.data.importance_adapter import (
+    AnalysisFigures,
+    analysis_figures,
+    check_analysis_options,
+)
 from hypersense.report.figures import FIGURES, figure_kind
 from hypersense.report.render.spec import FigureSpec
 
@@ -108,6 +112,7 @@ def build_report(
     importance: d.ImportanceData | None = None,
     marginals: d.MarginalData | None = None,
     interactions: d.InteractionData | None = None,
+    computed: AnalysisFigures | None = None,
     local: Any = None,
     noise: Any = None,
     reevaluation: Any = None,
@@ -126,6 +131,10 @@ def build_report(
         marginals: Marginal curves; without them the figure shows the observed
             values per parameter, ordered by ``importance`` when given.
         interactions: Interaction surfaces of the strongest pairs.
+        computed: The three above as
+            :func:`~hypersense.report.data.importance_adapter.build_analysis_figures`
+            computed them, with the reasons for the missing ones (give either
+            this or the three).
         local: A ``LocalSensitivity`` result (default: read from ``"<study>:local"``).
         noise: A ``NoiseAnalysis`` result (default: read from ``"<study>:noise"``).
         reevaluation: A ``Reevaluation`` result (default: read from ``"<study>:reeval"``).
@@ -149,10 +158,20 @@ def build_report(
     if isinstance(lr_range_test, RangeTestResult):
         lr_range_test = d.lr_range_test_data(lr_range_test)
     _check_type("lr_range_test", lr_range_test, d.LRRangeTestData)
+    _check_type("computed", computed, AnalysisFigures)
     check_analysis_options(analysis, analysis_min_trials)
     snap = d.as_snapshot(study)
     missing: dict[str, str] = {}
-    if importance is None and marginals is None and interactions is None:
+    if computed is not None:
+        if not (importance is None and marginals is None and interactions is None):
+            raise ValueError("give `computed` or `importance`/`marginals`/`interactions`, not both")
+        importance, marginals, interactions = (
+            computed.importance,
+            computed.marginals,
+            computed.interactions,
+        )
+        missing.update(computed.reasons)
+    elif importance is None and marginals is None and interactions is None:
         auto = analysis_figures(snap, level=analysis, min_trials=analysis_min_trials)
         importance, marginals, interactions = auto.importance, auto.marginals, auto.interactions
         missing.update(auto.reasons)

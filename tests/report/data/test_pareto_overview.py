@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import hypersense as hs
 from hypersense import StudyDirection
-from hypersense.report.data import build_overview_data, build_pareto_data
+from hypersense.report.data import as_snapshot, build_overview_data, build_pareto_data
 from hypersense.trial import SystemAttr
 from tests.report.studies import rich_snapshot, snapshot, trial
 
@@ -52,3 +55,11 @@ def test_environments_are_grouped_with_their_workers() -> None:
 def test_an_empty_study_has_an_overview() -> None:
     overview = build_overview_data(snapshot([]))
     assert overview.best == () and overview.n_trials == 0
+
+
+def test_the_overview_shows_the_storage_as_its_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    study = hs.create_study(study_name="s", storage=url)
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=1)
+    assert build_overview_data(as_snapshot(study)).storage == url
+    study.storage.close()

@@ -223,12 +223,17 @@ class AnalysisFigures:
         interactions: Surfaces of the strongest pairs.
         reasons: Figure name to why its data is missing, in words (e.g. "no
             pairwise interaction reaches 1% of the modelled variance").
+        importance_result: The importance analysis behind the figures, for
+            callers that also report it in words (None: not computed).
+        marginals_result: The marginal effects behind the curves (None: not computed).
     """
 
     importance: ImportanceData | None = None
     marginals: MarginalData | None = None
     interactions: InteractionData | None = None
     reasons: Mapping[str, str] = field(default_factory=dict)
+    importance_result: ImportanceResult | None = None
+    marginals_result: MarginalsResult | None = None
 
 
 def _strong_pairs(result: ImportanceResult) -> list[tuple[str, str]]:
@@ -296,7 +301,9 @@ def build_analysis_figures(
         bars = importance_data_from_result(result, snap=snap)
         if level == "importance":
             why = "not computed: the report was asked for the importance bars only"
-            return AnalysisFigures(importance=bars, reasons={"interactions": why})
+            return AnalysisFigures(
+                importance=bars, reasons={"interactions": why}, importance_result=result
+            )
         marginals = marginal_effects(
             history,
             pairs=_strong_pairs(result),
@@ -313,6 +320,8 @@ def build_analysis_figures(
         marginals=marginal_data_from_result(marginals, snap, order=order),
         interactions=interactions,
         reasons=reasons,
+        importance_result=result,
+        marginals_result=marginals,
     )
 
 

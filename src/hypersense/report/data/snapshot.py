@@ -50,7 +50,7 @@ class StudySnapshot:
         created_at: Unix time the study was created, when the storage knows it.
         companions: Experiment name (``"local"``, ``"noise"``...) to the
             snapshot of its companion study.
-        storage: How the storage was described (its ``repr``), for the page.
+        storage: The storage as its URL (a password masked), for the page.
     """
 
     study_name: str
@@ -136,7 +136,7 @@ def _read(study: Study, companions: bool) -> StudySnapshot:
         system_attrs=dict(record.system_attrs),
         created_at=record.created_at,
         companions=linked,
-        storage=repr(study.storage),
+        storage=str(study.storage),
     )
 
 

@@ -165,8 +165,12 @@ def render_lr_schedule(data: LRScheduleData) -> FigureSpec:
         y_title="learning rate",
         yaxis={"type": "log", "exponentformat": "power", "automargin": True},
         # The right axis gets its own room (automargin), few ticks in short
-        # numbers, and no second grid over the first.
+        # numbers, and no second grid over the first. tickmode "auto": without it the
+        # bundled plotly.js (4.1) puts an overlaying axis's ticks at the other
+        # axis's gridlines, here every minor line of the log rate axis, and their
+        # labels overprint (seen in the demo's report).
         yaxis2={
+            "tickmode": "auto",
             "title": {"text": "loss", "standoff": 8},
             "overlaying": "y",
             "side": "right",
