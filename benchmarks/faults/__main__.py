@@ -4,6 +4,7 @@ Usage, from the repository root::
 
     python -m benchmarks.faults run [--repeats 20] [--faults worker-kill,...]
         [--backends sqlite,postgres] [--interfaces api,cli] --out benchmarks/faults/results.json
+        [--update]  # re-run only the chosen cells inside an existing results file
     python -m benchmarks.faults report benchmarks/faults/results.json
 
 Needs root (UTS and mount namespaces, a tmpfs) and Debian's PostgreSQL binaries for
@@ -41,6 +42,11 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--interfaces", default=",".join(INTERFACES))
     run.add_argument("--out", type=Path, default=Path("benchmarks/faults/results.json"))
     run.add_argument("--keep-logs", action="store_true", help="keep every repetition's files")
+    run.add_argument(
+        "--update",
+        action="store_true",
+        help="re-run the chosen cells inside the existing --out file (same --repeats)",
+    )
     report = commands.add_parser("report", help="print the markdown tables of a results file")
     report.add_argument("results", type=Path)
     args = parser.parse_args(argv)
@@ -53,11 +59,13 @@ def main(argv: list[str] | None = None) -> None:
         _names(args.backends, BACKENDS, "backend"),
         _names(args.interfaces, INTERFACES, "interface"),
     )
+    previous = json.loads(args.out.read_text(encoding="utf-8")) if args.update else None
     results = run_matrix(
         chosen,
         repeats=args.repeats,
         out=args.out,
         keep_logs=args.keep_logs,
+        previous=previous,
         progress=lambda line: print(line, flush=True),
     )
     print(markdown(results), end="")

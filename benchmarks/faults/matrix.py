@@ -183,22 +183,68 @@ def _machine() -> dict[str, Any]:
     }
 
 
-def run_matrix(
-    chosen: Sequence[Cell],
-    *,
-    repeats: int,
-    out: Path,
-    keep_logs: bool = False,
-    progress: Callable[[str], None] = print,
-) -> dict[str, Any]:
-    """Run every cell ``repeats`` times; write the results to ``out`` after each cell."""
-    results: dict[str, Any] = {
+def _cell_key(cell: dict[str, Any]) -> str:
+    return Cell(cell["fault"], cell["variant"], cell["backend"], cell["interface"]).key
+
+
+def merge_cell(cells: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    """Put ``new`` in place of the cell of the same key in ``cells``, or at the end."""
+    for i, old in enumerate(cells):
+        if _cell_key(old) == _cell_key(new):
+            cells[i] = new
+            return
+    cells.append(new)
+
+
+def _fresh_results(repeats: int) -> dict[str, Any]:
+    return {
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "repeats": repeats,
         "machine": _machine(),
         "settings": settings_summary(),
         "cells": [],
     }
+
+
+def _rerun_of(previous: dict[str, Any], chosen: Sequence[Cell], repeats: int) -> dict[str, Any]:
+    """Start a re-run of ``chosen`` inside ``previous`` results (same repeats)."""
+    if previous["repeats"] != repeats:
+        raise ValueError(
+            f"--update needs the previous run's repeats ({previous['repeats']}), got {repeats}"
+        )
+    machine = _machine()
+    previous.setdefault("reruns", []).append(
+        {
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "commit": machine["commit"],
+            "load_average": machine["load_average"],
+            "cells": [c.key for c in chosen],
+        }
+    )
+    return previous
+
+
+def run_matrix(
+    chosen: Sequence[Cell],
+    *,
+    repeats: int,
+    out: Path,
+    keep_logs: bool = False,
+    previous: dict[str, Any] | None = None,
+    progress: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Run every cell ``repeats`` times; write the results to ``out`` after each cell.
+
+    With ``previous`` (the results of an earlier run), the cells run replace theirs
+    there, and the re-run is listed under ``reruns``; every cell names its commit.
+    """
+    if previous is None:
+        results = _fresh_results(repeats)
+        session = results
+    else:
+        results = _rerun_of(previous, chosen, repeats)
+        session = results["reruns"][-1]
+    commit = _machine()["commit"]
     root = Path(tempfile.mkdtemp(prefix="hs-faults-"))
     start = time.monotonic()
     with _postgres(any(c.backend == "postgres" for c in chosen)) as server:
@@ -216,12 +262,13 @@ def run_matrix(
                     progress(
                         f"  {cell.key} rep {rep}: harness error: {outcome.error.splitlines()[0]}"
                     )
-            results["cells"].append({**dataclasses.asdict(cell), "repetitions": reps})
+            record = {**dataclasses.asdict(cell), "commit": commit, "repetitions": reps}
+            merge_cell(results["cells"], record)
             progress(f"{cell.key}: {repeats} repetitions in {time.monotonic() - began:.0f} s")
-            results["elapsed_s"] = round(time.monotonic() - start, 1)
-            results["machine"]["load_average_end"] = list(os.getloadavg())
+            session["elapsed_s"] = round(time.monotonic() - start, 1)
+            session.setdefault("machine", {})["load_average_end"] = list(os.getloadavg())
             out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    session["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if not keep_logs:
         subprocess.run(["rm", "-rf", str(root)], check=False)

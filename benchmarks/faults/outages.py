@@ -39,14 +39,21 @@ def _first_stored_after(witness: Witness, numbers: set[int], since: float) -> fl
 
 
 def postgres_restart(setup: Setup, server: PostgresServer, mode: str) -> Assessment:
-    """Fault 4: ``pg_ctl stop -m mode``, 1 s down, start, under three runners.
+    """Fault 4: ``pg_ctl stop -m mode``, 1 s down, start, under three runners that
+    have each returned a result.
 
     Time to detect: from the server accepting connections again until every runner
     has stored a trial again (the slowest runner's first COMPLETE after the restart).
     """
     with Witness(setup.reader_url, setup.study, interval_s=0.03) as witness:
         runners = [setup.start(f"runner {i}", setup.command(RESTART)) for i in range(3)]
-        setup.wait_records(lambda r: n_returned(r) >= 6, "six results")
+        # Mid-study for every runner: each has run a trial, so each has reached the
+        # server (a runner whose first connection meets the outage is another fault:
+        # it cannot tell a restart from a wrong URL, and fails at once by design).
+        setup.wait_records(
+            lambda r: n_returned(r) >= 6 and all(n_returned(r, x.pid) for x in runners),
+            "six results, one from each runner",
+        )
         t0 = time.time()
         server.restart(mode, down_s=DOWN_S)
         ready = time.time()

@@ -152,6 +152,20 @@ def findings(cells: Iterable[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _reruns(results: dict[str, Any]) -> list[str]:
+    """One line per later re-run of some cells (``run --update``)."""
+    lines = []
+    for rerun in results.get("reruns", []):
+        end = rerun.get("machine", {}).get("load_average_end", [float("nan")])[0]
+        lines.append(
+            f"Re-run {rerun['started']} to {rerun.get('finished', '(unfinished)')} at commit "
+            f"{rerun['commit']} (load average {rerun['load_average'][0]:.1f} to {end:.1f}): "
+            + ", ".join(rerun["cells"])
+            + "."
+        )
+    return ["", *lines] if lines else []
+
+
 def markdown(results: dict[str, Any]) -> str:
     """The whole report."""
     cells = results["cells"]
@@ -166,6 +180,7 @@ def markdown(results: dict[str, Any]) -> str:
             else ""
         )
         + f"; {results.get('elapsed_s', 0) / 60:.0f} min in all.",
+        *_reruns(results),
         "",
         *cell_table(cells),
         "",

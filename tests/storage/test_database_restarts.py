@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Connection
 
 import hypersense as hs
 from hypersense.samplers import RandomSampler
+from hypersense.storage.sql.engine import SQLEngine
 from tests.postgres_server import PostgresServer, running_postgres
 
 pytestmark = pytest.mark.postgres
@@ -110,6 +112,25 @@ def test_an_in_process_study_goes_on_through_a_restart(own_postgres: PostgresSer
     assert not worker.is_alive() and errors == []
     states = [t.state for t in hs.load_study(study.study_name, url).trials]
     assert states == [hs.TrialState.COMPLETE] * 150
+
+
+def test_a_restart_during_the_very_first_transaction_is_ridden_out(
+    own_postgres: PostgresServer,
+) -> None:
+    # A runner that reaches the server just as it restarts (the fault matrix met one while
+    # `create_study` read the schema): it did connect, so this is a lost connection to
+    # wait out, not a wrong URL to report at once.
+    engine = SQLEngine(own_postgres.new_database())
+    attempts: list[int] = []
+
+    def first_transaction(conn: Connection) -> int:
+        attempts.append(len(attempts))
+        if len(attempts) == 1:
+            own_postgres.restart("immediate", down_s=0.5)
+        return int(conn.exec_driver_sql("SELECT 1").scalar_one())
+
+    assert engine.run(first_transaction, write=False) == 1
+    assert attempts == [0, 1]
 
 
 def test_a_server_that_stays_down_gives_one_clear_error(own_postgres: PostgresServer) -> None:

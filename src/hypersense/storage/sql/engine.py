@@ -228,6 +228,9 @@ class SQLEngine:
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[Connection]:
         with self.engine.connect() as conn:
+            # The database was reached: from now on a lost connection is a restart or a
+            # network drop, even if it goes before this first transaction ends.
+            self._connected_once = True
             if write:
                 conn = conn.execution_options(hs_write=True)
             elif self.dialect == "postgresql":
@@ -235,7 +238,6 @@ class SQLEngine:
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
                 yield conn
-        self._connected_once = True
 
     def run(
         self,
