@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hypersense._version import __version__
 from hypersense.direction import StudyDirection
 from hypersense.errors import (
+    CheckpointError,
     ConfigError,
     DuplicatedStudyError,
     HypersenseError,
@@ -26,6 +27,7 @@ from hypersense.errors import (
     StudyNotFoundError,
     Terminated,
     TrialPruned,
+    TrialTimeoutError,
 )
 from hypersense.history import StudyHistory
 from hypersense.integrations import cross_validate_trial
@@ -46,16 +48,18 @@ from hypersense.study import (
     get_all_study_summaries,
     load_study,
 )
-from hypersense.trial import FixedTrial, FrozenTrial, Trial, TrialState
+from hypersense.trial import FailKind, FixedTrial, FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
     from hypersense.integrations.sklearn import HyperSearchCV
 
 __all__ = [
     "CategoricalDistribution",
+    "CheckpointError",
     "ConfigError",
     "Distribution",
     "DuplicatedStudyError",
+    "FailKind",
     "FixedTrial",
     "FloatDistribution",
     "FrozenTrial",
@@ -78,6 +82,7 @@ __all__ = [
     "Trial",
     "TrialPruned",
     "TrialState",
+    "TrialTimeoutError",
     "__version__",
     "copy_study",
     "create_study",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 
 __all__ = [
+    "CheckpointError",
     "ConfigError",
     "DuplicatedStudyError",
     "HypersenseError",
@@ -24,6 +25,7 @@ __all__ = [
     "StudyNotFoundError",
     "Terminated",
     "TrialPruned",
+    "TrialTimeoutError",
 ]
 
 
@@ -86,6 +88,10 @@ class StaleTrialError(HypersenseError, RuntimeError):
     """
 
 
+class CheckpointError(HypersenseError, RuntimeError):
+    """A trial's checkpoint cannot be saved (e.g. the study has no checkpoint directory)."""
+
+
 class ConfigError(HypersenseError, ValueError):
     """A configuration file or field is invalid; the message names file and field."""
 
@@ -103,6 +109,15 @@ class TrialPruned(HypersenseError):  # noqa: N818 - the name users know from Opt
     """Raised by an objective to stop its trial early after ``should_prune()``.
 
     The trial is then stored as PRUNED with its last reported value.
+    """
+
+
+class TrialTimeoutError(HypersenseError, TimeoutError):
+    """A trial ran longer than ``trial_timeout_s``.
+
+    Raised inside the objective at its next ``suggest``/``report``/
+    ``should_prune`` call once its time is up (where the objective's process is
+    not simply stopped); the trial is stored FAIL with kind ``timeout``.
     """
 
 

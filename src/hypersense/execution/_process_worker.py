@@ -46,6 +46,9 @@ class PipeBackend:
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._call("set_user_attr", number, key, value)
 
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        self._call("set_system_attr", number, key, value)
+
 
 def _leave_to_the_coordinator(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C is the coordinator's to handle (see worker_main)."""
@@ -88,7 +91,14 @@ def worker_main(
         if blob is not None:
             objective = pickle.loads(blob)
         assert objective is not None
-        trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
+        trial = Trial(
+            backend,
+            task.number,
+            seed=task.seed,
+            budget=task.budget,
+            tags=task.tags,
+            checkpoints=task.checkpoints,
+        )
         outcome = run_objective(objective, trial, task, remote=True)
         try:
             conn.send(("done", outcome))

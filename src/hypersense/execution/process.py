@@ -19,9 +19,15 @@ from typing import Any
 from hypersense.execution._parent_watch import ParentWatch
 from hypersense.execution._process_worker import worker_main
 from hypersense.execution.base import Executor
-from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, sendable_exception
+from hypersense.execution.outcome import (
+    Objective,
+    TrialOutcome,
+    TrialTask,
+    lost_outcome,
+    sendable_exception,
+    timeout_outcome,
+)
 from hypersense.trial.backend import TrialBackend
-from hypersense.trial.state import TrialState
 
 __all__ = ["ProcessExecutor"]
 
@@ -46,13 +52,21 @@ class _Worker:
     started_at: float = 0.0
 
 
+def _deadline(worker: _Worker) -> float | None:
+    task = worker.task
+    if task is None or task.timeout_s is None:
+        return None
+    return worker.started_at + task.timeout_s
+
+
 class ProcessExecutor(Executor):
     """Runs up to ``n_workers`` trials at once, each in a worker process.
 
     Processes, not threads: a pure-Python objective scales with the cores. The
     workers only run the objective; the coordinator answers each of their
     calls, so the storage may even be in-memory. A worker that dies (killed,
-    out of memory, segfault) fails its trial and is replaced. Workers end by
+    out of memory, segfault) fails its trial and is replaced; so does one whose
+    trial runs past its ``timeout_s`` (it is killed). Workers end by
     themselves as soon as this process is gone, however it died (see
     ``hypersense.execution._parent_watch``).
 
@@ -156,6 +170,14 @@ class ProcessExecutor(Executor):
         if not busy:
             time.sleep(min(timeout_s, 0.01))
             return
+        now = time.time()
+        for w in busy:
+            deadline = _deadline(w)
+            if deadline is not None and now >= deadline:
+                self._stop_late(w)
+            elif deadline is not None:
+                timeout_s = min(timeout_s, deadline - now)
+        busy = [w for w in busy if w.task is not None]
         by_handle: dict[Any, _Worker] = {}
         for w in busy:
             by_handle[w.conn] = w
@@ -207,16 +229,32 @@ class ProcessExecutor(Executor):
         )
         self._resolve(
             worker,
-            TrialOutcome(
-                number=task.number,
-                state=TrialState.FAIL,
-                fail_reason=f"the worker process died (exit code {code}) while running the trial",
+            lost_outcome(
+                task,
+                f"worker lost: the worker process died (exit code {code}) while running the trial",
                 started_at=worker.started_at,
-                finished_at=time.time(),
                 worker=f"pid:{worker.process.pid}",
-                lost=True,
             ),
         )
+        worker.conn.close()
+        self._workers.remove(worker)
+
+    def _stop_late(self, worker: _Worker) -> None:
+        """Kill the worker of a trial past its deadline; it is replaced on demand."""
+        task = worker.task
+        assert task is not None
+        _log.warning(
+            "trial %d ran longer than %g s; killing its worker process %s",
+            task.number,
+            task.timeout_s,
+            worker.process.pid,
+        )
+        worker.process.kill()
+        worker.process.join(timeout=5.0)
+        outcome = timeout_outcome(
+            task, started_at=worker.started_at, worker=f"pid:{worker.process.pid}"
+        )
+        self._resolve(worker, outcome)
         worker.conn.close()
         self._workers.remove(worker)
 
