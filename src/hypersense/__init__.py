@@ -16,6 +16,7 @@ from hypersense.errors import (
     CheckpointError,
     ConfigError,
     DuplicatedStudyError,
+    ExecutorError,
     HypersenseError,
     InvalidDistributionError,
     MissingDependencyError,
@@ -29,6 +30,7 @@ from hypersense.errors import (
     TrialPruned,
     TrialTimeoutError,
 )
+from hypersense.execution import DaskExecutor
 from hypersense.history import StudyHistory
 from hypersense.integrations import cross_validate_trial
 from hypersense.space import (
@@ -57,8 +59,10 @@ __all__ = [
     "CategoricalDistribution",
     "CheckpointError",
     "ConfigError",
+    "DaskExecutor",
     "Distribution",
     "DuplicatedStudyError",
+    "ExecutorError",
     "FailKind",
     "FixedTrial",
     "FloatDistribution",

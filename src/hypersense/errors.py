@@ -14,6 +14,7 @@ __all__ = [
     "CheckpointError",
     "ConfigError",
     "DuplicatedStudyError",
+    "ExecutorError",
     "HypersenseError",
     "InvalidDistributionError",
     "MissingDependencyError",
@@ -94,6 +95,14 @@ class CheckpointError(HypersenseError, RuntimeError):
 
 class ConfigError(HypersenseError, ValueError):
     """A configuration file or field is invalid; the message names file and field."""
+
+
+class ExecutorError(HypersenseError, RuntimeError):
+    """An executor can no longer run trials (e.g. its Dask scheduler did not come back).
+
+    ``optimize`` fails the trials still running as interrupted and re-raises it;
+    running the study again resumes it.
+    """
 
 
 class MissingDependencyError(HypersenseError, ImportError):

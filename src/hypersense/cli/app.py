@@ -227,12 +227,23 @@ def run(
             help="Continue the study even though the config's search space changed.",
         ),
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Run the trials on the Dask scheduler at ADDRESS (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Run (or resume) the study a config file describes, up to its n_trials."""
     from hypersense.config.loader import load_config
+    from hypersense.config.schema import with_dask_scheduler
 
     with _reporting_errors():
         loaded = load_config(config)
+    if dask is not None:
+        loaded = with_dask_scheduler(loaded, dask)
     _print_result(_run_study(loaded, storage, allow_space_change=allow_space_change))
 
 

@@ -104,6 +104,7 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, RunSpec, boo
             max_retries=spec.max_retries,
             heartbeat_interval_s=spec.heartbeat_interval_s,
             grace_period_s=spec.grace_period_s,
+            checkpoint_dir=spec.checkpoint_dir,
         )
     except ValueError as exc:  # the stored study has other directions
         if owned:
@@ -253,6 +254,7 @@ def _run_spec(
                 executor=spec.executor,
                 callbacks=[tracker.on_trial, *callbacks],
                 catch=spec.catch,
+                trial_timeout_s=spec.trial_timeout_s,
             )
         return tracker.status(None, count_toward_target(study.trials))
     finally:

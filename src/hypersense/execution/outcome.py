@@ -88,6 +88,15 @@ class TrialOutcome:
     finished_at: float | None = None
     fail_kind: FailKind | None = None
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Importing distributed makes every exception pickle through tblib, which
+        # rebuilds a SystemExit without its code: rebuild it from its args.
+        error = state.get("error")
+        if type(error) is SystemExit and error.code is None and error.args:
+            state = {**state, "error": SystemExit(*error.args)}
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
     @property
     def lost(self) -> bool:
         """Whether the worker died or vanished, so the objective did not end."""
