@@ -66,7 +66,7 @@ class DaskConnection:
                 n_workers=n_workers or usable_cpu_count(),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # no fixed port: other clusters may hold 8787
             )
             client = distributed.Client(cluster, set_as_default=False)
             return cls(client, owns_client=True, cluster=cluster, shown=cluster.scheduler_address)

@@ -145,10 +145,12 @@ def _is_wanted() -> bool:
 
 
 def run_trial_task(
-    objective: Objective, task: TrialTask, channel: DaskChannel, attempt: str
+    pickled_objective: bytes, task: TrialTask, channel: DaskChannel, attempt: str
 ) -> TrialOutcome | None:
     """Run one trial on this Dask worker; None when the coordinator says abort."""
     from distributed import get_worker
+
+    objective: Objective = pickle.loads(pickled_objective)
 
     backend = QueueBackend(channel, task.number, attempt)
     try:

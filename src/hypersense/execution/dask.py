@@ -53,8 +53,11 @@ class DaskExecutor(Executor):
     trials fail as lost and the executor waits ``reconnect_timeout_s`` for it
     to come back before it raises :class:`~hypersense.errors.ExecutorError`.
 
-    The objective is pickled (cloudpickle) and sent to the workers: it must be
-    importable there, with everything it uses (hypersense included).
+    The objective is pickled with cloudpickle in this process and unpickled
+    on a worker: its module must be importable there (or registered with
+    ``cloudpickle.register_pickle_by_value``, as ``hypersense run`` does for a
+    config's own objective module), with everything it imports; hypersense
+    must be installed on the scheduler and the workers.
 
     Args:
         client_or_address: A ``distributed.Client``, a scheduler address
@@ -104,6 +107,7 @@ class DaskExecutor(Executor):
         self._live: dict[int, Attempt] = {}
         self._capacity = (0, -float("inf"))  # (value, when measured)
         self._restarts: list[threading.Thread] = []
+        self._objective: tuple[Objective, bytes] | None = None  # the last one, pickled
 
     def __repr__(self) -> str:
         return (
@@ -149,8 +153,26 @@ class DaskExecutor(Executor):
         return value
 
     def prepare(self, objective: Objective) -> None:
-        """Connect, and wait (up to ``reconnect_timeout_s``) for a first worker."""
-        self._client().wait_for_workers(1, timeout=self._reconnect_timeout_s)
+        """Connect, and wait (up to ``reconnect_timeout_s``) for a first worker that
+        offers the trials' ``resources``.
+
+        Raises:
+            ExecutorError: No worker offers them (a trial would wait forever).
+        """
+        client = self._client()
+        client.wait_for_workers(1, timeout=self._reconnect_timeout_s)
+        give_up = time.monotonic() + self._reconnect_timeout_s
+        while True:
+            workers = client.scheduler_info(n_workers=-1).get("workers", {})
+            if cluster_capacity(workers, self._resources) > 0:
+                return
+            if time.monotonic() > give_up:
+                raise ExecutorError(
+                    f"no Dask worker offers {self._resources!r} (the `resources` each "
+                    f"trial needs) at {self._connection!s}; start workers with "
+                    "`dask worker ADDRESS --resources NAME=AMOUNT`"
+                )
+            time.sleep(0.1)
 
     # ------------------------------------------------------------ trials
     def submit(
@@ -161,7 +183,7 @@ class DaskExecutor(Executor):
         key = f"{self._channel.prefix}-trial-{task.number}-{attempt}"
         dask_future = client.submit(
             run_trial_task,
-            objective,
+            self._pickled(objective),
             task,
             self._channel,
             attempt,
@@ -172,6 +194,14 @@ class DaskExecutor(Executor):
         future: Future[TrialOutcome] = Future()
         self._live[task.number] = Attempt(task, attempt, key, future, dask_future, backend)
         return future
+
+    def _pickled(self, objective: Objective) -> bytes:
+        """The objective as bytes: the scheduler never unpickles user code, and
+        cloudpickle sends modules registered by value along with it."""
+        if self._objective is None or self._objective[0] is not objective:
+            cloudpickle = import_optional("cloudpickle", extra="dask", purpose="the Dask executor")
+            self._objective = (objective, cloudpickle.dumps(objective))
+        return self._objective[1]
 
     def serve(self, timeout_s: float) -> None:
         if not self._live:
