@@ -6,9 +6,10 @@ worker's pipe; the coordinator answers it before the objective goes on.
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from types import FrameType
 from typing import Any
@@ -59,6 +60,7 @@ def worker_main(
     objective: Objective | None,
     watch: ParentWatch,
     inherited: Sequence[Connection],
+    environment: Mapping[str, str],
 ) -> None:
     """Serve trials until told to stop, the pipe closes, or the coordinator dies.
 
@@ -68,7 +70,10 @@ def worker_main(
         watch: How to notice the coordinator's death (see ``_parent_watch``).
         inherited: Pipe ends the coordinator holds that a forked worker got
             copies of; closed here, so they reach EOF when the coordinator dies.
+        environment: Variables set first (``CUDA_VISIBLE_DEVICES``: this
+            worker's GPU, read by CUDA when the objective first uses it).
     """
+    os.environ.update(environment)
     # A terminal's Ctrl-C reaches the whole process group; the coordinator fails
     # the running trials as interrupted and stops us. A Python handler rather
     # than SIG_IGN, which would stay ignored in programs the objective starts.
