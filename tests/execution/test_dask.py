@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -240,3 +242,33 @@ def test_an_objective_the_workers_cannot_import_stops_the_run(
     assert first.fail_kind is hs.FailKind.EXCEPTION
     assert "the Dask task could not run the objective" in (first.fail_reason or "")
     assert all(t.state is hs.TrialState.FAIL for t in others)  # none left RUNNING
+
+
+def test_a_lost_scheduler_fails_the_running_trial_and_raises(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'study.db'}"
+    study = hs.create_study(study_name="lost", storage=url)
+    study.enqueue_trial({"x": 5.0})  # hangs until its cluster goes
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
+
+    def close_once_running() -> None:
+        watcher = hs.load_study(study_name="lost", storage=url)
+        deadline = time.monotonic() + 60
+        while not any("x" in t.params for t in watcher.trials) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cluster.close()
+
+    closer = threading.Thread(target=close_once_running)
+    closer.start()
+    try:
+        executor = DaskExecutor(cluster, reconnect_timeout_s=1.0)
+        with pytest.raises(ExecutorError, match="did not come back within 1 s"):
+            study.optimize(dask_objectives.hangs, n_trials=3, executor=executor)
+    finally:
+        closer.join(timeout=60)
+        cluster.close()
+    trial, *unsent = study.trials
+    assert trial.state is hs.TrialState.FAIL and trial.fail_kind is hs.FailKind.WORKER_LOST
+    assert "worker lost" in (trial.fail_reason or "")
+    assert all(t.state is hs.TrialState.FAIL for t in unsent)  # nothing left RUNNING

@@ -179,6 +179,8 @@ class DaskExecutor(Executor):
         self, objective: Objective, task: TrialTask, backend: TrialBackend
     ) -> Future[TrialOutcome]:
         client = self._client()
+        if client.status != "running":
+            self._scheduler_lost()  # raises ExecutorError unless it comes back
         attempt = uuid.uuid4().hex[:12]
         key = f"{self._channel.prefix}-trial-{task.number}-{attempt}"
         dask_future = client.submit(
