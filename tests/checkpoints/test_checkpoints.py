@@ -33,6 +33,7 @@ def test_a_state_saved_is_loaded_back_and_replaced(tmp_path: Path) -> None:
     store = study.checkpoint_store
     assert store is not None and store.root == tmp_path / "study-checkpoints"
     assert sorted(p.name for p in store.trial_dir(0).iterdir()) == ["checkpoint.pkl"]
+    assert study.trials[0].system_attrs[SystemAttr.CHECKPOINT_DIR] == str(store.trial_dir(0))
 
 
 def test_a_study_without_a_checkpoint_directory_says_how_to_get_one() -> None:
@@ -72,6 +73,7 @@ def test_a_killed_workers_retry_resumes_from_its_checkpoint(
     assert retry.value == 4.0 and retry.user_attrs["resumed_epoch"] == 1
     assert retry.system_attrs[SystemAttr.RETRY_OF] == 0
     assert retry.system_attrs[SystemAttr.RESUMED_FROM]["trial"] == 0
+    assert SystemAttr.CHECKPOINT_DIR not in retry.system_attrs  # it saved none itself
     # Both finished: deleting the completed chain's checkpoints takes the lost one's too.
     assert study.delete_checkpoints() == [0]
     store = study.checkpoint_store
@@ -108,7 +110,7 @@ def test_trial_timeout_kills_a_hung_worker_and_the_study_goes_on(tmp_path: Path)
     study = _study(tmp_path)
     for x in (5.0, -1.0, -2.0):
         study.enqueue_trial({"x": x})
-    study.optimize(objectives.sleeps_unless_negative, n_trials=3, n_jobs=2, trial_timeout_s=1.0)
+    study.optimize(objectives.sleeps_unless_negative, n_trials=3, n_jobs=2, trial_timeout_s=5.0)
     hung, *others = study.trials
     assert hung.state is hs.TrialState.FAIL and hung.fail_kind is hs.FailKind.TIMEOUT
     assert [t.value for t in others] == [-1.0, -2.0]
@@ -118,7 +120,7 @@ def test_trial_timeout_stops_an_inline_trial_at_its_next_call(tmp_path: Path) ->
     study = _study(tmp_path)
     for x in (5.0, -1.0):
         study.enqueue_trial({"x": x})
-    study.optimize(objectives.reports_forever_unless_negative, n_trials=2, trial_timeout_s=0.5)
+    study.optimize(objectives.reports_forever_unless_negative, n_trials=2, trial_timeout_s=2.0)
     hung, done = study.trials
     assert hung.state is hs.TrialState.FAIL and hung.fail_kind is hs.FailKind.TIMEOUT
     assert done.state is hs.TrialState.COMPLETE and done.value == -1.0

@@ -146,7 +146,7 @@ def test_a_hung_objective_fails_as_timeout_and_the_next_trial_runs(
     for x in (5.0, -1.0, -2.0):
         study.enqueue_trial({"x": x})
     study.optimize(
-        dask_objectives.hangs, n_trials=3, executor=DaskExecutor(client), trial_timeout_s=2.0
+        dask_objectives.hangs, n_trials=3, executor=DaskExecutor(client), trial_timeout_s=5.0
     )
     hung, *others = study.trials
     assert hung.state is hs.TrialState.FAIL and hung.fail_kind is hs.FailKind.TIMEOUT

@@ -242,8 +242,6 @@ class TrialCoordinator:
             attrs[SystemAttr.TAGS] = dict(assignment.tags)
         if assignment.budget is not None:
             attrs[SystemAttr.BUDGET] = float(assignment.budget)
-        if self.checkpoint_store is not None:
-            attrs[SystemAttr.CHECKPOINT_DIR] = str(self.checkpoint_store.trial_dir(number))
         running = _Running(
             trial_id=frozen.trial_id,
             number=number,

@@ -35,7 +35,7 @@ class SystemAttr:
     OWNER = "owner"  #: the coordinator process running the trial (host, pid, ...)
     NOT_RUN = "not_run"  #: True when the trial ended before its objective was called
     FAIL_KIND = "fail_kind"  #: why a FAIL trial failed, a FailKind value ("timeout", ...)
-    CHECKPOINT_DIR = "checkpoint_dir"  #: where the trial's checkpoints are written
+    CHECKPOINT_DIR = "checkpoint_dir"  #: where the trial saved its checkpoints (if it did)
     RESUMED_FROM = "resumed_from"  #: the checkpoint a trial resumed from (trial, path)
 
 

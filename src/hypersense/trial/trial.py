@@ -51,6 +51,7 @@ class Trial(OptunaAliases):
         self._backend = backend
         self._checkpoints = tuple(checkpoints)
         self._resume_noted = False
+        self._checkpoint_noted = False
         self._number = number
         self._seed = seed
         self._budget = budget
@@ -226,7 +227,11 @@ class Trial(OptunaAliases):
         """
         from hypersense.checkpoints.files import save_atomically
 
-        save_atomically(self._own_checkpoint_dir(), state)
+        directory = self._own_checkpoint_dir()
+        save_atomically(directory, state)
+        if not self._checkpoint_noted:  # recorded once, for trials that have one only
+            self._checkpoint_noted = True
+            self._backend.set_system_attr(self._number, SystemAttr.CHECKPOINT_DIR, directory)
 
     def load_checkpoint(self, default: Any = None) -> Any:
         """The newest checkpoint of this trial or, for a retry, of the trial it retries
