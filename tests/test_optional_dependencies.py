@@ -70,6 +70,8 @@ def test_import_does_not_load_heavy_packages() -> None:
     [
         ("pandas", "hs.create_study().trials_dataframe()", "pandas"),
         ("psycopg", "hs.create_study(storage='postgresql://u@127.0.0.1:1/db')", "postgres"),
+        ("keras", "import hypersense.integrations.keras", "keras"),
+        ("lightning", "import hypersense.integrations.lightning", "lightning"),
     ],
 )
 def test_a_missing_optional_package_is_named_with_its_extra(

@@ -133,6 +133,7 @@ def test_json_has_the_documented_keys_and_the_known_verdicts(as_json: dict[str, 
     )
     assert as_json["n_trials"] == 45 and as_json["branches"] == []
     assert as_json["surrogate"]["kind"] in ("gp", "rf") and as_json["surrogate"]["r2"] > 0.9
+    assert as_json["surrogate"]["reason"].startswith(as_json["surrogate"]["kind"] + " ")
     params = {p["name"]: p for p in as_json["parameters"]}
     assert set(params) == {"x", "y", "z", "lr"}
     assert all(set(p) == PARAMETER_KEYS for p in params.values())
@@ -174,9 +175,10 @@ def test_the_table_ranks_parameters_and_numbers_the_advice(stored: tuple[str, Pa
     result = RUNNER.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Importance: sobol on gp" in out and "cross-validated R²" in out
-    assert out.index("│ x ") < out.index("│ y ")
     flowing = " ".join(out.split())  # rich wraps long lines at the terminal's width
+    assert "Importance: sobol on the gp surrogate (cross-validated R²" in flowing
+    assert "surrogate: gp " in flowing  # why that surrogate, once, under the table
+    assert out.index("│ x ") < out.index("│ y ")
     assert "noise floor (seed sd) 0.01 from repeats in study 'known:noise'" in flowing
     advice = out[out.index("Advice") :]
     assert "1. " in advice and "Fix 'y' at " in advice
@@ -210,3 +212,41 @@ def test_errors_are_one_red_line_and_exit_2(
     result = RUNNER.invoke(app, [*args, "--storage", url])
     assert result.exit_code == 2, result.output
     assert message in _one_error_line(result.stderr)
+
+
+def test_the_printed_command_runs_a_config_written_elsewhere(
+    stored: tuple[str, Path], tmp_path: Path
+) -> None:
+    """The narrowed config lands in another directory than the objective's module:
+    the command analyze prints still runs, as printed, in a shell."""
+    import os
+    import subprocess
+    import sys
+
+    url, config = stored
+    out = tmp_path / "elsewhere" / "narrow.yaml"
+    out.parent.mkdir()
+    args = ["analyze", NAME, "--storage", url, "--n-bootstrap", "5"]
+    result = RUNNER.invoke(
+        app, [*args, "--write-config", str(out), "--config", str(config)], terminal_width=400
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    command = lines[lines.index(f"wrote the narrowed config to {out}; run it with:") + 1].strip()
+    assert command.startswith(f"PYTHONPATH={config.parent}") and "--storage" in command
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    if "PYTHONPATH" in os.environ:  # the tests' own source tree stays importable
+        command = command.replace("PYTHONPATH=", f"PYTHONPATH={os.environ['PYTHONPATH']}:", 1)
+    ran = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert len(hs.load_study("known-narrowed", url).trials) == 45
+    hs.delete_study("known-narrowed", url)

@@ -30,17 +30,24 @@ def _status(**changes: object) -> RunStatus:
     return RunStatus(**fields)  # type: ignore[arg-type]
 
 
-def test_eta_is_this_runs_pace_times_the_trials_left() -> None:
-    assert eta_s(_status()) == 12.0 / 2 * 6
-    assert eta_s(_status(n_new=0)) is None
-    assert eta_s(_status(n_target=None)) is None
+def test_eta_is_the_pace_since_the_first_finished_trial_times_the_trials_left() -> None:
+    # The first trial took 10 s (workers starting, imports); the next two 1 s each.
+    first = _status(n_done=3, n_new=1, elapsed_s=10.0)
+    assert eta_s(_status(n_done=5, n_new=3, elapsed_s=12.0), first) == 2.0 / 2 * 5
+    # No ETA before two trials after the first have finished: one trial says little.
+    assert eta_s(first, first) is None
+    assert eta_s(_status(n_done=4, n_new=2, elapsed_s=11.0), first) is None
+    assert eta_s(_status(), None) is None
+    assert eta_s(_status(n_target=None), first) is None
     assert format_duration(3725.4) == "1:02:05" and format_duration(None) == "-"
 
 
 def test_trial_lines_known_answers() -> None:
     assert trial_line(_status()) == (
-        "trial 3 COMPLETE value=0.5 | best 0.25 (trial 1) | 4/10 | elapsed 0:00:12 | ETA 0:00:36"
+        "trial 3 COMPLETE value=0.5 | best 0.25 (trial 1) | 4/10 | elapsed 0:00:12 | ETA -"
     )
+    first = _status(n_done=2, n_new=0, elapsed_s=6.0)
+    assert trial_line(_status(), first).endswith("| ETA 0:00:18")
     pruned = FrozenTrial(number=4, state=TrialState.PRUNED, intermediate_values={0: 0.1, 1: 0.2})
     assert trial_line(_status(trial=pruned)).startswith("trial 4 PRUNED at step 1 | best")
     failed = FrozenTrial(number=5, state=TrialState.FAIL, fail_reason="ValueError: x")
@@ -72,7 +79,7 @@ def test_plain_view_prints_one_line_per_trial() -> None:
         view.update(_status())
     assert buffer.getvalue().splitlines() == [
         "study 's' in u (resuming at 2/10): running 8 trials",
-        trial_line(_status()),
+        trial_line(_status(), _status()),
     ]
     assert view.last == _status()
 
@@ -82,6 +89,9 @@ def test_live_view_draws_a_bar_with_done_target_and_best() -> None:
     console = Console(file=buffer, width=120, force_terminal=True, color_system=None)
     with ProgressView(console, storage="u", live=True, auto_refresh=False) as view:
         view.update(_status(n_done=2, n_new=0, trial=None))
-        view.update(_status())
+        view.update(_status(n_done=3, n_new=1, elapsed_s=9.0))
+        view.update(_status(n_done=4, n_new=2, elapsed_s=10.0))
+        assert "ETA 0:00:" not in buffer.getvalue()  # two trials: too few for a pace
+        view.update(_status(n_done=5, n_new=3, elapsed_s=11.0))
     text = buffer.getvalue()
-    assert "4/10" in text and "best 0.25 (trial 1)" in text and "ETA 0:00:36" in text
+    assert "5/10" in text and "best 0.25 (trial 1)" in text and "ETA 0:00:05" in text

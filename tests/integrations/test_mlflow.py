@@ -15,6 +15,13 @@ from hypersense.samplers import RandomSampler
 pytestmark = pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SADeprecationWarning")
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in a fresh folder: with an SQLite tracking store, MLflow puts the runs'
+    artifacts under ./mlruns of the working directory."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _objective(trial: hs.Trial) -> float:
     x = trial.suggest_float("x", -2, 2)
     kind = trial.suggest_categorical("kind", ["a", "b"])

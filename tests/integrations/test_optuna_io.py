@@ -132,6 +132,41 @@ def test_a_corrupted_optuna_database_names_the_trial_and_writes_nothing(tmp_path
     assert hs.get_all_study_names(target) == []
 
 
+def test_an_unknown_optuna_distribution_names_the_trial_and_parameter(tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'optuna.db'}"
+    _optuna_study(source, n=5)
+    with closing(sqlite3.connect(tmp_path / "optuna.db")) as conn:
+        conn.execute(
+            "UPDATE trial_params SET distribution_json = "
+            '\'{"name": "FancyDistribution", "attributes": {}}\' '
+            "WHERE param_name = 'layers' AND trial_id = "
+            "(SELECT trial_id FROM trials WHERE number = 2)"
+        )
+        conn.commit()
+    target = f"sqlite:///{tmp_path / 'hs.db'}"
+    with pytest.raises(
+        OptunaImportError, match=r"trial 2, parameter 'layers': .*FancyDistribution"
+    ):
+        import_study(source, study_name="legacy", to_storage=target)
+    assert hs.get_all_study_names(target) == []
+
+
+def test_a_study_in_postgresql_is_imported(tmp_path: Path, postgres_url: str) -> None:
+    writer = optuna.storages.RDBStorage(postgres_url)
+    try:
+        original = _optuna_study(writer, n=6)
+        expected = [(t.params, t.values and tuple(t.values)) for t in original.trials]
+    finally:
+        writer.engine.dispose()
+    target = f"sqlite:///{tmp_path / 'hs.db'}"
+    [report] = import_study(postgres_url, study_name="legacy", to_storage=target)
+    assert (report.n_added, report.n_already) == (6, 0)
+    study = hs.load_study("legacy", target)
+    assert [(t.params, t.values) for t in study.trials] == expected
+    [again] = import_study(postgres_url, study_name="legacy", to_storage=target)
+    assert (again.n_added, again.n_already) == (0, 6)
+
+
 def test_the_commands_import_and_export(tmp_path: Path) -> None:
     import subprocess
     import sys
@@ -159,3 +194,20 @@ def test_the_commands_import_and_export(tmp_path: Path) -> None:
     assert len(optuna.load_study(study_name="legacy", storage=out).trials) == 4
     neither = cli("import-optuna", "--from", source, "--storage", target)
     assert neither.returncode == 2 and "--study NAME or --all" in neither.stderr
+
+
+def test_a_journal_file_study_is_imported_and_exported(tmp_path: Path) -> None:
+    journal = str(tmp_path / "optuna.log")
+    backend = optuna.storages.journal.JournalFileBackend(journal)
+    _optuna_study(optuna.storages.JournalStorage(backend), n=6)
+    target = f"sqlite:///{tmp_path / 'hs.db'}"
+    [report] = import_study(journal, study_name="legacy", to_storage=target)
+    assert report.n_added == 6
+    imported = hs.load_study("legacy", target).trials
+    assert [t.system_attrs["optuna_trial_number"] for t in imported] == list(range(6))
+    back = str(tmp_path / "back.log")
+    assert export_study("legacy", from_storage=target, to_storage=back) == 6
+    storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(back))
+    assert len(optuna.load_study(study_name="legacy", storage=storage).trials) == 6
+    with pytest.raises(FileNotFoundError, match=r"no Optuna journal file at .*missing\.log"):
+        import_study(str(tmp_path / "missing.log"), to_storage=target)

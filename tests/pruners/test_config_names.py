@@ -12,6 +12,7 @@ from hypersense.pruners import (
     CurveExtrapolationPruner,
     HyperbandPruner,
     ObjectivePruner,
+    ParetoPruner,
     PatientPruner,
     SuccessiveHalvingPruner,
     ThresholdPruner,
@@ -43,6 +44,7 @@ def _pruner_of(tmp_path: Path, pruner: str) -> object:
         ("{name: successive_halving, options: {reduction_factor: 4}}", SuccessiveHalvingPruner),
         ("{name: hyperband, options: {max_resource: 27}}", HyperbandPruner),
         ("{name: curve_extrapolation, options: {max_resource: 20}}", CurveExtrapolationPruner),
+        ("{name: pareto, options: {margin: [0.1, 2.0]}}", ParetoPruner),
     ],
 )
 def test_each_pruner_is_built_by_name(tmp_path: Path, pruner: str, expected: type) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hypersense.pruners import (
+    CrossValidationPruner,
     CurveExtrapolationPruner,
     HyperbandPruner,
     MedianPruner,
     NopPruner,
     ObjectivePruner,
+    ParetoPruner,
     PatientPruner,
     PercentilePruner,
     SuccessiveHalvingPruner,
@@ -40,6 +42,11 @@ CONFIGURATIONS: dict[str, PrunerFactory] = {
     "hyperband": lambda: HyperbandPruner(min_resource=1, max_resource=6, reduction_factor=2),
     "curve-extrapolation": lambda: CurveExtrapolationPruner(max_resource=6),
     "objective-0-median": lambda: ObjectivePruner(MedianPruner(), objective_index=0),
+    "cross-validation": lambda: CrossValidationPruner(
+        WilcoxonPruner(p_threshold=0.2), epoch_pruner=MedianPruner()
+    ),
+    "pareto": lambda: ParetoPruner(n_startup_trials=1),
+    "pareto-margin": lambda: ParetoPruner(margin=0.1, n_startup_trials=0, n_warmup_steps=1),
 }
 
 

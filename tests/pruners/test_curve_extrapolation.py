@@ -11,6 +11,7 @@ import pytest
 
 import hypersense as hs
 from hypersense.pruners import CurveExtrapolationPruner, MedianPruner, PruneDecision
+from hypersense.report.data import build_learning_curves_data
 from tests.pruners.trials import MAX, MIN_MAX, complete, history, running
 
 CONTINUE, PRUNE = PruneDecision.CONTINUE, PruneDecision.PRUNE
@@ -103,6 +104,17 @@ def test_the_forecast_is_stored_on_the_trial_in_a_study() -> None:
     assert stored["step"] == pruned_at
     assert stored["probability_beats_best"] < 0.05
     assert stored["interval_90"][0] > FAST[-1]
+    # The report's learning curves draw the pruned trial's forecast band.
+    curves = build_learning_curves_data(study)
+    assert curves is not None
+    (mark,) = curves.forecasts
+    assert (mark.number, mark.step, mark.target_step) == (1, pruned_at, N_STEPS - 1)
+    assert mark.value == BAD[pruned_at]
+    assert (mark.low, mark.predicted, mark.high) == (
+        stored["interval_90"][0],
+        stored["predicted"],
+        stored["interval_90"][1],
+    )
 
 
 @pytest.mark.parametrize(

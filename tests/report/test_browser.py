@@ -97,3 +97,76 @@ def test_every_figure_draws_in_chromium_and_reacts_to_a_legend_click(tmp_path: P
             browser.close()
     assert errors == []
     assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+# Runs before the page's own scripts: when "load" fires, note which figures have
+# their traces drawn (an SVG with trace groups, or a heatmap's image) right then.
+AT_LOAD = """
+window.__hsAtLoad = null;
+window.addEventListener("load", () => {
+  window.__hsAtLoad = Array.from(document.querySelectorAll(".hs-plot")).map(d => [
+    d.dataset.figure,
+    d.querySelectorAll(".main-svg .trace, .main-svg .heatmaplayer image").length,
+  ]);
+});
+"""
+
+# Decodes a PNG in the page (the browser is the PNG decoder) and gives, for each
+# rectangle, the share of its pixels that differ from the page's white.
+INKED = """
+async ([png, rects]) => {
+  const img = new Image();
+  img.src = "data:image/png;base64," + png;
+  await img.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = img.width; canvas.height = img.height;
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(img, 0, 0);
+  return rects.map(([x, y, w, h]) => {
+    const data = ctx.getImageData(x, y, w, h).data;
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) inked++;
+    }
+    return inked / (w * h);
+  });
+}
+"""
+
+
+def test_a_screenshot_right_at_load_shows_every_figure_drawn(tmp_path: Path) -> None:
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    path = write_report(
+        with_companions(rich_snapshot()),
+        tmp_path / "report.html",
+        importance=importance_data(),
+        marginals=marginal_data(),
+        interactions=interaction_data(),
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.add_init_script(AT_LOAD)
+            page.goto(path.as_uri(), wait_until="load")
+            png = page.screenshot(full_page=True)  # right at load: nothing waited for
+            at_load = page.evaluate("() => window.__hsAtLoad")
+            rects = page.eval_on_selector_all(
+                ".hs-plot",
+                "ds => ds.map(d => { const r = d.getBoundingClientRect();"
+                " return [Math.round(r.left + scrollX), Math.round(r.top + scrollY),"
+                " Math.round(r.width), Math.round(r.height)]; })",
+            )
+            inked = page.evaluate(INKED, [base64.b64encode(png).decode(), rects])
+        finally:
+            browser.close()
+    # Every figure on the page (16 for this snapshot) was drawn by the load event.
+    assert len(at_load) == len(rects) >= 15, (at_load, len(rects))
+    assert all(n > 0 for _, n in at_load), at_load  # every figure's traces, at load
+    names = [name for name, _ in at_load]
+    # In the screenshot each figure's area holds a drawing, not an empty box.
+    blank = [(n, round(share, 4)) for n, share in zip(names, inked, strict=True) if share < 0.01]
+    assert blank == [], blank

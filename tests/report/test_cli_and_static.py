@@ -55,6 +55,7 @@ def test_show_prints_states_savings_and_the_best_trial(stored: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Study 'cli'" in result.output and "Best trial" in result.output
     assert "pruning savings" in result.output and "complete" in result.output
+    assert "saved" in result.output
 
 
 def test_plot_writes_an_svg(stored: str, tmp_path: Path) -> None:

@@ -34,7 +34,11 @@ def test_tables_and_missing_figures_are_listed() -> None:
     page = render_html(build_report(with_companions(rich_snapshot())), plotly_source=FAKE_PLOTLY)
     assert "Noise table" in page and "Re-evaluation table" in page
     assert "pruning" in page and "Best trial" in page
-    assert "<b>Importance</b>: not available yet." in page
+    # The real reason, not a generic "not available yet".
+    assert (
+        "<b>Importance</b>: the analysis needs at least 20 COMPLETE trials; the study has 9."
+        in page
+    )
     empty = render_html(build_report(snapshot([])), plotly_source=FAKE_PLOTLY)
     assert "No trial has completed yet." in empty
     assert "<b>Optimisation history</b>: not available yet." in empty

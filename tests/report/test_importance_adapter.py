@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 
 import pytest
 from typer.testing import CliRunner
@@ -128,11 +129,12 @@ def test_surfaces_are_transposed_to_one_row_per_y_value() -> None:
     assert surface.strength == 0.04
 
 
-def _study(n_trials: int) -> StudySnapshot:
+def _study(n_trials: int, *, interact: bool = True) -> StudySnapshot:
     def objective(t: hs.Trial) -> float:
         x = t.suggest_float("x", 0.0, 1.0)
         lr = t.suggest_float("lr", 1e-4, 1.0, log=True)
-        return (x - 0.3) ** 2 + 0.1 * math.log10(lr) ** 2 + 2.0 * x * math.log10(lr) / 4.0
+        pair = 2.0 * x * math.log10(lr) / 4.0 if interact else 0.0
+        return (x - 0.3) ** 2 + 0.1 * math.log10(lr) ** 2 + pair
 
     study = hs.create_study(sampler=RandomSampler(seed=0), heartbeat_interval_s=None)
     study.optimize(objective, n_trials=n_trials)
@@ -191,6 +193,56 @@ def test_show_prints_top_importances_unless_told_not_to(tmp_path) -> None:  # ty
     study.optimize(lambda t: (t.suggest_float("x", 0.0, 1.0) - 0.3) ** 2, n_trials=20)
     result = RUNNER.invoke(app, ["show", "shown", "--storage", url])
     assert result.exit_code == 0, result.output
-    assert "Top importances (fANOVA on " in result.output and "surrogate R²" in result.output
+    assert "Top importances: fANOVA on " in result.output
+    assert "cross-validated R²" in result.output and "surrogate: " in result.output
     quiet = RUNNER.invoke(app, ["show", "shown", "--storage", url, "--no-analysis"])
     assert quiet.exit_code == 0 and "Top importances" not in quiet.output
+
+
+def test_one_surrogate_one_r2_for_bars_curves_and_the_stated_reason(
+    studied: StudySnapshot,
+) -> None:
+    from hypersense.analysis import importance, marginal_effects
+    from hypersense.history import StudyHistory
+
+    report = build_report(studied)
+    bars, curves = report.figures["importance"], report.figures["marginals"]
+    assert bars.surrogate_reason  # why this surrogate, in words
+    # The curves' band states the bars' own fit, to the digit.
+    assert f"cross-validated R² {bars.r2:.2f}" in curves.band
+    history = StudyHistory.from_trials(studied.directions, studied.trials)
+    result = importance(history, n_bootstrap=5, seed=3)
+    reused = marginal_effects(history, importance=result, n_bootstrap=5, seed=4)
+    assert reused.surrogate == result.surrogate and reused.r2 == result.r2
+    assert result.fitted is not None and result.to_dict()["surrogate_reason"]
+    spec = report.figure_spec("importance")
+    assert spec is not None and "Surrogate: " in spec["layout"]["title"]["text"]
+
+
+def test_the_interactions_figure_says_why_it_is_empty(studied: StudySnapshot) -> None:
+    few = build_report(studied, analysis_min_trials=30)
+    assert few.why_missing("interactions") == (
+        "the analysis needs at least 30 COMPLETE trials; the study has 24"
+    )
+    assert (
+        build_report(studied, analysis="none").why_missing("importance").startswith("not computed")
+    )
+    # x and lr act additively here: no pair reaches 1%, and that is what the page says.
+    additive = _study(24, interact=False)
+    report = build_report(additive)
+    assert report.figures["interactions"] is None
+    assert report.why_missing("interactions").startswith(
+        "no pairwise interaction reaches 1% of the modelled variance (the strongest, "
+    )
+
+
+def test_show_warns_like_analyze_when_the_surrogate_fits_badly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'noise.db'}"
+    study = hs.create_study("noisy", url, sampler=RandomSampler(seed=2))
+    rng = random.Random(5)  # values unrelated to x: no surrogate can predict them
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0) * 0 + rng.random(), n_trials=24)
+    shown = RUNNER.invoke(app, ["show", "noisy", "--storage", url], terminal_width=200)
+    analyzed = RUNNER.invoke(app, ["analyze", "noisy", "--storage", url], terminal_width=200)
+    assert shown.exit_code == 0 and analyzed.exit_code == 0, shown.output + analyzed.output
+    warning = next(line for line in analyzed.output.splitlines() if "mean little" in line)
+    assert warning.strip() in shown.output

@@ -26,7 +26,9 @@ def test_lookup_ignores_case_and_surrounding_spaces() -> None:
 
 def test_unknown_task_names_the_choices() -> None:
     with pytest.raises(
-        ValueError, match=r"unknown task 'mnist'; choose one of \['sklearn-digits-mlp', 'torch-"
+        ValueError,
+        match=r"unknown task 'mnist'; choose one of "
+        r"\['keras-digits-mlp', 'sklearn-digits-mlp', 'torch-",
     ):
         task_class("mnist")
 

@@ -9,6 +9,7 @@ import torch
 import hypersense as hs
 from hypersense.history import StudyHistory
 from hypersense.pruners import PruneDecision, Pruner, TrialAssignment
+from hypersense.report import build_report
 from hypersense.samplers import RandomSampler
 from hypersense.torch import RecipeSpace, StopReason, TrainingAttr, TrainingRecipe, fit
 from hypersense.trial import FrozenTrial
@@ -122,6 +123,16 @@ def test_a_complete_trial_stores_json_curves_lr_n_params_and_the_recipe() -> Non
         assert TrainingRecipe.from_dict(attrs[TrainingAttr.RECIPE]) == result.recipe
         assert SMALL.recipe_from_params(trial.params) == result.recipe
         assert trial.value == result.best_value
+        # The final model's weights, layer by layer: what the report's figure reads.
+        hists = attrs[TrainingAttr.WEIGHT_HISTOGRAMS]
+        assert list(hists) == ["0", "3"]  # the two Linear layers of the MLP, no biases
+        assert [sum(h["counts"]) for h in hists.values()] == [4 * 16, 16 * 3]
+        first = result.model[0].weight.detach()
+        assert hists["0"]["edges"][0] == float(first.min())
+        assert hists["0"]["edges"][-1] == float(first.max())
+    report = build_report(study)
+    weights = report.figures["weight_distribution"]
+    assert weights is not None and [layer.layer for layer in weights.layers] == ["0", "3"]
 
 
 def test_a_budget_granted_by_the_pruner_caps_the_epochs() -> None:

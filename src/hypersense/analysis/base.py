@@ -39,6 +39,7 @@ from hypersense.analysis.data import (
     build_design,
     collect_trials,
     find_scopes,
+    pruned_trials_note,
     search_space_of,
 )
 from hypersense.analysis.methods.bootstrap import DrawIndices
@@ -197,7 +198,8 @@ class ImportanceEvaluator(ABC):
         problem = self._skip_reason(root)
         if problem is not None:
             raise ValueError(f"cannot analyse this study: {problem}")
-        notes: list[str] = []
+        pruned = pruned_trials_note(study)
+        notes: list[str] = [] if pruned is None else [pruned]
         branch_results = []
         for scope in branches:
             reason = self._skip_reason(scope)
@@ -227,7 +229,7 @@ class ImportanceEvaluator(ABC):
         design = build_design(
             scope, space, objective=objective, direction=direction, top_quantile=self.top_quantile
         )
-        choice = self._choose_surrogate(design, rng)
+        choice = dataclasses.replace(self._choose_surrogate(design, rng), columns=design.names)
         indices = self._estimate(choice, design, rng)
         return summarise(
             indices,

@@ -29,6 +29,7 @@ from hypersense.space.base import Distribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.study.study import Study
 from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.state import TrialState
 
 __all__ = [
     "AnalysisScope",
@@ -37,6 +38,7 @@ __all__ = [
     "build_design",
     "collect_trials",
     "find_scopes",
+    "pruned_trials_note",
     "replicate_noise_variance",
     "search_space_of",
 ]
@@ -56,6 +58,9 @@ def collect_trials(
     """The COMPLETE trials with finite values of ``source`` and the direction of
     the analysed objective.
 
+    PRUNED trials are left out: their last values were reached on a smaller
+    budget than the complete trials' (see :func:`pruned_trials_note`).
+
     Args:
         source: A :class:`Study`, a :class:`StudyHistory` or a sequence of
             :class:`FrozenTrial`.
@@ -63,21 +68,7 @@ def collect_trials(
             ``"minimize"``); ignored for a study or a history, which know theirs.
         objective: Index of the objective to analyse.
     """
-    if isinstance(source, Study):
-        dirs = source.directions
-        trials: Sequence[FrozenTrial] = source.trials
-    elif isinstance(source, StudyHistory):
-        dirs = source.directions
-        trials = source.trials()
-    elif isinstance(source, Sequence) and all(isinstance(t, FrozenTrial) for t in source):
-        given = ["minimize"] if directions is None else list(directions)
-        dirs = tuple(parse_direction(d) for d in given)
-        trials = source
-    else:
-        raise TypeError(
-            "`study` must be a Study, a StudyHistory or a sequence of FrozenTrial "
-            f"(got {type(source).__name__})"
-        )
+    trials, dirs = _source_trials(source, directions)
     if not isinstance(objective, int) or not 0 <= objective < len(dirs):
         raise ValueError(
             f"`objective` must be an index in [0, {len(dirs) - 1}] (got {objective!r})"
@@ -89,6 +80,34 @@ def collect_trials(
                 f"trial {t.number} has {len(t.values)} values but {len(dirs)} directions were given"
             )
     return complete, dirs[objective]
+
+
+def pruned_trials_note(source: TrialSource) -> str | None:
+    """A note saying how many PRUNED trials an analysis leaves out, or None."""
+    trials, _ = _source_trials(source, None)
+    n = sum(1 for t in trials if t.state is TrialState.PRUNED)
+    if not n:
+        return None
+    return (
+        f"{n} pruned trial{'s' if n > 1 else ''} left out: stopped on a smaller budget, "
+        "their values are not comparable with the complete trials'"
+    )
+
+
+def _source_trials(
+    source: TrialSource, directions: Sequence[str | StudyDirection] | None
+) -> tuple[Sequence[FrozenTrial], tuple[StudyDirection, ...]]:
+    if isinstance(source, Study):
+        return source.trials, source.directions
+    if isinstance(source, StudyHistory):
+        return source.trials(), source.directions
+    if isinstance(source, Sequence) and all(isinstance(t, FrozenTrial) for t in source):
+        given = ["minimize"] if directions is None else list(directions)
+        return source, tuple(parse_direction(d) for d in given)
+    raise TypeError(
+        "`study` must be a Study, a StudyHistory or a sequence of FrozenTrial "
+        f"(got {type(source).__name__})"
+    )
 
 
 def search_space_of(trials: Sequence[FrozenTrial]) -> SearchSpace:

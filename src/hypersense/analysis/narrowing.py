@@ -18,6 +18,7 @@ is listed in a closing comment instead, to be applied there by hand.
 from __future__ import annotations
 
 import logging
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,13 @@ from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.storage.validation import check_study_name
 from hypersense.tasks.registry import task_class
 
-__all__ = ["narrowed_config", "narrowed_study_name", "space_entry", "write_narrowed_config"]
+__all__ = [
+    "narrowed_config",
+    "narrowed_study_name",
+    "run_command",
+    "space_entry",
+    "write_narrowed_config",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -262,3 +269,35 @@ def write_narrowed_config(
     except OSError as exc:
         raise ConfigError(f"cannot write the narrowed config to '{out}': {exc.strerror}") from None
     return out
+
+
+def run_command(
+    config: StudyConfig | str | Path, written: str | Path, *, storage: str | None = None
+) -> str:
+    """The shell command that runs the narrowed config ``written`` from ``config``.
+
+    An objective module is imported from the directory of the config file
+    that names it, so a narrowed config written elsewhere needs the original
+    directory on ``PYTHONPATH``, which the command sets. ``storage`` (the URL
+    the advised study was read from) is passed with ``--storage`` when the
+    config does not name one itself, so the new study lands beside the old.
+
+    Args:
+        config: The config the advised study ran (a file or a loaded config).
+        written: The narrowed config file.
+        storage: The storage URL the study was analysed in, or None.
+    """
+    from hypersense.config.storage_url import DEFAULT_STORAGE
+
+    loaded = load_config(config) if isinstance(config, (str, Path)) else config
+    source_dir = config_source(loaded).directory
+    out = Path(written)
+    parts = ["hypersense", "run", str(out)]
+    if storage is not None and loaded.storage is None and storage != DEFAULT_STORAGE:
+        parts += ["--storage", storage]
+    command = " ".join(shlex.quote(p) for p in parts)
+    moved = source_dir is not None and out.parent.resolve() != source_dir.resolve()
+    if loaded.objective is not None and moved:
+        assert source_dir is not None
+        command = f"PYTHONPATH={shlex.quote(str(source_dir.resolve()))} {command}"
+    return command

@@ -54,7 +54,7 @@ __all__ = [
     "reevaluate",
 ]
 
-_PURPOSE = "re-evaluation tables"
+_PURPOSE = "a re-evaluation table"
 
 
 class HeldOutScorer(Protocol):

@@ -30,6 +30,8 @@ from hypersense.analysis.experiments.serialization import json_number
 if TYPE_CHECKING:
     import pandas as pd
 
+    from hypersense.analysis.surrogates.selection import SurrogateChoice
+
 __all__ = [
     "Estimate",
     "ImportanceResult",
@@ -183,6 +185,7 @@ class ImportanceResult:
         surrogate: The surrogate used (``"gp"`` or ``"rf"``).
         r2: Its cross-validated R² on the analysed trials.
         surrogate_r2: Cross-validated R² of every candidate surrogate tried.
+        surrogate_reason: Why that surrogate was chosen, in one sentence.
         parameters: One entry per analysed parameter, most important first.
         interactions: Pairwise interactions, largest first (empty when the
             method does not measure them).
@@ -202,6 +205,10 @@ class ImportanceResult:
             the whole study.
         branches: Results of the conditional branches.
         notes: Caveats for the reader (skipped parameters or branches, a weak fit).
+        fitted: The chosen surrogate as fitted, so that marginal curves of the
+            same trials come from the very same model and fit
+            (:func:`~hypersense.analysis.marginal_effects` takes this result);
+            not part of comparisons, ``repr`` or ``to_dict``.
     """
 
     method: str
@@ -221,6 +228,8 @@ class ImportanceResult:
     condition: Mapping[str, Any] = field(default_factory=dict)
     branches: tuple[ImportanceResult, ...] = ()
     notes: tuple[str, ...] = ()
+    surrogate_reason: str = ""
+    fitted: SurrogateChoice | None = field(default=None, repr=False, compare=False)
 
     def __getitem__(self, name: str) -> ParameterImportance:
         """The entry of parameter ``name``; KeyError naming the parameters."""
@@ -243,6 +252,7 @@ class ImportanceResult:
             "surrogate": self.surrogate,
             "r2": json_number(self.r2),
             "surrogate_r2": {k: json_number(v) for k, v in self.surrogate_r2.items()},
+            "surrogate_reason": self.surrogate_reason,
             "parameters": [p.to_dict() for p in self.parameters],
             "interactions": [i.to_dict() for i in self.interactions],
             "shares": self.shares.to_dict(),

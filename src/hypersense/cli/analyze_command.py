@@ -18,8 +18,9 @@ OUT.yaml --config IN.yaml`` also writes the narrowed space as a new config.
     n_trials       int, COMPLETE trials analysed
     top_quantile   float or null
     confidence     float, coverage of every interval
-    surrogate      {"kind": "gp" | "rf", "r2": float, "candidates": {kind: r2}}
-                   (the whole study's; cross-validated R² of the surrogate)
+    surrogate      {"kind": "gp" | "rf", "r2": float, "candidates": {kind: r2},
+                   "reason": string} (the whole study's; cross-validated R² of the
+                   surrogate, every candidate's, and why this one was chosen)
     parameters     list, the whole study's by decreasing importance, then each
                    branch's; each:
         name, condition (object: the branch; {} for the whole study),
@@ -130,15 +131,13 @@ def _scope_table(result: ImportanceResult, advice: Advice, n_rows: int) -> Table
     if not rows:
         return None
     where = _condition_text(result.condition)
-    others = "".join(
-        f"; {k} {_num(v, '.2f')}" for k, v in result.surrogate_r2.items() if k != result.surrogate
-    )
     title = (
-        f"{'Branch ' + escape(where) if where else 'Importance'}: {result.method} on "
-        f"{result.surrogate} (cross-validated R² {_num(result.r2, '.2f')}{others}), "
+        f"{'Branch ' + escape(where) if where else 'Importance'}: {result.method} on the "
+        f"{result.surrogate} surrogate (cross-validated R² {_num(result.r2, '.2f')}), "
         f"{result.n_trials} trials, {result.confidence:.0%} intervals"
     )
-    table = Table(title=title)
+    caption = f"surrogate: {result.surrogate_reason}" if result.surrogate_reason else None
+    table = Table(title=title, caption=escape(caption) if caption else None, caption_justify="left")
     for col in ("parameter", "importance", "interval", "main", "total", "verdict"):
         # main/total: the main and total effects (fractions of the modelled variance)
         table.add_column(col, justify="left" if col in ("parameter", "verdict") else "right")
@@ -216,7 +215,12 @@ def analysis_tables(
 
 
 def _surrogate_record(result: ImportanceResult) -> dict[str, Any]:
-    return {"kind": result.surrogate, "r2": result.r2, "candidates": dict(result.surrogate_r2)}
+    return {
+        "kind": result.surrogate,
+        "r2": result.r2,
+        "candidates": dict(result.surrogate_r2),
+        "reason": result.surrogate_reason,
+    }
 
 
 def _parameter_record(p: ParameterAdvice) -> dict[str, Any]:
@@ -350,6 +354,13 @@ def analyze(
     """Rank what matters (importance with intervals) and advise what to change."""
     if (write_config is None) != (config is None):
         fail("--write-config and --config go together: give both (or neither)")
+    if method.strip().lower() == "sobol":
+        from hypersense._optional import require_optional
+
+        try:  # before reading the study
+            require_optional("SALib", extra="analysis", purpose="Sobol importance")
+        except HypersenseError as exc:
+            fail(str(exc))
     options = {
         "method": method,
         "top_quantile": top_quantile,
@@ -359,11 +370,12 @@ def analyze(
     }
     try:
         result, advice, noise = _analyse(name, storage, options)
-        written = None
+        written = command = None
         if write_config is not None and config is not None:
-            from hypersense.analysis.narrowing import write_narrowed_config
+            from hypersense.analysis.narrowing import run_command, write_narrowed_config
 
             written = str(write_narrowed_config(config, advice, write_config))
+            command = run_command(config, written, storage=storage)
     except (HypersenseError, ValueError, TypeError) as exc:
         fail(str(exc))
     if as_json:
@@ -373,4 +385,5 @@ def analyze(
     out = Console(highlight=False)
     out.print(analysis_tables(name, result, advice, noise=noise))
     if written is not None:
-        out.print(Text(f"wrote the narrowed config to {written}: hypersense run {written}"))
+        out.print(Text(f"wrote the narrowed config to {written}; run it with:"), soft_wrap=True)
+        out.print(Text(f"  {command}"), soft_wrap=True)

@@ -23,11 +23,13 @@ from rich.text import Text
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
 from hypersense.cli.export import write_trials_csv
+from hypersense.cli.help_format import HelpfulGroup
 from hypersense.cli.lr_command import lr_find
 from hypersense.cli.optuna_commands import export_optuna, import_optuna
+from hypersense.cli.plan_command import plan
 from hypersense.cli.plot_command import plot
 from hypersense.cli.records import best_record, study_record, trials_record
-from hypersense.cli.render import best_table, params_table, studies_table, trials_table
+from hypersense.cli.render import best_table, params_table, studies_table
 from hypersense.cli.report_command import report
 from hypersense.cli.show_command import show
 from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
@@ -54,6 +56,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=HelpfulGroup,  # flags without a type, arguments without braces
 )
 
 StorageOption = Annotated[
@@ -133,7 +136,11 @@ def _runs_inline(config: StudyConfig) -> bool:
 
 
 def _run_study(
-    config: StudyConfig, storage: str | None, *, allow_space_change: bool = False
+    config: StudyConfig,
+    storage: str | None,
+    *,
+    allow_space_change: bool = False,
+    overrides: str = "",
 ) -> RunStatus:
     """Run ``config`` with a progress view; handle Ctrl-C, SIGTERM and stopping errors."""
     from hypersense.cli.progress import ProgressView
@@ -142,7 +149,11 @@ def _run_study(
     out = _stdout()
     url = storage or config.storage or DEFAULT_STORAGE
     view = ProgressView(
-        out, storage=display_url(url), live=out.is_terminal, auto_refresh=_runs_inline(config)
+        out,
+        storage=display_url(url),
+        live=out.is_terminal,
+        auto_refresh=_runs_inline(config),
+        overrides=overrides,
     )
     try:
         with _reporting_errors(), view:
@@ -227,6 +238,25 @@ def run(
             help="Continue the study even though the config's search space changed.",
         ),
     ] = False,
+    n_trials: Annotated[
+        int | None, typer.Option("--n-trials", min=1, help="Override the config's n_trials.")
+    ] = None,
+    n_jobs: Annotated[
+        int | None,
+        typer.Option("--n-jobs", min=-1, help="Override n_jobs (worker processes; -1: per CPU)."),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="Override timeout_s."),
+    ] = None,
+    sampler: Annotated[
+        str | None,
+        typer.Option("--sampler", metavar="NAME", help="Override the sampler (e.g. random, tpe)."),
+    ] = None,
+    pruner: Annotated[
+        str | None,
+        typer.Option("--pruner", metavar="NAME", help="Override the pruner (e.g. median, none)."),
+    ] = None,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -238,13 +268,27 @@ def run(
 ) -> None:
     """Run (or resume) the study a config file describes, up to its n_trials."""
     from hypersense.config.loader import load_config
+    from hypersense.config.overrides import describe_overrides, with_overrides
     from hypersense.config.schema import with_dask_scheduler
 
+    given = {
+        "n_trials": n_trials,
+        "n_jobs": n_jobs,
+        "timeout_s": timeout,
+        "sampler": sampler,
+        "pruner": pruner,
+    }
     with _reporting_errors():
-        loaded = load_config(config)
+        loaded = with_overrides(load_config(config), given)
     if dask is not None:
         loaded = with_dask_scheduler(loaded, dask)
-    _print_result(_run_study(loaded, storage, allow_space_change=allow_space_change))
+    status = _run_study(
+        loaded,
+        storage,
+        allow_space_change=allow_space_change,
+        overrides=describe_overrides(given),
+    )
+    _print_result(status)
 
 
 @app.command()
@@ -310,16 +354,45 @@ def studies(storage: StorageOption = DEFAULT_STORAGE, as_json: JsonOption = Fals
 
 @app.command()
 def trials(
-    name: StudyName, storage: StorageOption = DEFAULT_STORAGE, as_json: JsonOption = False
+    name: StudyName,
+    storage: StorageOption = DEFAULT_STORAGE,
+    as_json: JsonOption = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            metavar="NAME,...",
+            help="Parameters to show, comma-separated, in this order.",
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help="Every column, even if wider than the terminal."),
+    ] = False,
 ) -> None:
-    """List every trial of a study: state, value(s), parameters."""
+    """List every trial of a study: state, value(s), parameters (as many as fit)."""
+    from hypersense.cli.trials_table import trials_view
+
     with _reporting_errors(), _existing_storage(storage) as store:
         study = load_study(name, store)
         found = study.trials
     if as_json:
         _echo_json(trials_record(name, study.directions, found))
-    else:
-        _stdout().print(trials_table(name, study.directions, found))
+        return
+    out = _stdout()
+    picked = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
+    try:
+        view = trials_view(
+            name, study.directions, found, width=None if show_all else out.width, columns=picked
+        )
+    except ValueError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    if show_all:  # as wide as it takes: the terminal wraps, nothing is cut
+        out = Console(highlight=False, width=max(out.width, view.width))
+    out.print(view.table)
+    hidden = view.hidden_text()
+    if hidden is not None:
+        out.print(Text(hidden, style="dim"))
 
 
 @app.command()
@@ -386,6 +459,7 @@ def export(
 # The report commands' code lives in their own modules.
 app.command()(report)
 app.command()(plot)
+app.command()(plan)
 app.command()(show)
 app.command()(analyze)
 app.command("import-optuna")(import_optuna)

@@ -17,7 +17,9 @@ def import_optuna(
     source: Annotated[
         str,
         typer.Option(
-            "--from", metavar="URL", help="The Optuna storage (e.g. sqlite:///optuna.db)."
+            "--from",
+            metavar="URL",
+            help="The Optuna storage: a URL (sqlite:///optuna.db) or a journal file's path.",
         ),
     ],
     study: Annotated[
@@ -39,7 +41,7 @@ def import_optuna(
             reports = import_study(source, study_name=study, to_storage=store)
         finally:
             store.close()
-    except (HypersenseError, ValueError, KeyError) as exc:
+    except (HypersenseError, ValueError, KeyError, OSError) as exc:
         fail(str(exc))
     for r in reports:
         typer.echo(
@@ -51,7 +53,10 @@ def import_optuna(
 def export_optuna(
     name: Annotated[str, typer.Argument(help="The study's name.", metavar="NAME")],
     target: Annotated[
-        str, typer.Option("--to", metavar="URL", help="The Optuna storage to write to.")
+        str,
+        typer.Option(
+            "--to", metavar="URL", help="The Optuna storage to write to: a URL or a journal file."
+        ),
     ],
     storage: Annotated[
         str, typer.Option("--storage", metavar="URL", help="hypersense's database URL.")

@@ -41,20 +41,21 @@ def plot(
 ) -> None:
     """Write one figure of a study's report as PNG, SVG or PDF (for papers)."""
     from hypersense.report.figures import figure_kind
-    from hypersense.report.static import write_figure
+    from hypersense.report.static import require_static_export, write_figure
 
     try:
         figure = figure_kind(figure).name
-    except ValueError as exc:
+        # Before reading the study and computing its analysis, which take seconds.
+        require_static_export()
+    except (HypersenseError, ValueError) as exc:
         fail(str(exc))
     built = load_report(name, storage)
     if figure not in built.available():
         from hypersense.cli.app import EXIT_STOPPED
 
-        kind = figure_kind(figure)
         available = ", ".join(built.available()) or "none"
         fail(
-            f"study {name!r} has no data for figure {figure!r} yet: {kind.appears} "
+            f"study {name!r} has no data for figure {figure!r}: {built.why_missing(figure)} "
             f"(figures with data: {available})",
             EXIT_STOPPED,
         )

@@ -24,7 +24,15 @@ from hypersense.config.run import RunStatus
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
 
-__all__ = ["ProgressView", "best_text", "eta_s", "format_duration", "start_line", "trial_line"]
+__all__ = [
+    "MIN_PACED_TRIALS",
+    "ProgressView",
+    "best_text",
+    "eta_s",
+    "format_duration",
+    "start_line",
+    "trial_line",
+]
 
 
 def format_duration(seconds: float | None) -> str:
@@ -34,16 +42,32 @@ def format_duration(seconds: float | None) -> str:
     return str(_dt.timedelta(seconds=round(max(seconds, 0.0))))
 
 
-def eta_s(status: RunStatus) -> float | None:
-    """Seconds until the target, from this run's pace so far (None if unknown).
+#: Trials of this run that must have finished, after the first, before an ETA is shown.
+MIN_PACED_TRIALS = 2
 
-    The pace is wall time per finished trial of this run, so parallel workers
-    are accounted for without knowing how many there are.
+
+def eta_s(status: RunStatus, first: RunStatus | None) -> float | None:
+    """Seconds until the target, from the pace since the run's first finished
+    trial (None until :data:`MIN_PACED_TRIALS` more have finished).
+
+    The pace is wall time per finished trial *after the first one*: the first
+    trials also pay for starting worker processes, importing libraries and
+    loading data, so a pace that included them (one trial in, 20 minutes to
+    go for a 3-minute run) would mislead. Measured between finishes, it is the
+    whole pool's throughput, so parallel workers count without knowing how
+    many there are.
+
+    Args:
+        status: The run now.
+        first: The status sent when this run's first trial finished.
     """
-    if status.n_target is None or status.n_new == 0:
+    if status.n_target is None or first is None:
+        return None
+    paced = status.n_new - first.n_new
+    if paced < MIN_PACED_TRIALS:
         return None
     remaining = max(status.n_target - status.n_done, 0)
-    return status.elapsed_s / status.n_new * remaining
+    return (status.elapsed_s - first.elapsed_s) / paced * remaining
 
 
 def _values_text(values: tuple[float, ...] | None) -> str:
@@ -73,8 +97,9 @@ def _outcome_text(trial: FrozenTrial) -> str:
     return f"({trial.fail_reason})" if trial.fail_reason else ""
 
 
-def trial_line(status: RunStatus) -> str:
-    """One plain line for the trial that just finished::
+def trial_line(status: RunStatus, first: RunStatus | None = None) -> str:
+    """One plain line for the trial that just finished (``first``: the status
+    of this run's first finished trial, for the ETA)::
 
     trial 3 COMPLETE value=0.954 | best 0.96 (trial 1) | 4/10 | elapsed 0:00:12 | ETA 0:00:18
     """
@@ -88,21 +113,24 @@ def trial_line(status: RunStatus) -> str:
         f"best {best_text(status)}",
         done,
         f"elapsed {format_duration(status.elapsed_s)}",
-        f"ETA {format_duration(eta_s(status))}",
+        f"ETA {format_duration(eta_s(status, first))}",
     ]
     return " | ".join(p for p in parts if p)
 
 
-def start_line(status: RunStatus, storage: str) -> str:
-    """What the run is about to do, in one line."""
+def start_line(status: RunStatus, storage: str, overrides: str = "") -> str:
+    """What the run is about to do, in one line, with the command line's
+    ``overrides`` of the config (e.g. ``"--n-trials 20"``) when there are any."""
     where = f"study '{status.study_name}' in {storage}"
     if status.n_target is None:
-        return f"{where}: {status.n_done} trials so far; running until the timeout"
-    if status.reached_target:
-        return f"{where}: {status.n_done}/{status.n_target} trials already; nothing to run"
-    todo = status.n_target - status.n_done
-    resumed = f"resuming at {status.n_done}/{status.n_target}" if status.n_done else "new"
-    return f"{where} ({resumed}): running {todo} trial{'s' if todo != 1 else ''}"
+        line = f"{where}: {status.n_done} trials so far; running until the timeout"
+    elif status.reached_target:
+        line = f"{where}: {status.n_done}/{status.n_target} trials already; nothing to run"
+    else:
+        todo = status.n_target - status.n_done
+        resumed = f"resuming at {status.n_done}/{status.n_target}" if status.n_done else "new"
+        line = f"{where} ({resumed}): running {todo} trial{'s' if todo != 1 else ''}"
+    return f"{line} [config overridden by {overrides}]" if overrides else line
 
 
 class ProgressView:
@@ -117,17 +145,26 @@ class ProgressView:
             ticks between trials). Off when trials run in forked worker
             processes: a fork while that thread holds the console's lock could
             leave a worker blocked on it.
+        overrides: The command line's overrides of the config, for the first line.
     """
 
     def __init__(
-        self, console: Console, *, storage: str, live: bool, auto_refresh: bool = True
+        self,
+        console: Console,
+        *,
+        storage: str,
+        live: bool,
+        auto_refresh: bool = True,
+        overrides: str = "",
     ) -> None:
         self._console = console
         self._storage = storage
+        self._overrides = overrides
         self._live = live
         self._auto_refresh = auto_refresh
         self._progress: Progress | None = None
         self._task: TaskID | None = None
+        self._first_finished: RunStatus | None = None
         self.last: RunStatus | None = None
 
     def __enter__(self) -> ProgressView:
@@ -144,21 +181,25 @@ class ProgressView:
 
     def update(self, status: RunStatus) -> None:
         """Show ``status`` (the first one announces the run)."""
-        first = self.last is None
+        is_start = self.last is None
         self.last = status
-        if first:
-            self._console.print(Text(start_line(status, self._storage)), soft_wrap=True)
+        if is_start:
+            line = start_line(status, self._storage, self._overrides)
+            self._console.print(Text(line), soft_wrap=True)
             if self._live and not status.reached_target:
                 self._start_bar(status)
             return
+        if self._first_finished is None and status.n_new > 0:
+            self._first_finished = status
+        first: RunStatus | None = self._first_finished
         if self._progress is None or self._task is None:
-            self._console.print(Text(trial_line(status)), soft_wrap=True)
+            self._console.print(Text(trial_line(status, first)), soft_wrap=True)
             return
         self._progress.update(
             self._task,
             completed=status.n_done,
             best=best_text(status),
-            eta=format_duration(eta_s(status)),
+            eta=format_duration(eta_s(status, first)),
         )
         if not self._auto_refresh:
             self._progress.refresh()

@@ -10,17 +10,8 @@ from rich.table import Table
 
 from hypersense.direction import StudyDirection
 from hypersense.trial.frozen import FrozenTrial
-from hypersense.trial.state import TrialState
 
-__all__ = ["best_table", "format_value", "params_table", "studies_table", "trials_table"]
-
-_STATE_STYLE = {
-    TrialState.COMPLETE: "green",
-    TrialState.PRUNED: "yellow",
-    TrialState.FAIL: "red",
-    TrialState.RUNNING: "cyan",
-    TrialState.WAITING: "dim",
-}
+__all__ = ["attr_summary", "best_table", "format_value", "params_table", "studies_table"]
 
 
 def format_value(value: Any) -> str:
@@ -61,64 +52,47 @@ def studies_table(rows: Sequence[Mapping[str, Any]]) -> Table:
     return table
 
 
-def trials_table(
-    study_name: str, directions: Sequence[StudyDirection], trials: Sequence[FrozenTrial]
-) -> Table:
-    """Every trial: number, state, value(s), duration, parameters, why it failed."""
-    table = Table(title=f"Trials of study '{escape(study_name)}'")
-    table.add_column("#", justify="right")
-    table.add_column("state")
-    names = ["value"] if len(directions) == 1 else [f"value {i}" for i in range(len(directions))]
-    for name in names:
-        table.add_column(name, justify="right")
-    table.add_column("duration s", justify="right")
-    params = list(dict.fromkeys(p for t in trials for p in t.params))
-    for p in params:
-        table.add_column(escape(p), justify="right")
-    table.add_column("note", overflow="fold")
-    for t in trials:
-        values = _values(t)
-        values += ["-"] * (len(names) - len(values))
-        table.add_row(
-            str(t.number),
-            f"[{_STATE_STYLE[t.state]}]{t.state.name}[/]",
-            *values,
-            "-" if t.duration_s is None else f"{t.duration_s:.2f}",
-            *(format_value(t.params.get(p)) for p in params),
-            escape(t.fail_reason or ""),
-        )
-    return table
-
-
 def params_table(trial: FrozenTrial, metric: str = "value") -> Table:
-    """One trial's value(s), parameters and user attributes, one per row."""
-    table = Table(title=f"Trial {trial.number}", show_header=False)
+    """One trial: its value(s), then its parameters and their values, one per row;
+    its user attributes follow in one line each, summarised (a per-epoch curve
+    as its length and ends, a recipe as its number of fields)."""
+    table = Table(title=f"Trial {trial.number}", show_header=False, title_justify="left")
     table.add_column("name", style="bold")
     table.add_column("value")
-    for i, v in enumerate(_values(trial)):
-        table.add_row(metric if len(_values(trial)) == 1 else f"{metric} {i}", v)
-    for name, value in trial.params.items():
-        table.add_row(escape(name), format_value(value))
-    for key, value in trial.user_attrs.items():
-        table.add_row(f"user attr {escape(key)}", _summary(value))
+    values = _values(trial)
+    for i, v in enumerate(values):
+        table.add_row(escape(metric if len(values) == 1 else f"{metric} {i}"), v)
+    if trial.params:
+        table.add_section()
+        for name, value in trial.params.items():
+            table.add_row(escape(name), format_value(value))
+    if trial.user_attrs:
+        table.add_section()
+        for key, value in trial.user_attrs.items():
+            table.add_row(f"[dim]{escape(key)}[/]", f"[dim]{attr_summary(value)}[/]")
     return table
 
 
-def _summary(value: Any, max_items: int = 6) -> str:
-    """A short cell for an attribute: long lists (training curves) and mappings
-    (recipes) are summarised instead of printed in full."""
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def attr_summary(value: Any, max_items: int = 4) -> str:
+    """A short cell for a user attribute (markup escaped): short values as they
+    are; lists of numbers (training curves) as their length, first and last
+    value; other lists by length; mappings (recipes, histograms) by their keys."""
     if isinstance(value, (list, tuple)) and len(value) > max_items:
-        numbers = [v for v in value if isinstance(v, (int, float)) and not isinstance(v, bool)]
-        if len(numbers) == len(value):
-            return (
-                f"[{len(value)} values: {format_value(value[0])} … "
-                f"{format_value(value[-1])}, min {format_value(min(numbers))}, "
-                f"max {format_value(max(numbers))}]"
-            )
-        return f"[{len(value)} values]"
-    if isinstance(value, dict) and len(value) > max_items:
-        return "{" + ", ".join(escape(str(k)) for k in list(value)[:max_items]) + ", …}"
-    return format_value(value)
+        if all(_is_number(v) for v in value):
+            return f"{len(value)} values, {format_value(value[0])} … {format_value(value[-1])}"
+        return f"{len(value)} values"
+    if isinstance(value, dict):
+        if len(value) <= max_items and all(not isinstance(v, (dict, list)) for v in value.values()):
+            return escape(", ".join(f"{k}={format_value(v)}" for k, v in value.items()))
+        keys = ", ".join(escape(str(k)) for k in list(value)[:max_items])
+        more = f", … ({len(value)} keys)" if len(value) > max_items else ""
+        return "{" + keys + more + "}"
+    text = format_value(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def best_table(

@@ -71,10 +71,15 @@ def report(
     ] = "full",
 ) -> None:
     """Write one self-contained HTML report of a study (works offline)."""
+    from hypersense._optional import require_optional
     from hypersense.report.html import write_html
 
     if analysis not in ("full", "importance", "none"):
         fail(f"--analysis must be full, importance or none (got {analysis!r})")
+    try:  # before reading the study and computing its analysis, which take seconds
+        require_optional("plotly", extra="plot", purpose="the HTML report")
+    except HypersenseError as exc:
+        fail(str(exc))
     built = load_report(name, storage, max_curves=max_curves, analysis=analysis)
     try:
         path = write_html(built, output)

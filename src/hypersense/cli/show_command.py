@@ -14,6 +14,7 @@ import typer
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from hypersense.cli.report_command import load_report
 from hypersense.config.storage_url import DEFAULT_STORAGE
@@ -25,12 +26,14 @@ if TYPE_CHECKING:
 __all__ = ["show", "summary_tables"]
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value:.6g}"
+def _num(value: float | None, spec: str = ".6g") -> str:
+    return "-" if value is None or not math.isfinite(value) else format(value, spec)
 
 
-def _interval(low: float, high: float) -> str:
-    return "-" if not (math.isfinite(low) and math.isfinite(high)) else f"[{low:.4g}, {high:.4g}]"
+def _interval(low: float, high: float, spec: str = ".4g") -> str:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "-"
+    return f"[{format(low, spec)}, {format(high, spec)}]"
 
 
 def _states_table(report: Report) -> Table:
@@ -47,10 +50,11 @@ def _states_table(report: Report) -> Table:
         table.add_row("trials", "none yet")
     p = report.pruning
     if p is not None:
+        saved = p.steps_without_pruning - p.steps_run
         table.add_row(
             "pruning savings",
-            f"{p.fraction_saved:.0%} of steps ({p.steps_run} run instead of about "
-            f"{p.steps_without_pruning:.0f}; {p.n_pruned} trials pruned)",
+            f"{saved:.0f} steps (epochs) saved, {p.fraction_saved:.0%}: {p.steps_run} run "
+            f"instead of about {p.steps_without_pruning:.0f} ({p.n_pruned} trials pruned)",
         )
     return table
 
@@ -80,15 +84,32 @@ def _best_table(report: Report) -> Table | None:
 
 def _importance_table(data: ImportanceData, top: int) -> Table:
     conf = f", {data.confidence:.0%} interval" if data.confidence is not None else ""
-    fit = f", surrogate R² {data.r2:.2f}" if data.r2 is not None else ""
-    table = Table(title=f"Top importances ({escape(data.method)}{fit}{conf})")
+    fit = f" (cross-validated R² {data.r2:.2f})" if data.r2 is not None else ""
+    pruned = (
+        f"; {data.n_pruned_left_out} pruned trials left out: smaller budget"
+        if data.n_pruned_left_out
+        else ""
+    )
+    table = Table(title=f"Top importances: {escape(data.method)}{fit}{conf}{pruned}")
     for col in ("parameter", "importance", "interval", "above noise"):
         table.add_column(col, justify="left" if col == "parameter" else "right")
     above = set(data.above_noise())
     for p in data.parameters[:top]:
         flag = "-" if data.noise_floor is None else ("yes" if p.name in above else "no")
-        table.add_row(escape(p.name), _num(p.importance), _interval(p.low, p.high), flag)
+        # Two digits: importances are estimates with intervals, not exact numbers.
+        table.add_row(
+            escape(p.name), _num(p.importance, ".2g"), _interval(p.low, p.high, ".2g"), flag
+        )
     return table
+
+
+def _importance_notes(data: ImportanceData) -> list[Text]:
+    """The surrogate's reason and the analysis' caveats (a weak fit), as ``analyze`` says them."""
+    lines = []
+    if data.surrogate_reason:
+        lines.append(Text(f"surrogate: {data.surrogate_reason}", style="dim"))
+    lines += [Text(f"note: {note}", style="yellow") for note in data.notes]
+    return lines
 
 
 def _tornado_table(data: TornadoData, top: int) -> Table:
@@ -128,7 +149,7 @@ def _robustness_table(report: Report) -> Table | None:
 
 def summary_tables(report: Report, *, top: int = 10) -> Group:
     """Every table of ``hypersense show``, in order, skipping those without data."""
-    parts: list[Table] = [_states_table(report)]
+    parts: list[Table | Text] = [_states_table(report)]
     best = _best_table(report)
     if best is not None:
         parts.append(best)
@@ -136,6 +157,7 @@ def summary_tables(report: Report, *, top: int = 10) -> Group:
     tornado = report.figures.get("tornado")
     if importance is not None:
         parts.append(_importance_table(importance, top))
+        parts.extend(_importance_notes(importance))
     elif tornado is not None:
         parts.append(_tornado_table(tornado, top))
     robustness = _robustness_table(report)

@@ -20,6 +20,7 @@ from hypersense.errors import HypersenseError
 from hypersense.execution.dask import DaskExecutor
 from hypersense.storage.base import Storage
 from hypersense.study.management import create_study
+from hypersense.study.stop_request import StopOnRequest
 from hypersense.study.study import Study, StudyCallback
 from hypersense.tasks.base import Task
 from hypersense.trial.frozen import FrozenTrial
@@ -262,7 +263,7 @@ def _run_spec(
                 timeout=spec.timeout_s,
                 n_jobs=spec.n_jobs,
                 executor=spec.executor,
-                callbacks=[tracker.on_trial, *callbacks],
+                callbacks=[tracker.on_trial, StopOnRequest(study), *callbacks],
                 catch=spec.catch,
                 trial_timeout_s=spec.trial_timeout_s,
             )

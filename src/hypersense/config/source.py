@@ -53,11 +53,15 @@ class ConfigSource:
         path: The config file, or None for a config built in Python.
         data: The parsed YAML, before validation.
         lines: Field path to the 1-based line where the field is written.
+        overrides: Top-level field to the command-line option that replaced
+            its value (``{"n_trials": "--n-trials"}``); errors in such a field
+            name the option, not the file.
     """
 
     path: Path | None = None
     data: Any = None
     lines: Mapping[FieldPath, int] = field(default_factory=dict)
+    overrides: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def directory(self) -> Path | None:
@@ -90,7 +94,11 @@ class ConfigSource:
         return node
 
     def error(self, path: Sequence[str | int], problem: str) -> ConfigError:
-        """A ConfigError naming file, line and field: ``<where>, field 'a.b': <problem>``."""
+        """A ConfigError naming file, line and field: ``<where>, field 'a.b': <problem>``
+        (or the command-line option that overrode the field)."""
+        option = self.overrides.get(str(path[0])) if path else None
+        if option is not None:
+            return ConfigError(f"option {option} (overriding `{path[0]}`): {problem}")
         name = format_field(path)
         if name:
             return ConfigError(f"{self.where(path)}, field '{name}': {problem}")

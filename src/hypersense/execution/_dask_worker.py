@@ -118,11 +118,17 @@ class QueueBackend:
     def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
         return self._call("suggest", number, name, distribution)
 
-    def report(self, number: int, step: int, value: float) -> None:
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
         self._call("report", number, step, value)
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        self._call("report_series", number, series, step, value)
 
     def should_prune(self, number: int) -> bool:
         return bool(self._call("should_prune", number))
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        return bool(self._call("should_prune_series", number, series))
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._call("set_user_attr", number, key, value)

@@ -36,13 +36,21 @@ class DeadlineBackend:
         self._check()
         return self._backend.suggest(number, name, distribution)
 
-    def report(self, number: int, step: int, value: float) -> None:
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
         self._check()
         self._backend.report(number, step, value)
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        self._check()
+        self._backend.report_series(number, series, step, value)
 
     def should_prune(self, number: int) -> bool:
         self._check()
         return self._backend.should_prune(number)
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        self._check()
+        return self._backend.should_prune_series(number, series)
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._backend.set_user_attr(number, key, value)

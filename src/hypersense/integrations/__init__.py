@@ -5,6 +5,14 @@ scikit-learn's ``HyperSearchCV``.
 its ``fit_and_score`` callable). ``HyperSearchCV`` and ``to_search_space`` live
 in :mod:`hypersense.integrations.sklearn` and are imported from there on first
 use, so importing this package does not import scikit-learn.
+
+The framework integrations are modules of their own, each importing its
+framework (an optional extra): :mod:`hypersense.integrations.keras` (Keras 3
+pruning callback, training-recipe schedules, ``keras``),
+:mod:`hypersense.integrations.lightning` (Lightning pruning callback,
+``lightning``), :mod:`hypersense.integrations.optuna` (Optuna studies in and
+out, ``optuna``) and :mod:`hypersense.integrations.mlflow` (MLflow tracking,
+``mlflow``).
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from hypersense.integrations.cv import (
     cross_validate_trial,
     estimator_fit_and_score,
     fold_mean_and_sem,
+    fold_series,
 )
 from hypersense.integrations.splits import make_folds
 
@@ -29,6 +38,7 @@ __all__ = [
     "cross_validate_trial",
     "estimator_fit_and_score",
     "fold_mean_and_sem",
+    "fold_series",
     "make_folds",
     "to_search_space",
 ]

@@ -10,6 +10,15 @@ tell a real difference between configurations from fold-to-fold noise.
 The helper knows nothing of the model: it calls ``fit_and_score(train_indices,
 validation_indices, fold)``, which a PyTorch training loop, a scikit-learn
 estimator (built in here) or anything else can implement.
+
+Two budgets: a training loop inside ``fit_and_score`` reports its epochs on
+``trial.series(fold_series(fold))`` (step = epoch) and asks that handle's
+``should_prune``; the fold scores stay the trial's intermediate values (step
+= fold), so the two never collide. With
+:class:`~hypersense.pruners.CrossValidationPruner` the trial is then pruned
+between folds on its fold scores and within a fold on its epochs; a
+:class:`~hypersense.TrialPruned` raised inside ``fit_and_score`` stores the
+finished folds' scores and ends the trial as PRUNED.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from numpy.typing import NDArray
 
 from hypersense.errors import TrialPruned
 from hypersense.integrations.splits import CVSpec, Fold, is_classification_target, make_folds
+from hypersense.trial.series import fold_series
 from hypersense.trial.trial import Trial
 
 __all__ = [
@@ -32,6 +42,7 @@ __all__ = [
     "cross_validate_trial",
     "estimator_fit_and_score",
     "fold_mean_and_sem",
+    "fold_series",
     "take_rows",
 ]
 
@@ -125,7 +136,11 @@ def _run_folds(
     n_folds = len(folds)
     scores: list[float] = []
     for fold, (train, val) in enumerate(folds):
-        score = _check_score(fit_and_score(train, val, fold), fold)
+        try:
+            score = _check_score(fit_and_score(train, val, fold), fold)
+        except TrialPruned:  # pruned within the fold's epochs
+            _store_fold_scores(trial, prefix, scores, n_folds, finished=False)
+            raise
         scores.append(score)
         trial.report(score, fold)
         if not math.isfinite(score):
@@ -178,7 +193,9 @@ def cross_validate_trial(
     Give exactly one of ``fit_and_score`` and ``estimator``. Scores must be in
     the study's direction; scikit-learn scorers are greater-is-better, so a
     study of them should maximise. Call it once per trial: its reports use the
-    steps ``0 .. n_folds - 1``.
+    steps ``0 .. n_folds - 1``. A ``fit_and_score`` that trains for epochs
+    reports them on ``trial.series(fold_series(fold))`` and may raise
+    :class:`~hypersense.TrialPruned` when that handle's ``should_prune`` says so.
 
     Args:
         trial: The running trial.

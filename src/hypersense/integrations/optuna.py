@@ -19,8 +19,10 @@ study can go back. Both need Optuna (``pip install "hypersense[optuna]"``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypersense._optional import import_optional
@@ -29,7 +31,7 @@ from hypersense.errors import DuplicatedStudyError, HypersenseError
 from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
-from hypersense.storage.base import Storage
+from hypersense.storage.base import Storage, StudyRecord
 from hypersense.storage.url import get_storage
 from hypersense.study.added_trials import add_trials
 from hypersense.trial.frozen import FrozenTrial
@@ -65,6 +67,30 @@ class ImportReport:
 
 def _optuna() -> Any:
     return import_optional("optuna", extra="optuna", purpose=_PURPOSE)
+
+
+@contextmanager
+def _optuna_storage(optuna: Any, storage: Any, *, must_exist: bool) -> Iterator[Any]:
+    """What Optuna opens for ``storage``: a storage object as given, a URL as an
+    RDB storage whose connections are closed afterwards, a path (no ``://``) as
+    the journal file there."""
+    if not isinstance(storage, str):
+        yield storage
+        return
+    if "://" in storage:
+        rdb = optuna.storages.RDBStorage(storage)
+        try:
+            yield rdb
+        finally:
+            rdb.engine.dispose()  # Optuna leaves its pooled connections open
+        return
+    if must_exist and not Path(storage).is_file():
+        raise FileNotFoundError(
+            f"no Optuna journal file at {storage!r} (an RDB storage is a URL such as "
+            "sqlite:///optuna.db)"
+        )
+    journal = optuna.storages.journal
+    yield optuna.storages.JournalStorage(journal.JournalFileBackend(storage))
 
 
 def _distribution(dist: Any, where: str) -> Distribution:
@@ -134,10 +160,51 @@ def _prefixed(attrs: Mapping[str, Any]) -> dict[str, Any]:
     return {f"optuna:{key}": value for key, value in attrs.items()}
 
 
-def _import_one(optuna: Any, source: str, name: str, target: Storage, as_name: str) -> ImportReport:
+_PARAM_ROWS = """
+SELECT t.number, p.param_name, p.distribution_json
+FROM trial_params p
+JOIN trials t ON p.trial_id = t.trial_id
+JOIN studies s ON t.study_id = s.study_id
+WHERE s.study_name = :name
+ORDER BY t.number, p.param_name
+"""
+
+
+def _unreadable_trial(optuna: Any, source: Any, name: str, exc: Exception) -> str:
+    """Which trial and parameter Optuna failed to decode, found by reading an RDB
+    storage's ``trial_params`` rows directly (Optuna's own error names neither)."""
+    fallback = f"Optuna study {name!r}: Optuna cannot read its trials ({exc})"
+    url = source if isinstance(source, str) else getattr(source, "url", None)
+    if not isinstance(url, str) or "://" not in url:
+        return fallback
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(sqlalchemy.text(_PARAM_ROWS), {"name": name}).all()
+    except sqlalchemy.exc.SQLAlchemyError:
+        return fallback
+    finally:
+        engine.dispose()
+    for number, param, stored in rows:
+        try:
+            optuna.distributions.json_to_distribution(stored)
+        except (ValueError, KeyError, TypeError) as bad:
+            return (
+                f"Optuna study {name!r}, trial {number}, parameter {param!r}: its stored "
+                f"distribution {stored!r} cannot be read ({bad})"
+            )
+    return fallback
+
+
+def _import_one(optuna: Any, source: Any, name: str, target: Storage, as_name: str) -> ImportReport:
     study = optuna.load_study(study_name=name, storage=source)
     directions = tuple(StudyDirection(d.name.lower()) for d in study.directions)
-    trials = study.get_trials(deepcopy=False)
+    try:
+        trials = study.get_trials(deepcopy=False)
+    except (ValueError, KeyError, TypeError) as exc:  # Optuna cannot decode a stored trial
+        raise OptunaImportError(_unreadable_trial(optuna, source, name, exc)) from None
     converted = [_converted(t, name) for t in trials]
     finished = [c for c in converted if c is not None]
     try:
@@ -164,7 +231,7 @@ def _import_one(optuna: Any, source: str, name: str, target: Storage, as_name: s
 
 
 def import_study(
-    from_storage: str,
+    from_storage: Any,
     *,
     study_name: str | None = None,
     to_storage: str | Storage,
@@ -173,8 +240,9 @@ def import_study(
     """Import one Optuna study (``study_name``) or all of them (None) into ``to_storage``.
 
     Args:
-        from_storage: What ``optuna.load_study(storage=...)`` opens: an RDB URL
-            or an Optuna storage object (e.g. a journal storage).
+        from_storage: What ``optuna.load_study(storage=...)`` opens: an RDB URL,
+            an Optuna storage object, or the path of a journal file (a
+            string without ``://``).
         study_name: The study to import; None imports every study.
         to_storage: The hypersense storage (URL or object).
         as_name: The hypersense study's name (one study only; default: Optuna's).
@@ -187,24 +255,28 @@ def import_study(
             the study, the trial and the field. Nothing of that study is written.
     """
     optuna = _optuna()
+    if study_name is None and as_name is not None:
+        raise ValueError("`as_name` renames one study; give `study_name` too")
     target = get_storage(to_storage)
-    if study_name is None:
-        if as_name is not None:
-            raise ValueError("`as_name` renames one study; give `study_name` too")
-        names = [s.study_name for s in optuna.get_all_study_summaries(storage=from_storage)]
-    else:
-        names = [study_name]
-    return [_import_one(optuna, from_storage, n, target, as_name or n) for n in names]
+    with _optuna_storage(optuna, from_storage, must_exist=True) as source:
+        if study_name is None:
+            names = [s.study_name for s in optuna.get_all_study_summaries(storage=source)]
+        else:
+            names = [study_name]
+        return [_import_one(optuna, source, n, target, as_name or n) for n in names]
 
 
 def export_study(
     study_name: str,
     *,
     from_storage: str | Storage,
-    to_storage: str,
+    to_storage: Any,
     as_name: str | None = None,
 ) -> int:
     """Write a hypersense study's finished trials into a new Optuna study; returns how many.
+
+    ``to_storage`` is an Optuna RDB URL, an Optuna storage object, or the path
+    of a journal file (created when missing).
 
     Raises:
         optuna.exceptions.DuplicatedStudyError: The Optuna study exists already.
@@ -212,11 +284,17 @@ def export_study(
     optuna = _optuna()
     source = get_storage(from_storage)
     record = source.get_study(study_name)
-    target = optuna.create_study(
-        study_name=as_name or study_name,
-        storage=to_storage,
-        directions=[d.value for d in record.directions],
-    )
+    with _optuna_storage(optuna, to_storage, must_exist=False) as storage:
+        target = optuna.create_study(
+            study_name=as_name or study_name,
+            storage=storage,
+            directions=[d.value for d in record.directions],
+        )
+        return _export_trials(optuna, source, record, target)
+
+
+def _export_trials(optuna: Any, source: Storage, record: StudyRecord, target: Any) -> int:
+    """Copy the study's user attributes and finished trials into the Optuna ``target``."""
     for key, value in record.user_attrs.items():
         target.set_user_attr(key, value)
     exported = []

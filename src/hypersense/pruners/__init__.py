@@ -10,11 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
+from hypersense.pruners.cross_validation import CrossValidationPruner
 from hypersense.pruners.hyperband import HyperbandPruner
 from hypersense.pruners.nop import NopPruner
 from hypersense.pruners.objective import ObjectivePruner
+from hypersense.pruners.pareto import ParetoPruner
 from hypersense.pruners.patient import PatientPruner
 from hypersense.pruners.percentile import MedianPruner, PercentilePruner
+from hypersense.pruners.plan import BracketPlan, BudgetPlan, RungPlan, plan_budget
 from hypersense.pruners.registry import PRUNER_REGISTRY, PRUNERS, make_pruner, pruner_class
 from hypersense.pruners.successive_halving import SuccessiveHalvingPruner
 from hypersense.pruners.threshold import ThresholdPruner
@@ -24,11 +27,15 @@ if TYPE_CHECKING:
     from hypersense.pruners.wilcoxon import WilcoxonPruner
 
 __all__ = [
+    "BracketPlan",
+    "BudgetPlan",
+    "CrossValidationPruner",
     "CurveExtrapolationPruner",
     "HyperbandPruner",
     "MedianPruner",
     "NopPruner",
     "ObjectivePruner",
+    "ParetoPruner",
     "PatientPruner",
     "PRUNERS",
     "PRUNER_REGISTRY",
@@ -36,10 +43,12 @@ __all__ = [
     "PruneDecision",
     "PruneVerdict",
     "Pruner",
+    "RungPlan",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
     "TrialAssignment",
     "make_pruner",
+    "plan_budget",
     "pruner_class",
     "WilcoxonPruner",
 ]

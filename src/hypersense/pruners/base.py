@@ -14,6 +14,10 @@ A pruner decides *whether a trial goes on* and, for multi-fidelity methods,
    trial (e.g. a forecast of its final value) overrides ``judge`` instead,
    whose :class:`PruneVerdict` carries the decision and system attributes the
    coordinator stores on the trial.
+3. When the objective asks from a side series of the trial
+   (``trial.series("fold0").should_prune()``: the epochs of one fold), the
+   coordinator calls ``judge_series`` instead, which continues unless the
+   pruner overrides it.
 
 Pruners must be correct when several processes share a study: a decision is
 a function of the history and the trial it is given, never of what this
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from hypersense.history import StudyHistory
+from hypersense.pruners.rungs import RungLayout
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["PruneDecision", "PruneVerdict", "Pruner", "TrialAssignment"]
@@ -86,6 +91,20 @@ class Pruner(ABC):
         """The decision for the RUNNING ``trial`` with attributes to store on it
         (none by default: the verdict of :meth:`decide`)."""
         return PruneVerdict(self.decide(history, trial))
+
+    def judge_series(self, history: StudyHistory, trial: FrozenTrial, series: str) -> PruneVerdict:
+        """The decision for the RUNNING ``trial`` from its side series ``series``
+        (e.g. the epochs of one cross-validation fold, ``FrozenTrial.series``),
+        asked by ``trial.series(series).should_prune()``. CONTINUE by default: a
+        pruner judges intermediate values unless it says how to judge series
+        (:class:`~hypersense.pruners.CrossValidationPruner` does)."""
+        return PruneVerdict(PruneDecision.CONTINUE)
+
+    def rung_layout(self) -> RungLayout | None:
+        """The brackets and rungs this pruner will use, for a budget plan
+        (:func:`hypersense.pruners.plan_budget`); None (the default) when its
+        decisions follow no fixed rungs or its resources are learnt ("auto")."""
+        return None
 
     def __repr__(self) -> str:
         sig = inspect.signature(type(self).__init__)

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import FORECAST_ATTR
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict
 from hypersense.pruners.curves import FAMILIES, MIN_POINTS, CurveForecast, forecast_curve
@@ -23,9 +24,6 @@ from hypersense.pruners.resources import resolve_max_resource
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["FORECAST_ATTR", "CurveExtrapolationPruner"]
-
-#: System attribute holding the latest forecast of a trial's final value.
-FORECAST_ATTR = "curve_forecast"
 
 
 class CurveExtrapolationPruner(Pruner):

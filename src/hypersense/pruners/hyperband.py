@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import BRACKET_TAG, RUNGS_TAG
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
 from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
 from hypersense.pruners.resources import resolve_max_resource
 from hypersense.pruners.rungs import (
+    RungLayout,
     bracket_budgets,
     bracket_of,
     bracket_schedule,
@@ -20,9 +22,6 @@ from hypersense.pruners.successive_halving import judge_at_rungs, rungs_tag
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["HyperbandPruner"]
-
-_BRACKET = "bracket"
-_RUNGS = "rungs"
 
 
 class HyperbandPruner(Pruner):
@@ -94,6 +93,14 @@ class HyperbandPruner(Pruner):
             self._schedules[max_resource] = bracket_schedule(budgets)
         return self._schedules[max_resource]
 
+    def rung_layout(self) -> RungLayout | None:
+        """Every bracket's rungs and the bracket cycle (None while ``max_resource``
+        is "auto")."""
+        if self._max_resource == "auto":
+            return None
+        top = int(self._max_resource)
+        return RungLayout(top, self._reduction_factor, self.brackets(top), self._schedule(top))
+
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """Budget ``max_resource`` and tags ``bracket`` and ``rungs`` (none while
         the maximum resource is unknown)."""
@@ -104,7 +111,7 @@ class HyperbandPruner(Pruner):
         bracket = bracket_of(number, self._schedule(top))
         rungs = self.brackets(top)[bracket]
         return TrialAssignment(
-            budget=float(top), tags={_BRACKET: str(bracket), _RUNGS: rungs_tag(rungs)}
+            budget=float(top), tags={BRACKET_TAG: str(bracket), RUNGS_TAG: rungs_tag(rungs)}
         )
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
@@ -115,15 +122,15 @@ class HyperbandPruner(Pruner):
         passed a rung now."""
         direction = only_direction(self, history)
         top = resolve_max_resource(self._max_resource, history)
-        tag = trial.tags.get(_BRACKET)
+        tag = trial.tags.get(BRACKET_TAG)
         if top is None or tag is None or not tag.isdigit():
             return PruneVerdict(PruneDecision.CONTINUE)  # started before brackets existed
         brackets = self.brackets(top)
         bracket = int(tag)
-        if bracket >= len(brackets) or trial.tags.get(_RUNGS) != rungs_tag(brackets[bracket]):
+        if bracket >= len(brackets) or trial.tags.get(RUNGS_TAG) != rungs_tag(brackets[bracket]):
             return PruneVerdict(PruneDecision.CONTINUE)  # another Hyperband's bracket
         # Only trials with the same bracket and rungs compete.
-        same = history.trials(tags={_BRACKET: tag, _RUNGS: trial.tags[_RUNGS]})
+        same = history.trials(tags={BRACKET_TAG: tag, RUNGS_TAG: trial.tags[RUNGS_TAG]})
         return judge_at_rungs(
             trial,
             same,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
 from hypersense.pruners.options import check_int
+from hypersense.pruners.rungs import RungLayout
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["ObjectivePruner"]
@@ -49,6 +50,10 @@ class ObjectivePruner(Pruner):
         return StudyHistory(
             (history.directions[i],), lambda: [_one_objective(t, i) for t in history.trials()]
         )
+
+    def rung_layout(self) -> RungLayout | None:
+        """The wrapped pruner's rungs."""
+        return self._wrapped_pruner.rung_layout()
 
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """The wrapped pruner's budget and tags."""

@@ -16,6 +16,7 @@ from hypersense.history import StudyHistory
 
 __all__ = [
     "Resource",
+    "check_directions",
     "check_int",
     "check_non_negative",
     "check_probability",
@@ -65,10 +66,21 @@ def check_resource(name: str, value: object) -> Resource:
 def only_direction(pruner: object, history: StudyHistory) -> StudyDirection:
     """The direction of a single-objective study; ValueError for several objectives."""
     if history.is_multi_objective:
-        name = type(pruner).__name__
-        raise ValueError(
-            f"{name} supports single-objective studies only (this study has "
-            f"{len(history.directions)} objectives); wrap it as "
-            f"ObjectivePruner({name}(...), objective_index=i) to prune on objective i"
-        )
+        raise ValueError(_single_objective_only(pruner, len(history.directions)))
     return history.directions[0]
+
+
+def check_directions(pruner: object, n_objectives: int) -> None:
+    """ValueError naming the pruner when a pruner that declares
+    ``supports_multi_objective = False`` is given a study of several objectives."""
+    if n_objectives > 1 and not getattr(type(pruner), "supports_multi_objective", True):
+        raise ValueError(_single_objective_only(pruner, n_objectives))
+
+
+def _single_objective_only(pruner: object, n_objectives: int) -> str:
+    name = type(pruner).__name__
+    return (
+        f"{name} supports single-objective studies only (this study has {n_objectives} "
+        f"objectives); wrap it as ObjectivePruner({name}(...), objective_index=i) to prune "
+        "on objective i, or use ParetoPruner to prune on all of them"
+    )

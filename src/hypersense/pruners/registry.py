@@ -28,6 +28,8 @@ PRUNERS: dict[str, str] = {
     "hyperband": "hypersense.pruners.hyperband:HyperbandPruner",
     "curve_extrapolation": "hypersense.pruners.curve_extrapolation:CurveExtrapolationPruner",
     "objective": "hypersense.pruners.objective:ObjectivePruner",
+    "pareto": "hypersense.pruners.pareto:ParetoPruner",
+    "cross_validation": "hypersense.pruners.cross_validation:CrossValidationPruner",
 }
 
 #: Built-in pruners and those of installed plugins.
@@ -39,22 +41,29 @@ def pruner_class(name: str) -> type[Pruner]:
     return PRUNER_REGISTRY.get(name)
 
 
+#: Options that name another pruner (of ``patient``, ``objective`` and ``cross_validation``).
+_NESTED = ("wrapped_pruner", "fold_pruner", "epoch_pruner")
+
+
 def make_pruner(name: str, options: Mapping[str, Any] | None = None) -> Pruner:
     """Build the pruner registered as ``name`` with keyword ``options``.
 
-    A ``wrapped_pruner`` option (of ``patient`` and ``objective``) may itself be
-    a pruner name or ``{name: ..., options: {...}}``, as a config file writes it.
+    An option naming another pruner (``wrapped_pruner`` of ``patient`` and
+    ``objective``, ``fold_pruner`` and ``epoch_pruner`` of
+    ``cross_validation``) may be a pruner name or ``{name: ..., options:
+    {...}}``, as a config file writes it.
     """
     opts = dict(options or {})
-    inner = opts.get("wrapped_pruner")
-    if isinstance(inner, str):
-        opts["wrapped_pruner"] = make_pruner(inner)
-    elif isinstance(inner, Mapping):
-        extra = set(inner) - {"name", "options"}
-        if "name" not in inner or extra or not isinstance(inner.get("options", {}), Mapping):
-            raise ValueError(
-                "`wrapped_pruner` must be a pruner name or {name: ..., options: {...}} "
-                f"(got {inner!r})"
-            )
-        opts["wrapped_pruner"] = make_pruner(inner["name"], inner.get("options"))
+    for key in _NESTED:
+        inner = opts.get(key)
+        if isinstance(inner, str):
+            opts[key] = make_pruner(inner)
+        elif isinstance(inner, Mapping):
+            extra = set(inner) - {"name", "options"}
+            if "name" not in inner or extra or not isinstance(inner.get("options", {}), Mapping):
+                raise ValueError(
+                    f"`{key}` must be a pruner name or {{name: ..., options: {{...}}}} "
+                    f"(got {inner!r})"
+                )
+            opts[key] = make_pruner(inner["name"], inner.get("options"))
     return PRUNER_REGISTRY.create(name, opts)

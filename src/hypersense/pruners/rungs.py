@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 __all__ = [
+    "RungLayout",
     "bracket_budgets",
     "bracket_of",
     "bracket_schedule",
@@ -104,3 +106,22 @@ def loss_of(value: float, maximize: bool) -> float:
     if not math.isfinite(value):
         return math.inf
     return -value if maximize else value
+
+
+@dataclass(frozen=True)
+class RungLayout:
+    """The rungs a multi-fidelity pruner uses once its resources are known.
+
+    Attributes:
+        max_resource: Steps of a full training ``R`` (steps ``0 .. R - 1``).
+        reduction_factor: ``eta``: a rung keeps the best ``1/eta``.
+        bracket_rungs: The rung steps of each bracket, increasing (one bracket
+            for successive halving; the last Hyperband bracket has none).
+        schedule: The repeated cycle of brackets by trial number
+            (:func:`bracket_of`); ``(0,)`` for successive halving.
+    """
+
+    max_resource: int
+    reduction_factor: int
+    bracket_rungs: tuple[tuple[int, ...], ...]
+    schedule: tuple[int, ...]

@@ -7,11 +7,18 @@ from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import RUNGS_TAG, value_at_step
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
 from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
 from hypersense.pruners.resources import resolve_max_resource, resolve_min_resource
-from hypersense.pruners.rungs import is_promotable, loss_of, rung_steps, rungs_to_judge
+from hypersense.pruners.rungs import (
+    RungLayout,
+    is_promotable,
+    loss_of,
+    rung_steps,
+    rungs_to_judge,
+)
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = [
@@ -106,6 +113,21 @@ class SuccessiveHalvingPruner(Pruner):
             below=last_step + 1 if top is None else top,
         )
 
+    def rung_layout(self) -> RungLayout | None:
+        """One bracket with this pruner's rungs (None while ``max_resource`` is "auto")."""
+        if self._max_resource == "auto":
+            return None
+        top = int(self._max_resource)
+        low = resolve_min_resource(self._min_resource, top)
+        assert low is not None  # the maximum is known
+        rungs = rung_steps(
+            low,
+            self._reduction_factor,
+            min_early_stopping_rate=self._min_early_stopping_rate,
+            below=top,
+        )
+        return RungLayout(top, self._reduction_factor, (rungs,), (0,))
+
     def assign(self, history: StudyHistory, number: int) -> TrialAssignment:
         """Budget ``max_resource`` and tag ``rungs`` (the rung steps, for the
         report), once the maximum resource is known."""
@@ -114,7 +136,7 @@ class SuccessiveHalvingPruner(Pruner):
         rungs = self._rungs(history, 0) if top is not None else None
         if top is None or rungs is None:
             return TrialAssignment()
-        return TrialAssignment(budget=float(top), tags={"rungs": rungs_tag(rungs)})
+        return TrialAssignment(budget=float(top), tags={RUNGS_TAG: rungs_tag(rungs)})
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         return self.judge(history, trial).decision
@@ -138,17 +160,15 @@ class SuccessiveHalvingPruner(Pruner):
 
 
 def rungs_tag(rungs: Iterable[int]) -> str:
-    """The ``rungs`` tag the report reads: rung steps, comma-separated."""
+    """The ``rungs`` tag (:data:`hypersense.fidelity.RUNGS_TAG`) the report and
+    model-based samplers read: rung steps, comma-separated."""
     return ",".join(str(r) for r in rungs)
 
 
 def value_at_rung(intermediate_values: Mapping[int, float], rung: int) -> float | None:
     """The value at the first reported step at or past ``rung``, or None if the
-    trial never reached it."""
-    if rung in intermediate_values:
-        return intermediate_values[rung]
-    past = [s for s in intermediate_values if s > rung]
-    return intermediate_values[min(past)] if past else None
+    trial never reached it (:func:`hypersense.fidelity.value_at_step`)."""
+    return value_at_step(intermediate_values, rung)
 
 
 def judge_at_rungs(

@@ -43,6 +43,8 @@ class Report:
         noise: The seed-noise table, or None.
         reevaluation: The winner's-curse table, or None.
         created_at: Unix time the report was built.
+        missing: Figure name to why it has no data, where the report knows
+            better than the figure's general condition (``FigureKind.appears``).
     """
 
     overview: d.OverviewData
@@ -51,6 +53,7 @@ class Report:
     noise: d.NoiseData | None = None
     reevaluation: d.ReevaluationData | None = None
     created_at: float = field(default_factory=time.time)
+    missing: Mapping[str, str] = field(default_factory=dict)
 
     def available(self) -> tuple[str, ...]:
         """Names of the figures that have data, in catalogue order."""
@@ -65,6 +68,16 @@ class Report:
         kind = figure_kind(name)
         value = self.figures.get(name)
         return None if value is None else kind.render(value)
+
+    def why_missing(self, name: str) -> str:
+        """Why figure ``name`` has no data: the specific reason when known,
+        else when the figure appears.
+
+        Raises:
+            ValueError: If no figure is called ``name``.
+        """
+        kind = figure_kind(name)
+        return self.missing.get(name) or f"not available yet. {kind.appears}"
 
 
 def _check_type(name: str, value: Any, expected: type) -> None:
@@ -138,9 +151,11 @@ def build_report(
     _check_type("lr_range_test", lr_range_test, d.LRRangeTestData)
     check_analysis_options(analysis, analysis_min_trials)
     snap = d.as_snapshot(study)
+    missing: dict[str, str] = {}
     if importance is None and marginals is None and interactions is None:
         auto = analysis_figures(snap, level=analysis, min_trials=analysis_min_trials)
         importance, marginals, interactions = auto.importance, auto.marginals, auto.interactions
+        missing.update(auto.reasons)
     order = None if importance is None else [p.name for p in importance.parameters]
     name = snap.objective_names()[0]
     builders: dict[str, Callable[[], Any]] = {
@@ -177,4 +192,5 @@ def build_report(
         pruning=_safely("pruning", lambda: d.build_pruning_savings(snap)),
         noise=figures["noise"],
         reevaluation=figures["reevaluation"],
+        missing={k: v for k, v in missing.items() if figures.get(k) is None},
     )

@@ -102,7 +102,7 @@ FIGURES: tuple[FigureKind, ...] = (
                render.render_lr_batch_size),
     FigureKind("weight_distribution", "training", "Weight distribution per layer",
                "The best model's weight density, layer by layer.",
-               "When the best trial stored 'weight_histograms'.",
+               "When the best trial stored 'weight_histograms' (hypersense.torch.fit does).",
                render.render_weight_distribution),
     FigureKind("param_count", "training", "Metric against model size",
                "Each completed trial's value against its number of model parameters.",

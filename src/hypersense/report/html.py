@@ -3,12 +3,11 @@
 The page works offline: one copy of plotly.js is inlined (from the installed
 ``plotly`` package, extra ``plot``), figures travel as JSON specs in one
 ``<script type="application/json">`` block, and a few lines of inline script
-draw them with ``Plotly.newPlot``. Each figure's container gets
-``data-rendered="true"`` once drawn (``"error"`` if drawing failed), which is
-what the browser test waits for. Figures in view are drawn first (the body then
-gets ``data-first-screen="drawn"``), the others one at a time after them, so a
-slow figure (parallel coordinates use WebGL, slow without a GPU) does not hold
-up the page. Nothing is fetched at view time.
+draw them with ``Plotly.newPlot``, every one while the page loads (plotly draws
+SVG synchronously, and no figure uses WebGL), so a screenshot or a print taken
+at the ``load`` event shows every figure. Each figure's container gets
+``data-rendered="true"`` once drawn (``"error"`` if drawing failed) and the body
+``data-all-drawn="true"`` once all are. Nothing is fetched at view time.
 """
 
 from __future__ import annotations
@@ -46,6 +45,8 @@ th,td{border:1px solid #e5e7eb;padding:.3em .6em;text-align:left;vertical-align:
 th{background:#f9fafb}td{max-width:700px;overflow-wrap:anywhere}
 .missing,.note{color:#6b7280}ul.missing{padding-left:1.2em}
 footer{color:#6b7280;font-size:.85em;text-align:center;margin:2em}
+@media print{nav{display:none}body{background:white}section{box-shadow:none;padding:0}
+.hs-figure{break-inside:avoid}}
 """
 
 _SCRIPT = """
@@ -53,28 +54,32 @@ _SCRIPT = """
   var specs = JSON.parse(document.getElementById("hs-figures").textContent);
   var config = {responsive: true, displaylogo: false};
   var divs = Array.from(document.querySelectorAll(".hs-plot"));
-  function onScreen(div) {
-    var r = div.getBoundingClientRect();
-    return r.top < window.innerHeight && r.bottom > 0;
-  }
-  // Figures in view first, then the others one at a time, yielding between them
-  // so the page scrolls and responds while the rest are drawn.
-  var queue = divs.filter(onScreen).concat(divs.filter(function (d) { return !onScreen(d); }));
-  var firstScreen = divs.filter(onScreen).length;
-  function draw(i) {
-    if (i === firstScreen) document.body.setAttribute("data-first-screen", "drawn");
-    if (i >= queue.length) { document.body.setAttribute("data-all-drawn", "true"); return; }
-    var div = queue[i];
+  // Every figure is drawn now, while the page loads: plotly draws SVG
+  // synchronously, so a screenshot or a print taken at "load" shows them all.
+  var drawn = divs.map(function (div) {
     var spec = specs[div.getAttribute("data-figure")];
-    Plotly.newPlot(div, spec.data, spec.layout, config).then(function () {
-      div.setAttribute("data-rendered", "true");
-    }).catch(function (err) {
-      div.setAttribute("data-rendered", "error");
-      div.textContent = "This figure could not be drawn: " + err;
-      console.error(err);
-    }).then(function () { setTimeout(function () { draw(i + 1); }, 0); });
+    try {
+      return Plotly.newPlot(div, spec.data, spec.layout, config).then(function () {
+        div.setAttribute("data-rendered", "true");
+      }).catch(function (err) { failed(div, err); });
+    } catch (err) {
+      failed(div, err);
+      return Promise.resolve();
+    }
+  });
+  function failed(div, err) {
+    div.setAttribute("data-rendered", "error");
+    div.textContent = "This figure could not be drawn: " + err;
+    console.error(err);
   }
-  draw(0);
+  Promise.all(drawn).then(function () {
+    document.body.setAttribute("data-first-screen", "drawn");
+    document.body.setAttribute("data-all-drawn", "true");
+  });
+  // Printing changes the page's width: fit the figures to it.
+  window.addEventListener("beforeprint", function () {
+    divs.forEach(function (div) { if (div.data) Plotly.Plots.resize(div); });
+  });
 })();
 """
 
@@ -112,13 +117,18 @@ def _figure_block(kind: FigureKind) -> str:
     )
 
 
-def _missing_list(kinds: list[FigureKind]) -> str:
+def _missing_list(report: Report, kinds: list[FigureKind]) -> str:
     if not kinds:
         return ""
     items = "".join(
-        f"<li><b>{escape(k.title)}</b>: not available yet. {escape(k.appears)}</li>" for k in kinds
+        f"<li><b>{escape(k.title)}</b>: {escape(_sentence(report.why_missing(k.name)))}</li>"
+        for k in kinds
     )
     return f'<ul class="missing">{items}</ul>'
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."
 
 
 def _section(report: Report, section: str, heading: str) -> tuple[str, dict[str, Any]]:
@@ -132,7 +142,7 @@ def _section(report: Report, section: str, heading: str) -> tuple[str, dict[str,
             body += "<h3>Noise table</h3>" + tables.noise_table(report.noise)
         if report.reevaluation is not None:
             body += "<h3>Re-evaluation table</h3>" + tables.reevaluation_table(report.reevaluation)
-    body += _missing_list([k for k in kinds if k not in present])
+    body += _missing_list(report, [k for k in kinds if k not in present])
     html = f'<section id="{section}"><h2>{escape(heading)}</h2>{body}</section>'
     return html, specs
 

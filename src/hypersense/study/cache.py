@@ -34,12 +34,23 @@ class TrialCache:
     def load(self) -> list[FrozenTrial]:
         """All trials of the study, in number order, as stored now."""
         with self._lock:
-            fresh = self._storage.get_trials(self._study_id, min_number=self._next_number)
-            if self._unfinished:
-                fresh += self._storage.get_trials(self._study_id, numbers=self._unfinished)
-            for trial in fresh:
-                self._remember(trial)
+            self._read()
             return [self._trials[n] for n in sorted(self._trials)]
+
+    def refresh(self) -> list[FrozenTrial]:
+        """Read what may have changed and return the trials that did: new ones and
+        those whose record differs from the one read before, in number order."""
+        with self._lock:
+            return self._read()
+
+    def _read(self) -> list[FrozenTrial]:
+        fresh = self._storage.get_trials(self._study_id, min_number=self._next_number)
+        if self._unfinished:
+            fresh += self._storage.get_trials(self._study_id, numbers=self._unfinished)
+        changed = [t for t in fresh if self._trials.get(t.number) != t]
+        for trial in fresh:
+            self._remember(trial)
+        return sorted(changed, key=lambda t: t.number)
 
     def _remember(self, trial: FrozenTrial) -> None:
         number = trial.number

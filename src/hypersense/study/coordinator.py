@@ -19,7 +19,7 @@ from hypersense.checkpoints.store import CheckpointStore
 from hypersense.direction import StudyDirection
 from hypersense.errors import ParameterConflictError, SamplerExhaustedError, StaleTrialError
 from hypersense.history import StudyHistory
-from hypersense.pruners.base import PruneDecision, Pruner
+from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.space.base import Distribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
@@ -30,6 +30,7 @@ from hypersense.study.cache import TrialCache
 from hypersense.study.heartbeat import Heartbeat
 from hypersense.study.owner import current_owner
 from hypersense.study.recovery import RetryPolicy, TrialRecovery
+from hypersense.study.side_values import check_vector, with_side_value
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
 from hypersense.trial.state import TrialState
 
@@ -318,14 +319,36 @@ class TrialCoordinator:
         run.distributions[name] = distribution
         return value
 
-    def report(self, number: int, step: int, value: float) -> None:
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
         run = self._get(number)
+        if isinstance(value, tuple):
+            check_vector(number, step, value, len(self._directions))
+            self._store_side_value(run, SystemAttr.INTERMEDIATE_VECTORS, step, list(value))
+            value = value[0]
         self._storage.set_trial_intermediate_value(run.trial_id, step, value)
         run.intermediate[step] = value
 
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        if not isinstance(series, str) or not series:
+            raise ValueError(f"`series` must be a non-empty string (got {series!r})")
+        self._store_side_value(self._get(number), SystemAttr.SERIES_PREFIX + series, step, value)
+
+    def _store_side_value(self, run: _Running, key: str, step: int, value: Any) -> None:
+        stored = with_side_value(run.system_attrs.get(key), step, value)
+        if stored is not None:
+            self._storage.set_trial_attrs(run.trial_id, {key: stored}, system=True)
+            run.system_attrs[key] = normalize(stored, what=f"system attribute {key!r}")
+
     def should_prune(self, number: int) -> bool:
         run = self._get(number)
-        verdict = self.pruner.judge(self.history(), run.frozen())
+        return self._apply(run, self.pruner.judge(self.history(), run.frozen()))
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        run = self._get(number)
+        return self._apply(run, self.pruner.judge_series(self.history(), run.frozen(), series))
+
+    def _apply(self, run: _Running, verdict: PruneVerdict) -> bool:
+        """Store the verdict's attributes on the trial; whether it says PRUNE."""
         decision = verdict.decision
         if not isinstance(decision, PruneDecision):
             raise TypeError(f"{self.pruner!r}.decide returned {decision!r}, not a PruneDecision")

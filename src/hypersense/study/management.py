@@ -10,6 +10,7 @@ from hypersense.direction import StudyDirection, parse_direction
 from hypersense.errors import DuplicatedStudyError
 from hypersense.pruners.base import Pruner
 from hypersense.pruners.nop import NopPruner
+from hypersense.pruners.options import check_directions
 from hypersense.samplers.base import Sampler
 from hypersense.storage.base import Storage, StudySummary
 from hypersense.storage.url import get_storage
@@ -101,6 +102,7 @@ def create_study(
     """
     dirs = _directions(direction, directions)
     policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
+    check_directions(pruner, len(dirs))
     store = get_storage(storage)
     name = study_name if study_name is not None else f"study-{uuid.uuid4().hex[:12]}"
     try:
@@ -114,6 +116,7 @@ def create_study(
                 f"study {name!r} exists with directions "
                 f"{[d.value for d in record.directions]}, not {[d.value for d in dirs]}"
             ) from None
+        check_directions(pruner, len(record.directions))
     return Study(
         record,
         store,
@@ -142,6 +145,7 @@ def load_study(
     store = get_storage(storage)
     record = store.get_study(study_name)
     policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
+    check_directions(pruner, len(record.directions))
     return Study(
         record,
         store,

@@ -2,8 +2,9 @@
 
 Built-in entries are ``module:Class``, imported only when asked for, so listing
 the built-in names costs nothing and a task's libraries load only when it runs
-(PyTorch is imported only when a ``torch-*`` task is asked for; without it, the
-lookup raises :class:`~hypersense.MissingDependencyError` naming the extra).
+(PyTorch is imported only when a ``torch-*`` task is asked for, Keras only for
+a ``keras-*`` one; without it, the lookup raises
+:class:`~hypersense.MissingDependencyError` naming the extra).
 Other packages add tasks through entry points in the group ``hypersense.tasks``
 (see :mod:`hypersense.registry`).
 """
@@ -27,6 +28,7 @@ TASKS: dict[str, str] = {
     "torch-breast-cancer-mlp": "hypersense.tasks.torch_tabular:BreastCancerMLPTask",
     "torch-diabetes-mlp": "hypersense.tasks.torch_tabular:DiabetesMLPTask",
     "torch-digits-transfer": "hypersense.tasks.torch_transfer:DigitsTransferTask",
+    "keras-digits-mlp": "hypersense.tasks.keras_digits:KerasDigitsMLPTask",
 }
 
 #: Built-in tasks and those of installed plugins.

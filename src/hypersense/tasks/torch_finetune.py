@@ -20,7 +20,7 @@ from hypersense._optional import import_optional
 from hypersense.errors import TrialPruned
 from hypersense.trial.trial import Trial
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 

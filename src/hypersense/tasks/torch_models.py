@@ -12,7 +12,7 @@ import math
 
 from hypersense._optional import import_optional
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

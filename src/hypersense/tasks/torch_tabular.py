@@ -28,7 +28,7 @@ from hypersense.tasks.torch_data import Standardizer
 from hypersense.tasks.torch_models import ACTIVATIONS, NORMALIZATIONS, build_mlp
 from hypersense.tasks.torch_task import Prepared, TorchTask
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402

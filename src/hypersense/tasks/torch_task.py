@@ -11,7 +11,9 @@ score outputs; this base does the rest, in one of two objective modes:
 - **cross-validation** (``cv_folds=k``): k-fold CV (stratified for classes) on
   the training + validation rows through
   :func:`hypersense.integrations.cross_validate_trial`: each fold's score is
-  reported (step = fold), the pruner is asked between folds, and the trial's
+  reported (step = fold), the pruner is asked between folds and, through the
+  side series ``fold<k>`` (step = epoch), within each fold's training
+  (:class:`~hypersense.pruners.CrossValidationPruner` judges both); the trial's
   value is the mean, with the per-fold scores and the standard error stored as
   ``<metric>_fold_scores`` and ``<metric>_sem``.
 
@@ -35,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
-from hypersense.integrations.cv import cross_validate_trial
+from hypersense.integrations.cv import cross_validate_trial, fold_series
 from hypersense.space.base import Distribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.tasks.base import Task
@@ -43,7 +45,7 @@ from hypersense.tasks.options import check_fraction, check_int, check_optional_i
 from hypersense.tasks.torch_data import DatasetSplit, Standardizer, split_dataset
 from hypersense.trial.trial import FixedTrial, Trial
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 
@@ -338,7 +340,10 @@ class TorchTask(Task):
         seeds = derive_seeds(trial.seed, self._cv_folds)
 
         def fit_and_score(train: NDArray[np.intp], val: NDArray[np.intp], fold: int) -> float:
-            result, _ = self.train(params, train, val, seed=seeds[fold], trial=None)
+            # The fold's epochs go to their own series: the pruner may stop a
+            # fold's training as well as the trial between folds.
+            epochs = trial.series(fold_series(fold))
+            result, _ = self.train(params, train, val, seed=seeds[fold], trial=epochs)
             return result.best_value
 
         return cross_validate_trial(

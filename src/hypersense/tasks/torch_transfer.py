@@ -37,7 +37,7 @@ from hypersense.tasks.splits import HoldoutIndices, SealedTestSet, holdout_indic
 from hypersense.tasks.torch_data import DatasetSplit, development_split, load_dataset
 from hypersense.trial.trial import FixedTrial, Trial
 
-import_optional("torch", extra="torch", purpose="the PyTorch built-in tasks")
+import_optional("torch", extra="torch", purpose="a PyTorch built-in task")
 
 import torch  # noqa: E402
 

@@ -68,11 +68,18 @@ class RecordingBackend:
         assert isinstance(distribution, FloatDistribution)
         return (distribution.low + distribution.high) / 2
 
-    def report(self, number: int, step: int, value: float) -> None:
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
         self._record("report", number, step, value)
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        self._record("report_series", number, series, step, value)
 
     def should_prune(self, number: int) -> bool:
         self._record("should_prune", number)
+        return number in self._prune
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        self._record("should_prune_series", number, series)
         return number in self._prune
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:

@@ -18,7 +18,7 @@ Without a study, ``hparams`` is a dict (or a :class:`TrainingRecipe`), and
 
 from hypersense._optional import import_optional
 
-import_optional("torch", extra="torch", purpose="the PyTorch training helpers (hypersense.torch)")
+import_optional("torch", extra="torch", purpose="hypersense.torch (the PyTorch training helpers)")
 
 from hypersense.torch.data import TensorBatches, make_batches  # noqa: E402
 from hypersense.torch.early_stopping import EarlyStopping  # noqa: E402
@@ -29,6 +29,7 @@ from hypersense.torch.result import StopReason, TrainingAttr, TrainingResult  # 
 from hypersense.torch.schedules import lr_trajectory  # noqa: E402
 from hypersense.torch.seeding import seeded_global_rngs  # noqa: E402
 from hypersense.torch.spaces import RecipeSpace, suggest_recipe  # noqa: E402
+from hypersense.torch.weights import weight_histograms  # noqa: E402
 
 __all__ = [
     "OPTIMIZERS",
@@ -46,4 +47,5 @@ __all__ = [
     "make_batches",
     "seeded_global_rngs",
     "suggest_recipe",
+    "weight_histograms",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from hypersense.torch.recipe import TrainingRecipe
+from hypersense.torch.weights import weight_histograms
 
 __all__ = ["StopReason", "TrainingAttr", "TrainingResult"]
 
@@ -46,6 +47,9 @@ class TrainingAttr:
     #: the planned rate over the horizon: ``{"steps": [...], "lrs": [...],
     #: "steps_per_epoch": int}`` at up to 200 optimiser steps (plateau: its base)
     LR_PLAN = "lr_plan"
+    #: per-layer histograms of the final model's weights,
+    #: ``{layer: {"edges": [...], "counts": [...]}}`` (the report's weight figure)
+    WEIGHT_HISTOGRAMS = "weight_histograms"
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ class TrainingResult:
         return self.stop_reason is StopReason.PRUNED
 
     def to_attrs(self) -> dict[str, Any]:
-        """The JSON-ready trial attributes of this run (keys of :class:`TrainingAttr`)."""
+        """The JSON-ready trial attributes of this run (keys of :class:`TrainingAttr`);
+        the weight histograms are those of :attr:`model` as it is returned."""
         attrs: dict[str, Any] = {
             TrainingAttr.TRAIN_LOSS: list(self.train_loss),
             TrainingAttr.VAL_LOSS: list(self.val_loss),
@@ -127,4 +132,5 @@ class TrainingResult:
                 "lrs": [lr for _, lr in self.lr_plan],
                 "steps_per_epoch": self.steps_per_epoch,
             }
+        attrs[TrainingAttr.WEIGHT_HISTOGRAMS] = weight_histograms(self.model)
         return attrs

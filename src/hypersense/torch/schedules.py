@@ -45,7 +45,9 @@ from hypersense.torch.recipe import TrainingRecipe
 
 __all__ = [
     "PlateauState",
+    "cosine_floor_lr",
     "cosine_lr",
+    "epoch_decay",
     "exponential_lr",
     "lr_trajectory",
     "one_cycle_lr",
@@ -292,13 +294,52 @@ def lr_trajectory(
         )
     warm = warmup_steps(warmup_share(recipe), total)
     if kind in ("cosine", "warmup_cosine"):
-        min_lr = lr * (recipe.min_lr_ratio if ratio is None else ratio)
+        min_lr = cosine_floor_lr(recipe)
         return warmup_cosine_lr(lr, steps, warmup_steps=warm, total_steps=total, min_lr=min_lr)
     clock = np.maximum(steps - warm, 0)  # the shape's own step, from the end of the warm-up
     shape = _epoch_shape(recipe, clock // steps_per_epoch, total - warm, steps_per_epoch, n_epochs)
     ramp = lr * (steps + 1.0) / max(warm, 1)
     out: NDArray[np.float64] = np.where(steps < warm, ramp, shape)
     return out
+
+
+def cosine_floor_lr(recipe: TrainingRecipe) -> float:
+    """The rate a ``cosine`` or ``warmup_cosine`` schedule ends at: ``lr`` times
+    ``final_lr_ratio``, else times ``min_lr_ratio``."""
+    ratio = recipe.min_lr_ratio if recipe.final_lr_ratio is None else recipe.final_lr_ratio
+    return recipe.lr * ratio
+
+
+def epoch_decay(recipe: TrainingRecipe, *, n_epochs: int, last_epoch: int) -> tuple[int, float]:
+    """How a ``step`` or ``exponential`` schedule decays: every how many epochs, by what factor.
+
+    The factor is the recipe's own (``step_gamma``, ``exp_gamma``) unless
+    ``final_lr_ratio`` is set; then it is the one that reaches ``lr *
+    final_lr_ratio`` in ``last_epoch``.
+
+    Args:
+        recipe: A recipe whose ``schedule`` is ``step`` or ``exponential``.
+        n_epochs: Epochs of the run's horizon (a ``step`` size is a share of it).
+        last_epoch: The schedule's last epoch on its own clock (``n_epochs - 1``
+            without a warm-up).
+
+    Returns:
+        ``(epochs_per_decay, factor)``: the rate is ``lr * factor ** (epoch //
+        epochs_per_decay)``.
+    """
+    ratio = recipe.final_lr_ratio
+    if recipe.schedule == "step":
+        size = step_size_epochs(recipe.step_fraction, n_epochs)
+        drops = last_epoch // size
+        gamma = recipe.step_gamma if ratio is None or drops == 0 else ratio ** (1.0 / drops)
+        return size, gamma
+    if recipe.schedule == "exponential":
+        if ratio is not None and last_epoch > 0:
+            return 1, ratio ** (1.0 / last_epoch)
+        return 1, recipe.exp_gamma
+    raise ValueError(
+        f"only the step and exponential schedules decay per epoch (got {recipe.schedule!r})"
+    )
 
 
 def _epoch_shape(
@@ -310,16 +351,10 @@ def _epoch_shape(
 ) -> NDArray[np.float64]:
     """The per-epoch shapes (step, exponential; constant and plateau's base)
     at the shape's own epochs; ``decay_steps`` is the length of its clock."""
-    lr, kind, ratio = recipe.lr, recipe.schedule, recipe.final_lr_ratio
+    if recipe.schedule not in ("step", "exponential"):
+        return np.full(epochs.shape, recipe.lr, dtype=float)  # constant, and plateau's base
     last_epoch = max(math.ceil(decay_steps / steps_per_epoch) - 1, 0)
-    if kind == "step":
-        size = step_size_epochs(recipe.step_fraction, n_epochs)
-        drops = last_epoch // size
-        gamma = recipe.step_gamma if ratio is None or drops == 0 else ratio ** (1.0 / drops)
-        return step_decay_lr(lr, epochs, step_size_epochs=size, gamma=gamma)
-    if kind == "exponential":
-        gamma = recipe.exp_gamma
-        if ratio is not None and last_epoch > 0:
-            gamma = ratio ** (1.0 / last_epoch)
-        return exponential_lr(lr, epochs, gamma=gamma)
-    return np.full(epochs.shape, lr, dtype=float)  # constant, and plateau's base
+    size, gamma = epoch_decay(recipe, n_epochs=n_epochs, last_epoch=last_epoch)
+    if recipe.schedule == "step":
+        return step_decay_lr(recipe.lr, epochs, step_size_epochs=size, gamma=gamma)
+    return exponential_lr(recipe.lr, epochs, gamma=gamma)

@@ -21,8 +21,19 @@ class TrialBackend(Protocol):
         """Return the value of parameter ``name`` for trial ``number``."""
         ...
 
-    def report(self, number: int, step: int, value: float) -> None:
-        """Store an intermediate value of trial ``number`` at ``step``."""
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
+        """Store an intermediate value of trial ``number`` at ``step`` (a tuple: one
+        value per objective of a study with several)."""
+        ...
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        """Store a value of trial ``number`` at ``step`` of the side series ``series``
+        (e.g. the epochs of one cross-validation fold), apart from its intermediate values."""
+        ...
+
+    def should_prune_series(self, number: int, series: str) -> bool:
+        """Whether the pruner advises stopping trial ``number`` from its side
+        series ``series`` (see :meth:`hypersense.Trial.series`)."""
         ...
 
     def should_prune(self, number: int) -> bool:

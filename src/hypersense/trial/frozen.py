@@ -37,6 +37,10 @@ class SystemAttr:
     FAIL_KIND = "fail_kind"  #: why a FAIL trial failed, a FailKind value ("timeout", ...)
     CHECKPOINT_DIR = "checkpoint_dir"  #: where the trial saved its checkpoints (if it did)
     RESUMED_FROM = "resumed_from"  #: the checkpoint a trial resumed from (trial, path)
+    #: intermediate vectors of a study with several objectives: {"step": [values]}
+    INTERMEDIATE_VECTORS = "intermediate_vectors"
+    #: prefix of a side series of intermediate values, e.g. "series:fold0": {"step": value}
+    SERIES_PREFIX = "series:"
 
 
 _MAPPING_FIELDS = ("params", "distributions", "intermediate_values", "user_attrs", "system_attrs")
@@ -177,6 +181,21 @@ class FrozenTrial:
         """The budget a multi-fidelity pruner assigned, if any."""
         b = self.system_attrs.get(SystemAttr.BUDGET)
         return None if b is None else float(b)
+
+    @property
+    def intermediate_vectors(self) -> Mapping[int, tuple[float, ...]]:
+        """Step to the vector of values reported there, in a study with several
+        objectives whose objective reported one value per objective
+        (``trial.report((loss, latency), step)``); empty otherwise."""
+        stored = self.system_attrs.get(SystemAttr.INTERMEDIATE_VECTORS) or {}
+        return _frozen({int(k): tuple(float(x) for x in v) for k, v in stored.items()})
+
+    def series(self, name: str) -> Mapping[int, float]:
+        """Step to value of the side series ``name`` (e.g. ``"fold0"``: the epochs of
+        cross-validation fold 0, see :func:`hypersense.integrations.cross_validate_trial`);
+        empty when the trial has none."""
+        stored = self.system_attrs.get(SystemAttr.SERIES_PREFIX + name) or {}
+        return _frozen({int(k): float(v) for k, v in stored.items()})
 
     @property
     def duration_s(self) -> float | None:

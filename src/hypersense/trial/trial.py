@@ -16,6 +16,7 @@ from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.trial.backend import TrialBackend
 from hypersense.trial.deprecated import OptunaAliases
 from hypersense.trial.frozen import SystemAttr
+from hypersense.trial.series import SeriesBackend, check_series_name
 
 __all__ = ["FixedTrial", "Trial"]
 
@@ -170,15 +171,18 @@ class Trial(OptunaAliases):
         except InvalidDistributionError as exc:
             raise exc.for_parameter(name) from None
 
-    def report(self, value: float, step: int) -> None:
+    def report(self, value: float | Sequence[float], step: int) -> None:
         """Report an intermediate score at ``step`` (e.g. the validation loss of an epoch).
 
         Pruners read these values. A step reported twice keeps its first value.
+        In a study with several objectives ``value`` may be a tuple of one value
+        per objective: the vector is stored as the trial's
+        ``intermediate_vectors`` (for :class:`~hypersense.pruners.ParetoPruner`)
+        and its first value as the step's intermediate value.
         """
         if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
             raise ValueError(f"`step` must be a non-negative integer (got step={step!r})")
-        if not isinstance(value, numbers.Real) or isinstance(value, bool):
-            raise TypeError(f"`value` reported at step {step} must be a number (got {value!r})")
+        reported = _reported_value(value, step)
         step = int(step)
         if step in self._reported_steps:
             _log.warning(
@@ -186,11 +190,36 @@ class Trial(OptunaAliases):
             )
             return
         self._reported_steps.add(step)
-        self._backend.report(self._number, step, float(value))
+        self._backend.report(self._number, step, reported)
 
     def should_prune(self) -> bool:
         """Whether the pruner advises stopping now; then ``raise hypersense.TrialPruned``."""
         return bool(self._backend.should_prune(self._number))
+
+    def series(self, name: str) -> Trial:
+        """A handle on this trial whose ``report`` and ``should_prune`` concern its
+        side series ``name`` instead of its intermediate values.
+
+        A cross-validated objective reports fold scores on the trial (step =
+        fold) and each fold's epochs on ``trial.series(f"fold{k}")`` (step =
+        epoch): the steps never collide, and the pruner judges the epochs of
+        fold ``k`` against the other trials' epochs of fold ``k`` (see
+        :class:`~hypersense.pruners.CrossValidationPruner`). Parameters and
+        user attributes are the trial's own. The values are kept as
+        ``FrozenTrial.series(name)``.
+        """
+        view = Trial(
+            SeriesBackend(self._backend, check_series_name(name)),
+            self._number,
+            seed=self._seed,
+            budget=self._budget,
+            tags=self._tags,
+        )
+        # One trial: the handles share what was suggested and set.
+        view._params = self._params
+        view._distributions = self._distributions
+        view._user_attrs = self._user_attrs
+        return view
 
     def set_user_attr(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable attribute on the trial (curves, counts, notes)."""
@@ -280,6 +309,24 @@ def _remember(key: tuple[Any, ...], dist: Distribution) -> None:
         _NUMERIC_CACHE[key] = dist
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _reported_value(value: object, step: int) -> float | tuple[float, ...]:
+    """A reported number as a float, a vector of them as a tuple of floats."""
+    if _is_number(value):
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        numbers_ = list(value)
+        if numbers_ and all(_is_number(v) for v in numbers_):
+            return tuple(float(v) for v in numbers_)
+    raise TypeError(
+        f"`value` reported at step {step} must be a number, or a tuple of one number per "
+        f"objective (got {value!r})"
+    )
+
+
 def _check_name(name: object) -> None:
     if not isinstance(name, str) or not name:
         raise ValueError(f"parameter names must be non-empty strings (got {name!r})")
@@ -291,6 +338,7 @@ class _FixedBackend:
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = dict(params)
         self.intermediate_values: dict[int, float] = {}
+        self.series: dict[str, dict[int, float]] = {}
         self.user_attrs: dict[str, Any] = {}
         self.system_attrs: dict[str, Any] = {}
 
@@ -306,10 +354,16 @@ class _FixedBackend:
             return float(value)
         return value
 
-    def report(self, number: int, step: int, value: float) -> None:
-        self.intermediate_values[step] = value
+    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
+        self.intermediate_values[step] = value[0] if isinstance(value, tuple) else value
+
+    def report_series(self, number: int, series: str, step: int, value: float) -> None:
+        self.series.setdefault(series, {})[step] = value
 
     def should_prune(self, number: int) -> bool:
+        return False
+
+    def should_prune_series(self, number: int, series: str) -> bool:
         return False
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:

@@ -83,3 +83,41 @@ def test_pruning_savings_count_steps_against_full_length_runs() -> None:
     assert savings.steps_without_pruning == 40.0
     assert savings.fraction_saved == pytest.approx(1 - 26 / 40)
     assert build_pruning_savings(snapshot(trials[:2])) is None
+
+
+def test_a_pruned_trials_budget_is_what_it_would_have_run() -> None:
+    budget = {SystemAttr.BUDGET: 27.0}
+    trials = [
+        trial(0, 1.0, curve=[1.0] * 10),
+        trial(1, 3.0, state=TrialState.PRUNED, curve=[3.0] * 2, system_attrs=budget),
+        trial(2, 3.0, state=TrialState.PRUNED, curve=[3.0] * 4),
+    ]
+    savings = build_pruning_savings(snapshot(trials))
+    assert savings is not None
+    assert savings.steps_run == 16
+    assert savings.steps_without_pruning == 10 + 27 + 10
+
+
+def test_forecasts_of_curves_that_stopped_before_their_target() -> None:
+    note = {
+        "step": 2,
+        "target_step": 9,
+        "predicted": 0.8,
+        "interval_90": [0.6, 1.1],
+        "probability_beats_best": 0.01,
+    }
+    attrs = {"curve_forecast": note}
+    trials = [
+        trial(0, 0.5, curve=[2.0, 1.0] + [0.5] * 8),
+        trial(1, 1.2, state=TrialState.PRUNED, curve=[2.0, 1.5, 1.2], system_attrs=attrs),
+        # reached its target step: its curve, not the forecast, is drawn
+        trial(2, 0.7, curve=[2.0] + [0.7] * 9, system_attrs=attrs),
+        # malformed or for a step it never reported: nothing drawn
+        trial(3, 1.0, state=TrialState.PRUNED, curve=[1.0], system_attrs=attrs),
+        trial(4, 1.0, state=TrialState.PRUNED, curve=[1.0] * 3, system_attrs={"curve_forecast": 1}),
+    ]
+    data = build_learning_curves_data(snapshot(trials))
+    assert data is not None
+    (mark,) = data.forecasts
+    assert (mark.number, mark.step, mark.value, mark.target_step) == (1, 2, 1.2, 9)
+    assert (mark.low, mark.predicted, mark.high) == (0.6, 0.8, 1.1)

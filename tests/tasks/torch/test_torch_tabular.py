@@ -11,7 +11,7 @@ import pytest
 import torch
 
 import hypersense as hs
-from hypersense.pruners import MedianPruner
+from hypersense.pruners import CrossValidationPruner, MedianPruner
 from hypersense.tasks import task_class
 from hypersense.tasks.torch_tabular import BreastCancerMLPTask, DiabetesMLPTask, scaled_rmse
 from hypersense.tasks.torch_task import Prepared
@@ -100,6 +100,28 @@ def test_cv_mode_prunes_between_folds() -> None:
     assert hopeless.state is hs.TrialState.PRUNED and hopeless.last_step == 0
     assert hopeless.user_attrs["rmse_fold_scores"] == [hopeless.intermediate_values[0]]
     assert "rmse_sem" not in hopeless.user_attrs
+
+
+def test_cv_mode_prunes_within_a_folds_epochs() -> None:
+    task = DiabetesMLPTask(max_epochs=3, cv_folds=3)
+    pruner = CrossValidationPruner(
+        MedianPruner(n_startup_trials=1), epoch_pruner=MedianPruner(n_startup_trials=1)
+    )
+    study = hs.create_study(
+        sampler=hs.samplers.RandomSampler(seed=0), direction="minimize", pruner=pruner
+    )
+    study.enqueue_trial(PARAMS)
+    study.enqueue_trial(HOPELESS)
+    study.optimize(task.objective, n_trials=2)
+    good, hopeless = study.trials
+    assert good.state is hs.TrialState.COMPLETE
+    assert [len(good.series(f"fold{k}")) for k in range(3)] == [3, 3, 3]
+    assert sorted(good.intermediate_values) == [0, 1, 2]  # fold scores, apart from epochs
+    # Stopped inside its first fold's training: no fold score, some epochs of fold 0.
+    assert hopeless.state is hs.TrialState.PRUNED
+    assert dict(hopeless.intermediate_values) == {}
+    assert 1 <= len(hopeless.series("fold0")) < 3 and not hopeless.series("fold1")
+    assert hopeless.user_attrs["rmse_fold_scores"] == []
 
 
 def test_diabetes_scores_rmse_in_the_targets_units_after_scaling_on_training_rows() -> None:

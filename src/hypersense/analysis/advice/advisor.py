@@ -174,6 +174,7 @@ class _CurveSource:
             surrogate=surrogate,
             confidence=result.confidence,
             top_quantile=result.top_quantile,
+            importance=result,
             **self._options,
         )
         return {c.name: c for c in computed.curves}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LocalSensitivity", "SensitivityCurve", "SweepPoint", "TornadoBar"]
 
-_PURPOSE = "local sensitivity tables"
+_PURPOSE = "a local sensitivity table"
 
 
 @dataclass(frozen=True)

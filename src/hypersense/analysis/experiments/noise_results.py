@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NoiseAnalysis", "ParameterNoiseTest", "RepeatedConfiguration"]
 
-_PURPOSE = "noise analysis tables"
+_PURPOSE = "a noise analysis table"
 
 
 @dataclass(frozen=True)

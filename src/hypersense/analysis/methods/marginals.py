@@ -5,12 +5,18 @@ objective when that parameter is set to ``t`` and every other parameter is
 averaged over the search space (the function whose variance is the main
 effect). Surfaces do the same for pairs. Bands are percentile ranges over the
 surrogate's draws, the same draws that make the importance intervals.
+
+Given the :class:`~hypersense.analysis.ImportanceResult` of the same trials,
+the curves come from the surrogate that result chose and fitted, and carry its
+cross-validated R²: one surrogate and one fit for the bars and the curves.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,10 +37,15 @@ from hypersense.analysis.methods.decomposition import (
     pair_effect_surfaces,
 )
 from hypersense.analysis.surrogates.base import SeparableExpansion
-from hypersense.analysis.surrogates.selection import select_surrogate
+from hypersense.analysis.surrogates.selection import SurrogateChoice, select_surrogate
 from hypersense.direction import StudyDirection
 
+if TYPE_CHECKING:
+    from hypersense.analysis.results import ImportanceResult
+
 __all__ = ["curve_points", "marginal_effects"]
+
+_log = logging.getLogger(__name__)
 
 # Grid points per parameter of a pair surface, at most.
 _MAX_SURFACE_POINTS = 16
@@ -90,6 +101,7 @@ def marginal_effects(
     directions: Sequence[str | StudyDirection] | None = None,
     n_folds: int = 5,
     seed: int | None = None,
+    importance: ImportanceResult | None = None,
 ) -> MarginalsResult:
     """Marginal curves of the parameters active in every trial, and pair surfaces.
 
@@ -106,6 +118,10 @@ def marginal_effects(
         directions: Directions of a bare sequence of trials.
         n_folds: Folds of the surrogate's cross-validation.
         seed: Seed of every random choice.
+        importance: The importance result of the same trials (and
+            ``top_quantile``): its fitted surrogate is used, and its R²
+            reported, instead of choosing and fitting one again. When it was
+            computed on other trials, ``surrogate`` is fitted anew.
     """
     if not isinstance(n_points, int) or isinstance(n_points, bool) or n_points < 2:
         raise ValueError(f"`n_points` must be an integer >= 2 (got {n_points!r})")
@@ -126,9 +142,16 @@ def marginal_effects(
     if unknown:
         raise ValueError(f"`params` {unknown} are not among the analysed {list(design.names)}")
     rng = np.random.default_rng(seed)
-    choice = select_surrogate(
-        resolve_surrogates(surrogate), design.x, design.y, design.categorical, rng, n_folds=n_folds
-    )
+    choice = _reused_choice(importance, design, top_quantile)
+    if choice is None:
+        choice = select_surrogate(
+            resolve_surrogates(surrogate),
+            design.x,
+            design.y,
+            design.categorical,
+            rng,
+            n_folds=n_folds,
+        )
     draws = choice.fitted.draws(n_bootstrap, rng)
     expansions = list(draws.expansions(design.quadratures))
     curves = tuple(
@@ -147,6 +170,24 @@ def marginal_effects(
         confidence=confidence,
         n_trials=design.n_trials,
     )
+
+
+def _reused_choice(
+    importance: ImportanceResult | None, design: Design, top_quantile: float | None
+) -> SurrogateChoice | None:
+    """The fit of ``importance`` when it was made on this very design, else None."""
+    if importance is None:
+        return None
+    fit = importance.fitted
+    if (
+        fit is not None
+        and fit.columns == design.names
+        and importance.n_trials == design.n_trials
+        and importance.top_quantile == top_quantile
+    ):
+        return fit
+    _log.debug("the importance result was computed on other trials; fitting a surrogate anew")
+    return None
 
 
 def _curve(

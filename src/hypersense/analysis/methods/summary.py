@@ -110,7 +110,7 @@ def summarise(
     extra_notes = list(notes)
     if choice.r2 < WEAK_FIT_R2:
         extra_notes.append(
-            f"the {choice.name} surrogate predicts only R2={choice.r2:.2f} of the variance out "
+            f"the {choice.name} surrogate predicts only R²={choice.r2:.2f} of the variance out "
             "of sample; these importances mean little"
         )
     if indices.main is not None:
@@ -138,4 +138,6 @@ def summarise(
         n_draws=indices.n_draws - 1,
         condition=dict(condition),
         notes=tuple(extra_notes),
+        surrogate_reason=choice.reason,
+        fitted=choice,
     )

@@ -30,6 +30,7 @@ from hypersense.analysis.surrogates.threads import single_threaded_blas
 
 __all__ = [
     "SurrogateChoice",
+    "choice_reason",
     "cross_validated_r2",
     "out_of_fold_predictions",
     "r2_score",
@@ -51,6 +52,10 @@ class SurrogateChoice:
         residuals: Its out-of-fold residuals ``y - y_hat`` (shape ``(n,)``),
             each from a model fitted without that trial's fold; None when
             not cross-validated.
+        reason: Why it was chosen, in one sentence for the reader.
+        columns: The parameter of each encoded column the model was fitted
+            on, when the caller recorded them (so that another computation on
+            the same trials can reuse this fit).
     """
 
     name: str
@@ -58,6 +63,8 @@ class SurrogateChoice:
     r2: float
     scores: Mapping[str, float]
     residuals: NDArray[np.float64] | None = None
+    reason: str = ""
+    columns: tuple[str, ...] = ()
 
 
 def out_of_fold_predictions(
@@ -175,4 +182,23 @@ def select_surrogate(
         r2=r2_score(y, predictions[chosen]),
         scores=scores,
         residuals=y - predictions[chosen],
+        reason=choice_reason(name, candidates[best].name, scores),
     )
+
+
+def choice_reason(chosen: str, best: str, scores: Mapping[str, float]) -> str:
+    """Why ``chosen`` was kept among candidates scored ``scores`` (R² by name),
+    ``best`` having the smallest out-of-fold error; one sentence."""
+    if len(scores) == 1:
+        return f"{chosen} is the only surrogate asked for"
+    others = ", ".join(f"{k} {v:.2f}" for k, v in scores.items() if k != chosen)
+    if chosen == best:
+        return f"{chosen} has the best cross-validated R² ({scores[chosen]:.2f}; {others})"
+    why = (
+        f"{chosen} (R² {scores[chosen]:.2f}) is kept although {best} fits a little better "
+        f"out of sample (R² {scores[best]:.2f}): the gap is within one standard error of the "
+        f"paired out-of-fold errors, and the one-standard-error rule keeps the first candidate"
+    )
+    if chosen == "gp":
+        why += ", the Gaussian process, whose intervals carry its own uncertainty"
+    return why

@@ -8,6 +8,7 @@ dataclasses into figures; the terminal summary reads the same dataclasses.
 """
 
 from hypersense.report.data.curves import (
+    CurveForecastMark,
     LearningCurvesData,
     PruningSavings,
     RungMarks,
@@ -112,6 +113,7 @@ __all__ = [
     "ReevaluationData",
     "ReevaluationRow",
     "RepeatRow",
+    "CurveForecastMark",
     "RungMarks",
     "StateCountsData",
     "StudySnapshot",

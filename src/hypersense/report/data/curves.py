@@ -8,7 +8,7 @@ bracket and ``"rungs"`` lists the steps of its bracket's rungs, comma-separated
 drawn as vertical marks. Without these tags no rung is drawn.
 
 A study of many trials would carry every point many times, so at most
-``max_curves`` curves are kept (the best completed ones and an even spread of
+``max_curves`` curves are kept (the running ones, the best completed ones and an even spread of
 the others) and each is thinned to at most ``max_points`` steps; the median
 and interquartile band are computed from *all* curves, and the note says what
 was left out.
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hypersense.direction import StudyDirection
+from hypersense.fidelity import BRACKET_TAG, FORECAST_ATTR, RUNGS_TAG, rungs_of
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
@@ -33,19 +34,16 @@ if TYPE_CHECKING:
 __all__ = [
     "BRACKET_TAG",
     "RUNGS_TAG",
+    "CurveForecastMark",
     "LearningCurvesData",
     "PruningSavings",
     "RungMarks",
     "TrialCurve",
     "build_learning_curves_data",
     "build_pruning_savings",
+    "forecast_mark",
     "thin_indices",
 ]
-
-#: Trial tag naming a multi-fidelity pruner's bracket.
-BRACKET_TAG = "bracket"
-#: Trial tag listing the steps of the bracket's rungs, comma-separated.
-RUNGS_TAG = "rungs"
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,31 @@ class RungMarks:
 
 
 @dataclass(frozen=True)
+class CurveForecastMark:
+    """A stopped or running trial's forecast of its final value
+    (:class:`~hypersense.pruners.CurveExtrapolationPruner`), drawn as a band
+    from its last value to the 90% interval at the target step.
+
+    Attributes:
+        number: The trial's number.
+        step: The step the forecast was made at.
+        value: The trial's value there.
+        target_step: The step forecast (the last of a full training).
+        predicted: The median forecast.
+        low: The 5% quantile.
+        high: The 95% quantile.
+    """
+
+    number: int
+    step: int
+    value: float
+    target_step: int
+    predicted: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class LearningCurvesData:
     """Intermediate values of the study's trials.
 
@@ -90,6 +113,10 @@ class LearningCurvesData:
         band_high: Third quartile, shape ``(b,)``.
         rungs: Rung marks per bracket (empty without rung tags).
         note: What was left out to keep the figure small ("" when nothing).
+        forecasts: Forecasts of the shown curves that stopped (or are still
+            running) before the step they forecast.
+
+    Every RUNNING trial's curve is kept, so a live view sees it grow.
     """
 
     objective_name: str
@@ -102,6 +129,7 @@ class LearningCurvesData:
     band_high: tuple[float, ...]
     rungs: tuple[RungMarks, ...] = ()
     note: str = ""
+    forecasts: tuple[CurveForecastMark, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,8 +141,9 @@ class PruningSavings:
         n_complete: COMPLETE trials with intermediate values.
         steps_run: Steps reported by all those trials.
         full_length: Median steps of a COMPLETE trial: what a pruned trial
-            would have run without pruning.
-        steps_without_pruning: ``steps of COMPLETE trials + n_pruned * full_length``.
+            without a ``budget`` would have run without pruning.
+        steps_without_pruning: Steps of the COMPLETE trials plus, for each
+            pruned trial, its ``budget`` or else ``full_length``.
         fraction_saved: ``1 - steps_run / steps_without_pruning``.
     """
 
@@ -148,7 +177,8 @@ def _curve(trial: FrozenTrial, max_points: int) -> TrialCurve:
 
 
 def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> list[FrozenTrial]:
-    """The best fifth of ``max_curves`` among COMPLETE trials, then an even spread."""
+    """Every RUNNING trial (the curves still growing), the best fifth of
+    ``max_curves`` among COMPLETE trials, then an even spread."""
     if len(trials) <= max_curves:
         return trials
     done = [t for t in trials if t.is_valid_value()]
@@ -158,9 +188,11 @@ def _chosen(trials: list[FrozenTrial], snap: StudySnapshot, max_curves: int) -> 
         if done
         else []
     )
+    best += [t for t in trials if t.state is TrialState.RUNNING]
     best_numbers = {t.number for t in best}
     rest = [t for t in trials if t.number not in best_numbers]
-    spread = [rest[int(i)] for i in thin_indices(len(rest), max_curves - n_best)]
+    room = max_curves - len(best)
+    spread = [rest[int(i)] for i in thin_indices(len(rest), room)] if room > 0 else []
     return sorted(best + spread, key=lambda t: t.number)
 
 
@@ -180,14 +212,9 @@ def _band(trials: list[FrozenTrial], max_points: int) -> tuple[np.ndarray, np.nd
 def _rungs(trials: list[FrozenTrial]) -> tuple[RungMarks, ...]:
     found: dict[str | None, tuple[int, ...]] = {}
     for t in trials:
-        text = t.tags.get(RUNGS_TAG)
-        if not text:
-            continue
-        try:
-            steps = tuple(sorted(int(s) for s in str(text).split(",") if s.strip()))
-        except ValueError:
-            continue  # a tag we do not understand draws nothing
-        found.setdefault(t.tags.get(BRACKET_TAG), steps)
+        steps = rungs_of(t)  # a tag we do not understand draws nothing
+        if steps:
+            found.setdefault(t.tags.get(BRACKET_TAG), steps)
     return tuple(RungMarks(b, s) for b, s in found.items())
 
 
@@ -215,8 +242,8 @@ def build_learning_curves_data(
     notes = []
     if len(shown) < len(with_curves):
         notes.append(
-            f"showing {len(shown)} of {len(with_curves)} curves (the best completed ones and an "
-            "even spread of the others)"
+            f"showing {len(shown)} of {len(with_curves)} curves (the running ones, the best "
+            "completed ones and an even spread of the others)"
         )
     if thinned:
         notes.append(f"curves thinned to at most {max_points} steps")
@@ -233,7 +260,26 @@ def build_learning_curves_data(
         band_high=tuple(float(v) for v in quartiles[2]),
         rungs=_rungs(with_curves),
         note="; ".join(notes),
+        forecasts=tuple(f for _, t in _pairs(shown, snap) if (f := forecast_mark(t)) is not None),
     )
+
+
+def forecast_mark(trial: FrozenTrial) -> CurveForecastMark | None:
+    """The trial's stored forecast, if it has a well-formed one for a step it did
+    not reach."""
+    note = trial.system_attrs.get(FORECAST_ATTR)
+    if not isinstance(note, dict) or trial.last_step is None:
+        return None
+    try:
+        step, target = int(note["step"]), int(note["target_step"])
+        low, high = (float(v) for v in note["interval_90"])
+        predicted = float(note["predicted"])
+        value = float(trial.intermediate_values[step])
+    except (KeyError, TypeError, ValueError):
+        return None  # another pruner's attribute, or a forecast for an unreported step
+    if trial.last_step >= target:
+        return None  # the trial reached the step: its curve says more than the forecast
+    return CurveForecastMark(trial.number, step, value, target, predicted, low, high)
 
 
 def _pairs(curves: list[TrialCurve], snap: StudySnapshot) -> list[tuple[TrialCurve, FrozenTrial]]:
@@ -243,7 +289,11 @@ def _pairs(curves: list[TrialCurve], snap: StudySnapshot) -> list[tuple[TrialCur
 
 def build_pruning_savings(study: Study | StudySnapshot) -> PruningSavings | None:
     """Steps saved by pruning; None without a PRUNED trial or a COMPLETE trial
-    with intermediate values (nothing to compare with)."""
+    with intermediate values (nothing to compare with).
+
+    A pruned trial would have run its ``budget`` (the steps a multi-fidelity
+    pruner gave it) or, without one, the median length of the COMPLETE trials.
+    """
     snap = as_snapshot(study)
     pruned = list(snap.in_states(TrialState.PRUNED))
     complete = [t for t in snap.in_states(TrialState.COMPLETE) if t.intermediate_values]
@@ -251,7 +301,8 @@ def build_pruning_savings(study: Study | StudySnapshot) -> PruningSavings | None
         return None
     full = float(np.median([len(t.intermediate_values) for t in complete]))
     run = sum(len(t.intermediate_values) for t in pruned + complete)
-    without = sum(len(t.intermediate_values) for t in complete) + len(pruned) * full
+    would_run = sum(full if t.budget is None else max(t.budget, 0.0) for t in pruned)
+    without = sum(len(t.intermediate_values) for t in complete) + would_run
     return PruningSavings(
         n_pruned=len(pruned),
         n_complete=len(complete),

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from hypersense.direction import StudyDirection
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
+from hypersense.report.data.thinning import check_limit, kept_indices
 from hypersense.trial.state import TrialState
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class HistoryData:
         best_number: The trial giving the final best value (earliest on ties).
         pruned_numbers: Trial numbers of PRUNED trials with a last value.
         pruned_values: Those last reported values (the value a PRUNED trial keeps).
+        note: What was left out to keep the figure small ("" when nothing).
     """
 
     objective_name: str
@@ -43,6 +45,7 @@ class HistoryData:
     best_number: int
     pruned_numbers: tuple[int, ...] = ()
     pruned_values: tuple[float, ...] = ()
+    note: str = ""
 
 
 def running_best(values: NDArray[np.float64], direction: StudyDirection) -> NDArray[np.float64]:
@@ -53,13 +56,19 @@ def running_best(values: NDArray[np.float64], direction: StudyDirection) -> NDAr
     return np.maximum.accumulate(x)
 
 
-def build_history_data(study: Study | StudySnapshot, *, objective: int = 0) -> HistoryData | None:
+def build_history_data(
+    study: Study | StudySnapshot, *, objective: int = 0, max_points: int | None = None
+) -> HistoryData | None:
     """The history of objective ``objective``; None when no trial completed.
 
     Args:
         study: The study or its snapshot.
         objective: Which objective, for a multi-objective study.
+        max_points: Most completed (and, apart, pruned) trials drawn; None draws
+            all. Every trial that improved the best is kept, so the best-so-far
+            line is exact (see :mod:`hypersense.report.data.thinning`).
     """
+    check_limit("max_points", max_points)
     snap = as_snapshot(study)
     if not 0 <= objective < len(snap.directions):
         raise ValueError(
@@ -78,13 +87,23 @@ def build_history_data(study: Study | StudySnapshot, *, objective: int = 0) -> H
         for t in snap.in_states(TrialState.PRUNED)
         if t.values is not None and len(t.values) > objective and math.isfinite(t.values[objective])
     ]
+    records = np.flatnonzero(np.r_[True, best[1:] != best[:-1]])
+    keep = kept_indices(len(done), max_points, records).tolist()
+    keep_pruned = kept_indices(len(pruned), max_points, []).tolist()
+    note = ""
+    if len(keep) < len(done) or len(keep_pruned) < len(pruned):
+        note = (
+            f"showing {len(keep)} of {len(done)} completed and {len(keep_pruned)} of "
+            f"{len(pruned)} pruned trials (every improvement, the newest and an even spread)"
+        )
     return HistoryData(
         objective_name=snap.objective_names()[objective],
         direction=direction,
-        numbers=tuple(t.number for t in done),
-        values=tuple(float(v) for v in values),
-        best_so_far=tuple(float(v) for v in best),
+        numbers=tuple(done[i].number for i in keep),
+        values=tuple(float(values[i]) for i in keep),
+        best_so_far=tuple(float(best[i]) for i in keep),
         best_number=done[best_index].number,
-        pruned_numbers=tuple(t.number for t in pruned),
-        pruned_values=tuple(t.objective_value(objective) for t in pruned),
+        pruned_numbers=tuple(pruned[i].number for i in keep_pruned),
+        pruned_values=tuple(pruned[i].objective_value(objective) for i in keep_pruned),
+        note=note,
     )

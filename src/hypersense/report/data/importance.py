@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hypersense.report.data.parallel import axis_kind
+from hypersense.report.data.parallel import axis_kind, category_labels
 from hypersense.report.data.snapshot import StudySnapshot, as_snapshot
+from hypersense.space.categorical import CategoricalDistribution
 
 if TYPE_CHECKING:
     from hypersense.study.study import Study
@@ -31,6 +32,7 @@ __all__ = [
     "MarginalData",
     "ParameterImportance",
     "build_marginal_data",
+    "categories_of",
 ]
 
 
@@ -59,6 +61,11 @@ class ImportanceData:
             from, or None; a low R² means the importances explain little.
         confidence: Coverage of the intervals, or None.
         n_trials: Trials the analysis used.
+        surrogate_reason: Why the analysis chose its surrogate, in one
+            sentence (empty when not known).
+        notes: The analysis' caveats (a weak fit, ...), for the reader.
+        n_pruned_left_out: PRUNED trials the analysis left out (their values
+            were reached on a smaller budget than the complete trials').
     """
 
     method: str
@@ -67,6 +74,9 @@ class ImportanceData:
     r2: float | None = None
     confidence: float | None = None
     n_trials: int = 0
+    surrogate_reason: str = ""
+    notes: tuple[str, ...] = ()
+    n_pruned_left_out: int = 0
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.parameters, key=_by_importance))
@@ -104,6 +114,8 @@ class MarginalCurve:
         observed_x: The parameter's value in each COMPLETE trial that drew it
             (choice labels for a categorical), shape ``(m,)``.
         observed_y: Those trials' objective values, shape ``(m,)``.
+        categories: A categorical's labels in the order to draw them (numbers
+            numerically, others as declared); empty for numeric parameters.
     """
 
     parameter: str
@@ -114,6 +126,7 @@ class MarginalCurve:
     high: tuple[float, ...] = ()
     observed_x: tuple[Any, ...] = ()
     observed_y: tuple[float, ...] = ()
+    categories: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not len(self.grid) == len(self.mean) == len(self.low) == len(self.high):
@@ -237,5 +250,18 @@ def build_marginal_data(
     curves = []
     for name in names:
         xs, ys = observed_slice(snap, name, objective)
-        curves.append(MarginalCurve(name, axis_kind(space[name]), observed_x=xs, observed_y=ys))
+        curves.append(
+            MarginalCurve(
+                name,
+                axis_kind(space[name]),
+                observed_x=xs,
+                observed_y=ys,
+                categories=categories_of(space[name]),
+            )
+        )
     return MarginalData(snap.objective_names()[objective], tuple(curves))
+
+
+def categories_of(dist: Any) -> tuple[str, ...]:
+    """A categorical's labels in drawing order; empty for other distributions."""
+    return category_labels(dist.choices) if isinstance(dist, CategoricalDistribution) else ()

@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypersense.report.data.importance import (
@@ -45,11 +45,13 @@ from hypersense.report.data.importance import (
     MarginalData,
     ParameterImportance,
     build_marginal_data,
+    categories_of,
     observed_slice,
 )
 from hypersense.report.data.noise import build_noise_data
 from hypersense.report.data.parallel import axis_kind
 from hypersense.report.data.snapshot import StudySnapshot
+from hypersense.trial.state import TrialState
 
 if TYPE_CHECKING:
     from hypersense.analysis.marginal_results import MarginalsResult
@@ -123,6 +125,9 @@ def importance_data_from_result(
         r2=result.r2,
         confidence=result.confidence,
         n_trials=result.n_trials,
+        surrogate_reason=result.surrogate_reason,
+        notes=result.notes,
+        n_pruned_left_out=0 if snap is None else len(snap.in_states(TrialState.PRUNED)),
     )
 
 
@@ -162,11 +167,13 @@ def marginal_data_from_result(
                 curve.high,
                 xs,
                 ys,
+                categories=categories_of(space[curve.name]),
             )
         )
     band = (
         f"{marginals.confidence:.0%} band over draws of the {marginals.surrogate} surrogate "
-        f"(cross-validated R² {marginals.r2:.2f}, {marginals.n_trials} trials)"
+        f"of the importance analysis (cross-validated R² {marginals.r2:.2f}, "
+        f"{marginals.n_trials} trials)"
     )
     return MarginalData(snap.objective_names()[objective], tuple(curves), band=band)
 
@@ -208,16 +215,47 @@ def interaction_data_from_result(
 
 @dataclass(frozen=True)
 class AnalysisFigures:
-    """The importance figures' data a report computed (None: not computed)."""
+    """The importance figures' data a report computed (None: not computed).
+
+    Attributes:
+        importance: The bars.
+        marginals: Model curves (None: the report shows observed slices).
+        interactions: Surfaces of the strongest pairs.
+        reasons: Figure name to why its data is missing, in words (e.g. "no
+            pairwise interaction reaches 1% of the modelled variance").
+    """
 
     importance: ImportanceData | None = None
     marginals: MarginalData | None = None
     interactions: InteractionData | None = None
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
 
 def _strong_pairs(result: ImportanceResult) -> list[tuple[str, str]]:
     pairs = [i.names for i in result.interactions if i.interaction.value >= MIN_INTERACTION]
     return pairs[:MAX_SURFACES]
+
+
+def _no_interaction_reason(result: ImportanceResult) -> str:
+    if not result.interactions:
+        return f"the {result.method} importance method measures no pairwise interaction"
+    strongest = result.interactions[0]
+    return (
+        f"no pairwise interaction reaches {MIN_INTERACTION:.0%} of the modelled variance "
+        f"(the strongest, {' x '.join(strongest.names)}, is "
+        f"{strongest.interaction.value:.1%})"
+    )
+
+
+def _not_computed(level: str, n_complete: int, min_trials: int) -> dict[str, str]:
+    """Why the analysis figures are missing before any analysis ran."""
+    if level == "none":
+        why = "not computed: the report was built without analysis (analysis='none')"
+    else:
+        why = (
+            f"the analysis needs at least {min_trials} COMPLETE trials; the study has {n_complete}"
+        )
+    return {"importance": why, "interactions": why}
 
 
 def build_analysis_figures(
@@ -238,8 +276,9 @@ def build_analysis_figures(
         seed: Seed of the analysis.
     """
     check_analysis_options(level, min_trials)
-    if level == "none" or len(snap.completed()) < min_trials:
-        return AnalysisFigures()
+    n_complete = len(snap.completed())
+    if level == "none" or n_complete < min_trials:
+        return AnalysisFigures(reasons=_not_computed(level, n_complete, min_trials))
     from hypersense.analysis.api import importance
     from hypersense.analysis.methods.marginals import marginal_effects
     from hypersense.analysis.surrogates.threads import single_threaded_blas
@@ -252,22 +291,28 @@ def build_analysis_figures(
             result = importance(history, n_bootstrap=n_bootstrap, seed=seed)
         except ValueError as exc:
             _log.info("no importance figures for study %r: %s", snap.study_name, exc)
-            return AnalysisFigures()
+            why = f"the analysis could not run: {exc}"
+            return AnalysisFigures(reasons={"importance": why, "interactions": why})
         bars = importance_data_from_result(result, snap=snap)
         if level == "importance":
-            return AnalysisFigures(importance=bars)
+            why = "not computed: the report was asked for the importance bars only"
+            return AnalysisFigures(importance=bars, reasons={"interactions": why})
         marginals = marginal_effects(
             history,
             pairs=_strong_pairs(result),
             surrogate=result.surrogate,
+            importance=result,  # the bars' own surrogate and fit
             n_bootstrap=n_bootstrap,
             seed=seed,
         )
     order = [p.name for p in result.parameters]
+    interactions = interaction_data_from_result(result, marginals, snap)
+    reasons = {} if interactions is not None else {"interactions": _no_interaction_reason(result)}
     return AnalysisFigures(
         importance=bars,
         marginals=marginal_data_from_result(marginals, snap, order=order),
-        interactions=interaction_data_from_result(result, marginals, snap),
+        interactions=interactions,
+        reasons=reasons,
     )
 
 
@@ -278,4 +323,5 @@ def analysis_figures(snap: StudySnapshot, *, level: str, min_trials: int) -> Ana
         return build_analysis_figures(snap, level=level, min_trials=min_trials)
     except (ValueError, TypeError, KeyError, ArithmeticError) as exc:
         _log.warning("importance figures left out of the report: %s", exc)
-        return AnalysisFigures()
+        why = f"the analysis failed: {exc}"
+        return AnalysisFigures(reasons={"importance": why, "interactions": why})

@@ -4,6 +4,7 @@ interactions, the tornado, the noise floor and the winner's curse."""
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 from hypersense.direction import StudyDirection
@@ -67,17 +68,25 @@ def render_importance(data: ImportanceData) -> FigureSpec:
         )
         notes.append(f"dashed: noise floor {data.noise_floor:.3g}")
     if data.r2 is not None:
-        notes.append(f"surrogate R² {data.r2:.2f}")
+        notes.append(f"cross-validated R² {data.r2:.2f}")
     if data.confidence is not None:
         notes.append(f"{data.confidence:.0%} intervals")
+    if data.n_pruned_left_out:
+        notes.append(f"{data.n_pruned_left_out} pruned trials left out")
+    reason = "".join(
+        f"<br><sup>{line}</sup>"
+        for line in textwrap.wrap(f"Surrogate: {data.surrogate_reason}.", 120)
+        if data.surrogate_reason
+    )
     return figure(
         [trace],
-        title="Hyperparameter importance (" + "; ".join(notes) + ")",
+        title="Hyperparameter importance (" + "; ".join(notes) + ")" + reason,
         x_title="importance",
-        height=max(300, 80 + 30 * len(params)),
+        height=max(300, 100 + 30 * len(params)),
         shapes=shapes,
         yaxis={"automargin": True},
         showlegend=False,
+        margin={"t": 60 + 18 * reason.count("<br>")},
     )
 
 
@@ -95,6 +104,84 @@ def thin_evenly(xs: Any, ys: Any, limit: int) -> tuple[list[Any], list[Any]]:
         return list(xs), list(ys)
     keep = sorted({round(i * (n - 1) / (limit - 1)) for i in range(limit)})
     return [xs[i] for i in keep], [ys[i] for i in keep]
+
+
+def _model_band_traces(curve: Any, common: dict[str, Any], first: bool) -> list[dict[str, Any]]:
+    """A numeric curve's band: the area between its high and low lines."""
+    return [
+        {
+            **common,
+            "type": "scatter",
+            "mode": "lines",
+            "y": finite_or_none(curve.high),
+            "line": {"width": 0},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            **common,
+            "type": "scatter",
+            "mode": "lines",
+            "y": finite_or_none(curve.low),
+            "fill": "tonexty",
+            "fillcolor": _BAND_FILL,
+            "line": {"width": 0},
+            "name": "band",
+            "showlegend": first,
+            "hoverinfo": "skip",
+        },
+        {
+            **common,
+            "type": "scatter",
+            "mode": "lines",
+            "y": finite_or_none(curve.mean),
+            "line": {"color": COMPLETE_COLOR, "width": 2},
+            "name": "marginal mean",
+            "showlegend": first,
+        },
+    ]
+
+
+def _model_level_traces(curve: Any, common: dict[str, Any], first: bool) -> list[dict[str, Any]]:
+    """A categorical's marginal: the mean at every level, with the band drawn
+    as a wide bar over that level (a line between levels would mean nothing)."""
+    mean = finite_or_none(curve.mean)
+    plus = [
+        h - m if m is not None and math.isfinite(h) else 0.0
+        for m, h in zip(mean, curve.high, strict=True)
+    ]
+    minus = [
+        m - lo if m is not None and math.isfinite(lo) else 0.0
+        for m, lo in zip(mean, curve.low, strict=True)
+    ]
+    return [
+        {
+            **common,
+            "type": "scatter",
+            "mode": "markers",
+            "y": mean,
+            "name": "marginal mean and band",
+            "showlegend": first,
+            "marker": {
+                "color": COMPLETE_COLOR,
+                "symbol": "line-ew-open",
+                "size": 22,
+                "line": {"width": 3, "color": COMPLETE_COLOR},
+            },
+            "error_y": {
+                "type": "data",
+                "symmetric": False,
+                "array": plus,
+                "arrayminus": minus,
+                "color": _BAND_FILL,
+                "thickness": 18,
+                "width": 0,
+            },
+        }
+    ]
+
+
+_BAND_FILL = "rgba(31,119,180,0.2)"
 
 
 def _marginal_traces(curve: Any, xref: str, yref: str, first: bool) -> list[dict[str, Any]]:
@@ -116,39 +203,31 @@ def _marginal_traces(curve: Any, xref: str, yref: str, first: bool) -> list[dict
     ]
     if curve.has_model:
         common = {"xaxis": xref, "yaxis": yref, "x": list(curve.grid), "legendgroup": "model"}
-        traces += [
-            {
-                **common,
-                "type": "scatter",
-                "mode": "lines",
-                "y": finite_or_none(curve.high),
-                "line": {"width": 0},
-                "showlegend": False,
-                "hoverinfo": "skip",
-            },
-            {
-                **common,
-                "type": "scatter",
-                "mode": "lines",
-                "y": finite_or_none(curve.low),
-                "fill": "tonexty",
-                "fillcolor": "rgba(31,119,180,0.2)",
-                "line": {"width": 0},
-                "name": "band",
-                "showlegend": first,
-                "hoverinfo": "skip",
-            },
-            {
-                **common,
-                "type": "scatter",
-                "mode": "lines",
-                "y": finite_or_none(curve.mean),
-                "line": {"color": COMPLETE_COLOR, "width": 2},
-                "name": "marginal mean",
-                "showlegend": first,
-            },
-        ]
+        if curve.kind == "categorical":
+            traces += _model_level_traces(curve, common, first)
+        else:
+            traces += _model_band_traces(curve, common, first)
     return traces
+
+
+def category_axis(labels: Any) -> dict[str, Any]:
+    """Layout of a categorical axis drawing ``labels`` in the given order (every
+    level, even one no trial drew)."""
+    return {"type": "category", "categoryorder": "array", "categoryarray": list(labels)}
+
+
+def numeric_axis(kind: str) -> dict[str, Any]:
+    """Layout of a linear or log axis; a log axis reads plain numbers (0.001, not 1m)."""
+    if kind == "log":
+        return {"type": "log", "exponentformat": "none"}
+    return {"type": axis_type(kind)}
+
+
+def _x_axis(curve: Any) -> dict[str, Any]:
+    if curve.kind != "categorical":
+        return numeric_axis(curve.kind)
+    labels = list(curve.categories) or list(dict.fromkeys([*curve.grid, *curve.observed_x]))
+    return category_axis(labels)
 
 
 def render_marginals(data: MarginalData) -> FigureSpec:
@@ -161,7 +240,7 @@ def render_marginals(data: MarginalData) -> FigureSpec:
         x_key, y_key = list(panel.layout)
         layout[x_key] = {
             **panel.layout[x_key],
-            "type": axis_type(curve.kind),
+            **_x_axis(curve),
             "title": {"text": curve.parameter},
         }
         layout[y_key] = panel.layout[y_key]
@@ -171,6 +250,21 @@ def render_marginals(data: MarginalData) -> FigureSpec:
     return figure(
         traces, title=f"{kind} of {data.objective_name}{band}", height=80 + 260 * rows, **layout
     )
+
+
+def _surface_axis(kind: str, grid: Any) -> dict[str, Any]:
+    if kind != "categorical":
+        return numeric_axis(kind)
+    labels = [str(g) for g in grid]
+    numeric = all(_is_number(g) for g in labels)
+    return category_axis(sorted(labels, key=float) if numeric else labels)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def render_interactions(data: InteractionData) -> FigureSpec:
@@ -198,12 +292,12 @@ def render_interactions(data: InteractionData) -> FigureSpec:
         x_key, y_key = list(panel.layout)
         layout[x_key] = {
             **panel.layout[x_key],
-            "type": axis_type(s.x_kind),
+            **_surface_axis(s.x_kind, s.x_grid),
             "title": {"text": f"{s.x_name} (strength {s.strength:.3g})"},
         }
         layout[y_key] = {
             **panel.layout[y_key],
-            "type": axis_type(s.y_kind),
+            **_surface_axis(s.y_kind, s.y_grid),
             "title": {"text": s.y_name},
         }
     measure = f" ({data.measure})" if data.measure else ""

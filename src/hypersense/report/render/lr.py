@@ -163,10 +163,20 @@ def render_lr_schedule(data: LRScheduleData) -> FigureSpec:
         f"{horizon}{stopped}",
         x_title="epoch",
         y_title="learning rate",
-        yaxis={"type": "log"},
-        yaxis2={"title": {"text": "loss"}, "overlaying": "y", "side": "right"},
+        yaxis={"type": "log", "exponentformat": "power", "automargin": True},
+        # The right axis gets its own room (automargin), few ticks in short
+        # numbers, and no second grid over the first.
+        yaxis2={
+            "title": {"text": "loss", "standoff": 8},
+            "overlaying": "y",
+            "side": "right",
+            "automargin": True,
+            "showgrid": False,
+            "nticks": 6,
+            "tickformat": ".3~g",
+        },
         shapes=shapes,
-        margin={"t": 80},
+        margin={"t": 80, "r": 70},
     )
 
 

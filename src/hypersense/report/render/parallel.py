@@ -11,12 +11,13 @@ a band can be hidden), the best band drawn last, on top.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 from hypersense.report.data.parallel import AxisData, ParallelCoordinatesData
 from hypersense.report.render.spec import FigureSpec, figure
 
-__all__ = ["render_parallel_coordinates"]
+__all__ = ["band_labels", "plain_number", "render_parallel_coordinates"]
 
 # Viridis at eight steps, dark (best when minimising) to light.
 _BAND_COLORS = (
@@ -53,21 +54,53 @@ def _tick_texts(axis: AxisData, x: float) -> tuple[list[float], list[float], lis
         labels = list(axis.tick_labels)
     else:
         ys = [0.0, 1.0]
-        ends = (axis.low, axis.high)
-        labels = [f"10^{e:.3g}" if axis.kind == "log" else f"{e:.4g}" for e in ends]
+        ends = (10.0**axis.low, 10.0**axis.high) if axis.kind == "log" else (axis.low, axis.high)
+        labels = [plain_number(e) for e in ends]
     if any(math.isnan(v) for v in axis.values):
         ys.append(_INACTIVE_LEVEL)
         labels.append("inactive")
     return [x] * len(ys), ys, labels
 
 
+def plain_number(value: float) -> str:
+    """A tick label in plain digits, to 3 significant ones: ``0.00001``, ``0.0302``,
+    ``250``; scientific notation only below 1e-6 or from 1e6 on."""
+    if not math.isfinite(value) or value == 0 or not 1e-6 <= abs(value) < 1e6:
+        return f"{value:.3g}"
+    text = format(Decimal(f"{value:.3g}"), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _bands(values: list[float], n_bands: int) -> list[int]:
-    """Band of each value by rank: 0 holds the smallest values."""
+    """Band of each value by rank (0 holds the smallest values); equal values
+    always share a band, so no two bands cover the same value."""
     order = sorted(range(len(values)), key=lambda i: values[i])
     band = [0] * len(values)
+    previous: float | None = None
     for rank, i in enumerate(order):
-        band[i] = min(rank * n_bands // max(len(values), 1), n_bands - 1)
+        if previous is not None and values[i] == previous:
+            band[i] = band[order[rank - 1]]
+        else:
+            band[i] = min(rank * n_bands // max(len(values), 1), n_bands - 1)
+        previous = values[i]
     return band
+
+
+def band_labels(ranges: list[tuple[float, float]]) -> list[str]:
+    """Legend labels of bands covering ``ranges`` (``(low, high)`` each, disjoint):
+    one value as itself, a range as ``low to high``, with the fewest significant
+    digits (3 to 10) that write every distinct end differently, so no two
+    labels read alike and no range collapses to one number."""
+    ends = sorted({v for pair in ranges for v in pair})
+    for digits in range(3, 11):
+        if len({f"{v:.{digits}g}" for v in ends}) == len(ends):
+            break
+
+    def label(lo: float, hi: float) -> str:
+        a, b = f"{lo:.{digits}g}", f"{hi:.{digits}g}"
+        return a if lo == hi else f"{a} to {b}"
+
+    return [label(lo, hi) for lo, hi in ranges]
 
 
 def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
@@ -81,10 +114,12 @@ def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
     traces: list[dict[str, Any]] = []
     # Best band last, so it is drawn on top.
     ranked = range(n_bands - 1, -1, -1) if data.objective_is_minimized else range(n_bands)
-    for b in ranked:
-        members = [i for i in range(len(objective)) if band[i] == b]
-        if not members:
-            continue
+    groups = {b: [i for i in range(len(objective)) if band[i] == b] for b in ranked}
+    groups = {b: members for b, members in groups.items() if members}
+    names = band_labels(
+        [(min(objective[i] for i in m), max(objective[i] for i in m)) for m in groups.values()]
+    )
+    for (b, members), name in zip(groups.items(), names, strict=True):
         x: list[float | None] = []
         y: list[float | None] = []
         text: list[str | None] = []
@@ -93,8 +128,6 @@ def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
             x.extend([*xs, None])
             y.extend([*(col[i] for col in columns), None])
             text.extend([*([label] * len(xs)), None])
-        lo = min(objective[i] for i in members)
-        hi = max(objective[i] for i in members)
         quality = b if data.objective_is_minimized else n_bands - 1 - b
         traces.append(
             {
@@ -104,7 +137,7 @@ def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
                 "y": y,
                 "text": text,
                 "hoverinfo": "text",
-                "name": f"{lo:.4g} … {hi:.4g}",
+                "name": name,
                 "line": {
                     "color": _BAND_COLORS[quality * len(_BAND_COLORS) // n_bands],
                     "width": 1.2,
@@ -145,11 +178,12 @@ def render_parallel_coordinates(data: ParallelCoordinatesData) -> FigureSpec:
         }
         for k in xs
     ]
-    names = [a.name + (" (log10)" if a.kind == "log" else "") for a in axes]
+    names = [a.name + (" (log scale)" if a.kind == "log" else "") for a in axes]
     return figure(
         traces,
-        title=f"Parallel coordinates of {len(data.numbers)} completed trials "
-        f"(bands of {data.objective.name}; darker is better)",
+        title=f"Parallel coordinates of {data.n_trials} completed trials "
+        f"(bands of {data.objective.name}; darker is better)"
+        + (f"<br><sup>{data.note}</sup>" if data.note else ""),
         height=480,
         shapes=shapes,
         xaxis={

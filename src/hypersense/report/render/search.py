@@ -63,11 +63,15 @@ def render_history(data: HistoryData) -> FigureSpec:
                 "hovertemplate": "trial %{x} (pruned)<br>last value %{y:.6g}<extra></extra>",
             }
         )
+    note = f"<br><sup>{data.note}</sup>" if data.note else ""
+    layout: dict[str, Any] = {"margin": {"t": 80}} if note else {}
     return figure(
         traces,
-        title=f"Optimisation history of {data.objective_name} (best: trial {data.best_number})",
+        title=f"Optimisation history of {data.objective_name} (best: trial {data.best_number})"
+        + note,
         x_title="trial number",
         y_title=data.objective_name,
+        **layout,
     )
 
 
@@ -104,7 +108,8 @@ def render_pareto(data: ParetoData) -> FigureSpec:
     extra = {"xaxis": {"title": {"text": names[0]}}, "yaxis": {"title": {"text": names[1]}}}
     return figure(
         traces,
-        title=f"Pareto front: {sum(data.on_front)} of {len(data.numbers)} trials; {directions}",
+        title=f"Pareto front: {sum(data.on_front)} of {data.n_trials} trials; {directions}"
+        + (f"<br><sup>{data.note}</sup>" if data.note else ""),
         **(extra if len(names) == 2 else {"height": 600}),
     )
 

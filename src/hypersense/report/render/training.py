@@ -12,6 +12,7 @@ from hypersense.report.render.spec import (
     BEST_COLOR,
     COMPLETE_COLOR,
     PRUNED_COLOR,
+    STATE_COLORS,
     FigureSpec,
     figure,
     finite_or_none,
@@ -54,9 +55,11 @@ def _curve_trace(name: str, curves: list[TrialCurve], color: str, width: float) 
 
 
 def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]:
-    """(name, curves, colour): pruned grey, the rest by bracket when there are brackets."""
+    """(name, curves, colour): pruned grey, running ones apart, the rest by bracket
+    when there are brackets."""
     pruned = [c for c in data.curves if c.state is TrialState.PRUNED]
-    others = [c for c in data.curves if c.state is not TrialState.PRUNED]
+    running = [c for c in data.curves if c.state is TrialState.RUNNING]
+    others = [c for c in data.curves if c.state not in (TrialState.PRUNED, TrialState.RUNNING)]
     brackets = sorted({c.bracket for c in others if c.bracket is not None})
     groups = []
     if brackets:
@@ -69,7 +72,24 @@ def _groups(data: LearningCurvesData) -> list[tuple[str, list[TrialCurve], str]]
         groups.append(("completed / other", others, COMPLETE_COLOR))
     if pruned:
         groups.append(("pruned", pruned, PRUNED_COLOR))
+    if running:
+        groups.append(("running", running, STATE_COLORS["RUNNING"]))
     return groups
+
+
+def _pruned_ends(curves: list[TrialCurve]) -> dict[str, Any]:
+    """A mark where each pruned trial stopped: its last reported step (a rung)."""
+    ends = [c for c in curves if c.state is TrialState.PRUNED and c.steps]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "pruned here",
+        "x": [c.steps[-1] for c in ends],
+        "y": finite_or_none([c.values[-1] for c in ends]),
+        "customdata": [c.number for c in ends],
+        "marker": {"color": STATE_COLORS["PRUNED"], "symbol": "x", "size": 6},
+        "hovertemplate": "trial %{customdata} pruned at step %{x}<extra></extra>",
+    }
 
 
 def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
@@ -90,8 +110,47 @@ def _rung_shapes(data: LearningCurvesData) -> list[dict[str, Any]]:
     return shapes
 
 
+def _forecast_traces(data: LearningCurvesData) -> list[dict[str, Any]]:
+    """Each forecast as a band widening from the trial's last value to its 90%
+    interval at the target step, and the median forecast as a marker."""
+    if not data.forecasts:
+        return []
+    xs: list[Any] = []
+    ys: list[Any] = []
+    for f in data.forecasts:
+        xs += [f.step, f.target_step, f.target_step, f.step, None]
+        ys += [*finite_or_none([f.value, f.high, f.low, f.value]), None]
+    band = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "forecast, 90% interval",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": "rgba(31,119,180,0.10)",
+        "line": {"color": "rgba(31,119,180,0.35)", "width": 0.5, "dash": "dot"},
+        "hoverinfo": "skip",
+        "legendgroup": "forecast",
+    }
+    marks = {
+        "type": "scatter",
+        "mode": "markers",
+        "name": "forecast final value",
+        "x": [f.target_step for f in data.forecasts],
+        "y": finite_or_none([f.predicted for f in data.forecasts]),
+        "customdata": [[f.number, f.low, f.high] for f in data.forecasts],
+        "marker": {"color": COMPLETE_COLOR, "symbol": "diamond-open", "size": 7},
+        "legendgroup": "forecast",
+        "hovertemplate": "trial %{customdata[0]}: forecast %{y:.4g} "
+        "[%{customdata[1]:.4g}, %{customdata[2]:.4g}]<extra></extra>",
+    }
+    return [band, marks]
+
+
 def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
-    """Curves (pruned grey), the median and interquartile band of all curves, rungs."""
+    """Curves (pruned grey, marked where they stopped; running ones bold), the
+    median and interquartile band of all curves, rungs, and the forecasts of
+    curves that stopped early."""
     band_x = list(data.band_steps)
     traces: list[dict[str, Any]] = [
         {
@@ -118,8 +177,10 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
         },
     ]
     for name, curves, color in _groups(data):
-        width = 1.0 if color == PRUNED_COLOR else 1.3
+        width = {PRUNED_COLOR: 1.0, STATE_COLORS["RUNNING"]: 2.0}.get(color, 1.3)
         traces.append(_curve_trace(name, curves, color, width))
+    if any(c.state is TrialState.PRUNED for c in data.curves):
+        traces.append(_pruned_ends(list(data.curves)))
     traces.append(
         {
             "type": "scatter",
@@ -130,6 +191,7 @@ def render_learning_curves(data: LearningCurvesData) -> FigureSpec:
             "line": {"color": BEST_COLOR, "width": 2.5},
         }
     )
+    traces += _forecast_traces(data)
     rungs = " (dotted: rungs)" if data.rungs else ""
     note = f"<br><sup>{data.note}</sup>" if data.note else ""
     return figure(

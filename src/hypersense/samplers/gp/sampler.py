@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense.fidelity import MODEL_BUDGET_ATTR, observations_at_budget
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.gp.acquisition import LogExpectedImprovement
@@ -36,6 +38,26 @@ _N_FIT_RESTARTS = 3  # L-BFGS-B runs per hyperparameter fit
 _FIT_STREAM = 2**32 + 1
 _SUBSAMPLE_STREAM = 2**32 + 2
 _STARTUP_STREAM = 2**32 + 3
+
+
+@dataclass(frozen=True, eq=False)
+class _Observed:
+    """What the GP learns from: trials, their losses in minimisation form
+    (shape ``(n, k)``), and the budget level (None: final values, no
+    multi-fidelity structure)."""
+
+    trials: Sequence[FrozenTrial]
+    losses: NDArray[np.float64]
+    level: int | str | None
+
+
+def _scalarize(losses: NDArray[np.float64], rng: np.random.Generator) -> NDArray[np.float64]:
+    """One loss per row of ``losses`` ``(n, k)``; several objectives are scalarised
+    with weights drawn from ``rng`` (one draw per call)."""
+    if losses.shape[1] == 1:
+        out: NDArray[np.float64] = losses[:, 0]
+        return out
+    return chebyshev_scalarization(losses, np.random.default_rng(rng.integers(2**63)))
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:
@@ -81,6 +103,11 @@ class GPSampler(Sampler):
     The model learns from COMPLETE trials with finite values; pruned and
     failed trials are ignored. Parameters outside the space every completed
     trial shares (conditional ones) are drawn uniformly in their encoding.
+    With a multi-fidelity pruner (successive halving, Hyperband: trials tagged
+    with their rungs) it learns instead from the values at the highest budget
+    level (a rung step, or the final value) that at least ``n_startup_trials``
+    finished trials reached, pruned ones included, whatever their bracket;
+    one start-up serves every bracket (see :mod:`hypersense.fidelity`).
     Several objectives are combined by a random augmented Chebyshev
     scalarisation per proposal (ParEGO).
 
@@ -121,13 +148,15 @@ class GPSampler(Sampler):
         self._max_model_points = _check_int("max_model_points", max_model_points, 8)
         self._startup = StartupDesign(self._stream_seed(_STARTUP_STREAM))
         self._model_spaces: dict[SearchSpace, ModelSpace] = {}
-        self._fits: dict[tuple[SearchSpace, tuple[int, ...]], SurrogateFit] = {}
+        self._fits: dict[tuple[SearchSpace, tuple[int, ...], int | str], SurrogateFit] = {}
+        self._observed: tuple[StudyHistory, _Observed] | None = None
         self._blas = BlasThreadLimiter()
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_model_spaces"] = {}
         state["_fits"] = {}
+        state["_observed"] = None
         state["_startup"] = StartupDesign(self._stream_seed(_STARTUP_STREAM))
         return state
 
@@ -135,21 +164,37 @@ class GPSampler(Sampler):
         return np.random.SeedSequence(self._entropy, spawn_key=key)
 
     # ------------------------------------------------------------ contract
+    def _observations(self, history: StudyHistory) -> _Observed:
+        """The trials the GP learns from, their losses and the budget level."""
+        last = self._observed
+        if last is not None and last[0] is history:
+            return last[1]
+        level = observations_at_budget(history, min_observations=self._n_startup_trials)
+        if level is None:
+            trials = history.completed()
+            observed = _Observed(trials, history.loss_matrix(list(trials)), None)
+        else:
+            observed = _Observed(level.trials, level.losses[:, None], level.label)
+        self._observed = (history, observed)
+        return observed
+
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
-        completed = history.completed()
-        return intersection_space(completed) if completed else SearchSpace()
+        trials = self._observations(history).trials
+        return intersection_space(trials) if trials else SearchSpace()
 
     def sample_relative(
         self, history: StudyHistory, context: SamplingContext, space: SearchSpace
     ) -> dict[str, ParamValue]:
         if len(space) == 0:
             return {}
-        trials = history.completed()
-        if len(trials) < self._n_startup_trials:
+        observed = self._observations(history)
+        if len(observed.trials) < self._n_startup_trials:
             return space.decode(self._startup.point(len(space), context.number))
+        if observed.level is not None:
+            context.system_attrs[MODEL_BUDGET_ATTR] = observed.level
         model_space = self._model_space(space)
         with self._blas.single_threaded():
-            point = self._propose(history, context, model_space, trials)
+            point = self._propose(history, context, model_space, observed)
         return model_space.decode(point)
 
     def sample_independent(
@@ -172,12 +217,13 @@ class GPSampler(Sampler):
         history: StudyHistory,
         context: SamplingContext,
         model_space: ModelSpace,
-        trials: Sequence[FrozenTrial],
+        observed: _Observed,
     ) -> NDArray[np.float64]:
-        """The model-space point of highest log EI given ``trials``."""
-        fit = self._surrogate_fit(history, model_space, trials)
+        """The model-space point of highest log EI given the observations."""
+        trials = observed.trials
+        fit = self._surrogate_fit(model_space, observed)
         params = fit.params
-        losses = self._scalarize(history, trials, context.rng)
+        losses = _scalarize(observed.losses, context.rng)
         keep = subsample_indices(losses, self._max_model_points, context.rng)
         losses = losses[keep]
         y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
@@ -207,27 +253,16 @@ class GPSampler(Sampler):
         _log.debug("trial %d: log EI %.3g at %s", context.number, value, point)
         return point
 
-    def _scalarize(
-        self, history: StudyHistory, trials: Sequence[FrozenTrial], rng: np.random.Generator
-    ) -> NDArray[np.float64]:
-        """One loss per trial (minimisation form); several objectives are scalarised
-        with weights drawn from ``rng`` (one draw per call)."""
-        losses = history.loss_matrix(list(trials))
-        if losses.shape[1] == 1:
-            return losses[:, 0]
-        return chebyshev_scalarization(losses, np.random.default_rng(rng.integers(2**63)))
-
-    def _surrogate_fit(
-        self, history: StudyHistory, model_space: ModelSpace, trials: Sequence[FrozenTrial]
-    ) -> SurrogateFit:
+    def _surrogate_fit(self, model_space: ModelSpace, observed: _Observed) -> SurrogateFit:
         """Hyperparameters (and the warp decision) fitted on the trials up to the
         last refit checkpoint."""
-        n_fit = fit_checkpoint(len(trials))
-        fit_trials = list(trials[:n_fit])
-        key = (model_space.space, tuple(t.number for t in fit_trials))
+        n_fit = fit_checkpoint(len(observed.trials))
+        fit_trials = list(observed.trials[:n_fit])
+        level = "final" if observed.level is None else observed.level
+        key = (model_space.space, tuple(t.number for t in fit_trials), level)
         if key not in self._fits:
             rng = np.random.default_rng(self._stream_seed(_SUBSAMPLE_STREAM, n_fit))
-            losses = self._scalarize(history, fit_trials, rng)
+            losses = _scalarize(observed.losses[:n_fit], rng)
             keep = subsample_indices(losses, self._max_fit_points, rng)
             fit = fit_surrogate(
                 model_space.encode([fit_trials[i].params for i in keep]),

@@ -21,6 +21,7 @@ trial and ask, not a re-encoding of its whole history.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense.direction import to_minimization
+from hypersense.fidelity import BudgetObservations
 from hypersense.history import StudyHistory
 from hypersense.space.base import Distribution
 from hypersense.space.search_space import SearchSpace
@@ -42,6 +44,7 @@ __all__ = [
     "collect_observations",
     "latest_distributions",
     "param_sets",
+    "table_at_budget",
 ]
 
 #: Returns the total constraint violation of a completed trial (0 = feasible).
@@ -184,6 +187,20 @@ class RecordCache:
         table = HistoryTable(tuple(completed), tuple(pruned), history.running())
         self._last = (history, table)
         return table
+
+
+def table_at_budget(table: HistoryTable, observations: BudgetObservations) -> HistoryTable:
+    """``table`` as a multi-fidelity model sees it: the trials observed at the
+    budget level, with their losses there, as the modelled ones; the trials
+    stopped below it as bad points; running trials as they are."""
+    by_number = {r.number: r for r in (*table.completed, *table.pruned)}
+    observed = tuple(
+        dataclasses.replace(by_number[t.number], losses=(float(loss),))
+        for t, loss in zip(observations.trials, observations.losses, strict=True)
+        if t.number in by_number
+    )
+    below = tuple(by_number[t.number] for t in observations.stopped_below if t.number in by_number)
+    return HistoryTable(observed, below, table.running)
 
 
 def _pending_row(trial: FrozenTrial, space: SearchSpace) -> list[float] | None:

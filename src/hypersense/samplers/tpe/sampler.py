@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense.fidelity import MODEL_BUDGET_ATTR, BudgetObservations, observations_at_budget
 from hypersense.history import StudyHistory
 from hypersense.pareto import constraint_violations
 from hypersense.samplers.base import Sampler, SamplingContext
@@ -24,6 +25,7 @@ from hypersense.samplers.tpe.observations import (
     collect_observations,
     latest_distributions,
     param_sets,
+    table_at_budget,
 )
 from hypersense.samplers.tpe.parzen import (
     BandwidthRule,
@@ -100,6 +102,14 @@ class TPESampler(Sampler):
     first and infeasible ones stay in the model as bad observations (or as the
     least-bad good ones while too few trials are feasible).
 
+    With a multi-fidelity pruner (successive halving, Hyperband: trials tagged
+    with their rungs) the model is BOHB's: it is fitted on the values at the
+    highest budget level (a rung step, or the final value) that at least
+    ``max(n_startup_trials, 2)`` finished trials reached, whatever their
+    bracket, so pruned trials inform it through the values they reached;
+    trials stopped below that level are bad observations. One start-up serves
+    every bracket (see :mod:`hypersense.fidelity`).
+
     Args:
         n_startup_trials: Trials proposed from a scrambled Sobol sequence
             before the model takes over (counted as finished trials: complete
@@ -151,19 +161,42 @@ class TPESampler(Sampler):
         self._constraints_func = constraints_func
         self._sobol: NDArray[np.float64] = np.zeros((0, SOBOL_DIMS))
         self._records = self._new_record_cache()
+        self._level: tuple[StudyHistory, HistoryTable, BudgetObservations | None] | None = None
 
     def _new_record_cache(self) -> RecordCache:
         return RecordCache(self._violation_of if self._constraints_func is not None else None)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_sobol"], state["_records"]
+        del state["_sobol"], state["_records"], state["_level"]
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._sobol = np.zeros((0, SOBOL_DIMS))
         self._records = self._new_record_cache()
+        self._level = None
+
+    def _table(self, history: StudyHistory) -> tuple[HistoryTable, BudgetObservations | None]:
+        """The records the model is fitted on, and the budget level they are at.
+
+        With a multi-fidelity pruner's rungs (and no constraints), the trials
+        observed at the highest budget level with at least
+        ``max(n_startup_trials, 2)`` observations are modelled on their values
+        there; trials stopped below that level are bad points. Otherwise the
+        completed trials on their final values (level None).
+        """
+        last = self._level
+        if last is not None and last[0] is history:
+            return last[1], last[2]
+        table = self._records.table(history)
+        level = None
+        if self._constraints_func is None:
+            level = observations_at_budget(history, min_observations=max(self._n_startup_trials, 2))
+        if level is not None:
+            table = table_at_budget(table, level)
+        self._level = (history, table, level)
+        return table, level
 
     # ---------------------------------------------------------------- phases
     def _in_startup(self, table: HistoryTable) -> bool:
@@ -195,10 +228,13 @@ class TPESampler(Sampler):
 
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         """Every parameter the finished trials drew (latest distribution of each),
-        once the start-up phase is over."""
-        table = self._records.table(history)
+        once the start-up phase is over. In a multi-fidelity study the budget
+        level modelled is stored on the trial as ``model_budget``."""
+        table, level = self._table(history)
         if self._in_startup(table):
             return SearchSpace()
+        if level is not None:
+            context.system_attrs[MODEL_BUDGET_ATTR] = level.label
         latest = latest_distributions(self._modelled(table))
         return SearchSpace({n: d for n, d in latest.items() if not d.is_single})
 
@@ -208,7 +244,7 @@ class TPESampler(Sampler):
         """Propose each parameter group of ``space`` jointly from its own trials."""
         if len(space) == 0:
             return {}
-        table = self._records.table(history)
+        table, _ = self._table(history)
         proposal: dict[str, ParamValue] = {}
         for group in self._groups(table, space):
             proposal.update(self._propose(table, history, context, group))
@@ -225,7 +261,7 @@ class TPESampler(Sampler):
         drew this parameter (uniform while there are none)."""
         if distribution.is_single:
             return distribution.from_unit(0.5)
-        table = self._records.table(history)
+        table, _ = self._table(history)
         if self._in_startup(table):
             return self._startup_value(context, distribution)
         _log.debug(

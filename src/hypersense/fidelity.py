@@ -1,0 +1,173 @@
+"""Trials observed at a budget: the shared reading of multi-fidelity records.
+
+Multi-fidelity pruners (successive halving, Hyperband) tag every trial they
+manage with the steps of its rungs (tag ``rungs``: ``"1,3,9"``; ``bracket``
+names its bracket). Those steps are the study's *budget levels*, and the
+trial's *full budget* is its final value. A trial is *observed at level* ``b``
+when it reported a step at or past ``b`` (its value there is the one at its
+first such step, as a rung judges it), whatever its bracket or state: a trial
+pruned at step 3 is an observation at levels 1 and 3.
+
+Samplers read this module rather than the pruner: they see only the history,
+so any pruner that writes the ``rungs`` tag gets model-based multi-fidelity
+(BOHB-style) sampling for free. :func:`observations_at_budget` picks the
+highest level with enough observations and returns them as (trial, value)
+pairs; the report and the analysis use :func:`value_at_step` and
+:func:`budget_levels` to compare trials only on a budget they all reached.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hypersense.direction import StudyDirection
+from hypersense.history import StudyHistory
+from hypersense.trial.frozen import FrozenTrial
+from hypersense.trial.state import TrialState
+
+__all__ = [
+    "BRACKET_TAG",
+    "FORECAST_ATTR",
+    "MODEL_BUDGET_ATTR",
+    "RUNGS_TAG",
+    "BudgetObservations",
+    "budget_levels",
+    "observations_at_budget",
+    "rungs_of",
+    "value_at_step",
+]
+
+#: Trial tag listing the steps of the trial's rungs, comma-separated.
+RUNGS_TAG = "rungs"
+#: Trial tag naming a multi-fidelity pruner's bracket.
+BRACKET_TAG = "bracket"
+#: System attribute a model-based sampler stores on a trial it proposed in a
+#: multi-fidelity study: the step of the level its model was fitted on, or
+#: ``"full"`` for final values.
+MODEL_BUDGET_ATTR = "model_budget"
+#: System attribute holding the latest forecast of a trial's final value
+#: (:class:`~hypersense.pruners.CurveExtrapolationPruner`): ``{"step",
+#: "target_step", "predicted", "interval_90": [low, high],
+#: "probability_beats_best"}``, in the objective's units.
+FORECAST_ATTR = "curve_forecast"
+
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
+def rungs_of(trial: FrozenTrial) -> tuple[int, ...]:
+    """The rung steps in the trial's ``rungs`` tag, increasing (none if absent or
+    not a list of integers)."""
+    text = trial.tags.get(RUNGS_TAG)
+    if not text:
+        return ()
+    try:
+        return tuple(sorted({int(s) for s in str(text).split(",") if s.strip()}))
+    except ValueError:
+        return ()
+
+
+def budget_levels(trials: Iterable[FrozenTrial]) -> tuple[int, ...]:
+    """Every rung step any of ``trials`` is tagged with, increasing (empty: the
+    study has no multi-fidelity structure)."""
+    return tuple(sorted({step for t in trials for step in rungs_of(t)}))
+
+
+def value_at_step(intermediate_values: Mapping[int, float], step: int) -> float | None:
+    """The value at the first reported step at or past ``step``, or None if the
+    trial never reached it."""
+    if step in intermediate_values:
+        return intermediate_values[step]
+    past = [s for s in intermediate_values if s > step]
+    return intermediate_values[min(past)] if past else None
+
+
+@dataclass(frozen=True, eq=False)
+class BudgetObservations:
+    """The trials observed at one budget level, as a model fits them.
+
+    Attributes:
+        step: The level's step, or None for the full budget (final values of
+            COMPLETE trials).
+        trials: Finished trials observed at the level with a finite value, in
+            number order.
+        losses: Their values there in minimisation form; shape ``(n,)``.
+        stopped_below: Finished trials not observed at the level (stopped
+            before it, or diverged there): known to be worse than the trials
+            that went on, without a value to compare.
+        levels: Every level of the study, increasing, None (full) last.
+    """
+
+    step: int | None
+    trials: tuple[FrozenTrial, ...]
+    losses: NDArray[np.float64]
+    stopped_below: tuple[FrozenTrial, ...]
+    levels: tuple[int | None, ...]
+
+    @property
+    def label(self) -> int | str:
+        """The level as :data:`MODEL_BUDGET_ATTR` stores it: the step, or ``"full"``."""
+        return "full" if self.step is None else self.step
+
+
+def _at_level(
+    trials: Sequence[FrozenTrial], step: int | None, sign: float
+) -> tuple[list[FrozenTrial], list[float]]:
+    observed: list[FrozenTrial] = []
+    losses: list[float] = []
+    for t in trials:
+        if step is None:
+            value = t.values[0] if t.state is TrialState.COMPLETE and t.values else None
+        else:
+            value = value_at_step(t.intermediate_values, step)
+        if value is not None and math.isfinite(value):
+            observed.append(t)
+            losses.append(sign * value)
+    return observed, losses
+
+
+def observations_at_budget(
+    history: StudyHistory, *, min_observations: int
+) -> BudgetObservations | None:
+    """The observations at the highest budget level that has at least
+    ``min_observations`` of them (else at the level that has the most).
+
+    Only finished (COMPLETE or PRUNED) trials count, so the result is a
+    function of finished work. Levels are the rung steps of the trials'
+    ``rungs`` tags and the full budget above them.
+
+    Returns:
+        None when the study has no multi-fidelity structure (no trial tagged
+        with rungs) or several objectives (intermediate values then track one
+        of them and cannot stand for the trial's values).
+    """
+    if history.is_multi_objective:
+        return None
+    finished = history.trials(_FINISHED)
+    steps = budget_levels(finished)
+    if not steps:
+        return None
+    sign = -1.0 if history.directions[0] is StudyDirection.MAXIMIZE else 1.0
+    levels: tuple[int | None, ...] = (*steps, None)
+    chosen: tuple[int | None, list[FrozenTrial], list[float]] | None = None
+    for step in reversed(levels):
+        observed, losses = _at_level(finished, step, sign)
+        if chosen is None or len(observed) > len(chosen[1]):
+            chosen = (step, observed, losses)
+        if len(observed) >= min_observations:
+            chosen = (step, observed, losses)
+            break
+    assert chosen is not None  # levels is never empty
+    step, observed, losses = chosen
+    numbers = {t.number for t in observed}
+    return BudgetObservations(
+        step=step,
+        trials=tuple(observed),
+        losses=np.asarray(losses, dtype=float),
+        stopped_below=tuple(t for t in finished if t.number not in numbers),
+        levels=levels,
+    )

@@ -1,0 +1,143 @@
+"""Model-based multi-fidelity (BOHB-style): TPE, the GP and AutoSampler model
+the highest budget level with enough observations, and share one start-up
+across Hyperband's brackets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hypersense as hs
+from hypersense.fidelity import MODEL_BUDGET_ATTR
+from hypersense.history import StudyHistory
+from hypersense.pruners import HyperbandPruner
+from hypersense.samplers import AutoSampler, TPESampler
+from hypersense.samplers.base import Sampler, SamplingContext
+from hypersense.samplers.gp import GPSampler
+from hypersense.space import FloatDistribution
+
+X = FloatDistribution(0.0, 1.0)
+TAGS = {"bracket": "0", "rungs": "1,3"}
+
+
+def _trial(
+    number: int, x: float, curve: list[float], state: hs.TrialState, *, tagged: bool
+) -> hs.FrozenTrial:
+    return hs.FrozenTrial(
+        number=number,
+        state=state,
+        values=(curve[-1],) if state is hs.TrialState.COMPLETE else None,
+        params={"x": x},
+        distributions={"x": X},
+        intermediate_values=dict(enumerate(curve)),
+        system_attrs={"tags": TAGS} if tagged else {},
+    )
+
+
+def crossing_history(*, n_complete: int, tagged: bool = True) -> StudyHistory:
+    """30 trials spread over x in [0, 1]. At the rungs (steps 1 and 3) the
+    curves are best near x = 0.8; the final values are best near x = 0.2 (a
+    crossing: those curves start badly and win late). Trials far from 0.8 were
+    pruned at step 1, the others at step 3; ``n_complete`` more trials, spread
+    over [0, 1], ran to the end (step 5)."""
+    trials = []
+    for i in range(30):
+        x = (i + 0.5) / 30
+        early = (x - 0.8) ** 2
+        curve = [1.0 + early, 0.5 + early]  # steps 0, 1
+        if abs(x - 0.8) < 0.4:
+            curve += [0.4 + early, 0.3 + early]  # steps 2, 3
+        trials.append(_trial(i, x, curve, hs.TrialState.PRUNED, tagged=tagged))
+    for k in range(n_complete):
+        x = (k + 0.5) / n_complete
+        early = (x - 0.8) ** 2
+        curve = [1.0 + early, 0.5 + early, 0.4 + early, 0.3 + early, 0.1, (x - 0.2) ** 2]
+        trials.append(_trial(30 + k, x, curve, hs.TrialState.COMPLETE, tagged=tagged))
+    return StudyHistory.from_trials((hs.StudyDirection.MINIMIZE,), trials)
+
+
+def proposals(sampler: Sampler, history: StudyHistory, n: int = 40) -> tuple[list[float], set]:
+    """``n`` proposals of x, and the ``model_budget`` attributes they stored."""
+    xs, levels = [], set()
+    start = len(history.trials())
+    for k in range(n):
+        context = SamplingContext(number=start + k, rng=np.random.default_rng(k))
+        space = sampler.infer_relative_space(history, context)
+        proposal = sampler.sample_relative(history, context, space)
+        xs.append(float(proposal["x"]))
+        levels.add(context.system_attrs.get(MODEL_BUDGET_ATTR))
+    return xs, levels
+
+
+SAMPLERS = {
+    "tpe": lambda: TPESampler(n_startup_trials=10, seed=0),
+    "gp": lambda: GPSampler(n_startup_trials=10, seed=0),
+}
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_a_rung_is_modelled_while_too_few_trials_finished(name: str) -> None:
+    """3 complete trials are fewer than 10: the model is fitted at rung 3, where
+    20 trials (pruned ones) have values, and proposes near 0.8."""
+    xs, levels = proposals(SAMPLERS[name](), crossing_history(n_complete=3))
+    assert levels == {3}
+    assert np.median(np.abs(np.array(xs) - 0.8)) < 0.15
+
+
+@pytest.mark.parametrize("name", SAMPLERS)
+def test_the_full_budget_is_modelled_once_enough_trials_completed(name: str) -> None:
+    xs, levels = proposals(SAMPLERS[name](), crossing_history(n_complete=12))
+    assert levels == {"full"}
+    assert np.median(np.abs(np.array(xs) - 0.2)) < 0.15
+
+
+def test_without_rung_tags_tpe_models_final_values_as_before() -> None:
+    """The same records without the pruner's tags: TPE models the 3 completed
+    trials' final values (pruned ones are only bad points) and stores no level."""
+    xs, levels = proposals(TPESampler(seed=0), crossing_history(n_complete=3, tagged=False))
+    assert levels == {None}
+    assert np.median(np.abs(np.array(xs) - 0.2)) < 0.15
+
+
+# ------------------------------------------------- one start-up, not one per bracket
+
+
+def curve_objective(trial: hs.Trial) -> float:
+    """A learning curve of 27 steps whose level depends on x and y."""
+    x = trial.suggest_float("x", -2.0, 2.0)
+    y = trial.suggest_float("y", -2.0, 2.0)
+    final = x**2 + (y - 0.5) ** 2
+    value = final
+    for step in range(27):
+        value = final + 2.0 / (1 + step)
+        trial.report(value, step)
+        if trial.should_prune():
+            raise hs.TrialPruned()
+    return value
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "n_trials"),
+    [
+        ("tpe", lambda: TPESampler(n_startup_trials=10, seed=1), 80),
+        ("gp", lambda: GPSampler(n_startup_trials=10, seed=1), 30),
+        ("auto", lambda: AutoSampler(seed=1), 30),
+    ],
+)
+def test_hyperband_brackets_share_one_start_up(name: str, make: object, n_trials: int) -> None:
+    """Hyperband with R = 27, eta = 3 has 4 brackets. Optuna's TPE with its
+    HyperbandPruner models each bracket on its own trials and so spends its 10
+    random start-up trials in every bracket (40); here exactly the first 10
+    trials are random and every later one, in every bracket, is model-based."""
+    assert callable(make)
+    study = hs.create_study(
+        sampler=make(),
+        pruner=HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3),
+        heartbeat_interval_s=None,
+    )
+    study.optimize(curve_objective, n_trials=n_trials)
+    random = [t.number for t in study.trials if MODEL_BUDGET_ATTR not in t.system_attrs]
+    assert random == list(range(10))
+    modelled = [t for t in study.trials if MODEL_BUDGET_ATTR in t.system_attrs]
+    assert {t.tags["bracket"] for t in modelled} == {"0", "1", "2", "3"}
+    assert any(t.state is hs.TrialState.PRUNED for t in study.trials)
