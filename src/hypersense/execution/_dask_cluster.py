@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hypersense.errors import ExecutorError
 from hypersense.execution.executor_choice import usable_cpu_count
 
-__all__ = ["DaskConnection", "cluster_capacity"]
+__all__ = ["DaskConnection", "cluster_capacity", "wait_for_room"]
 
 _log = logging.getLogger(__name__)
 
@@ -38,6 +40,26 @@ def cluster_capacity(
             slots = min(slots, int(float(offered.get(name, 0)) // float(need)))
         total += max(0, slots)
     return total
+
+
+def wait_for_room(client: Any, resources: Mapping[str, float], *, timeout_s: float) -> None:
+    """Wait until a worker of ``client``'s cluster can run a trial needing ``resources``.
+
+    Raises:
+        ExecutorError: None could after ``timeout_s`` (a trial would wait forever).
+    """
+    give_up = time.monotonic() + timeout_s
+    while True:
+        workers = client.scheduler_info(n_workers=-1).get("workers", {})
+        if cluster_capacity(workers, resources) > 0:
+            return
+        if time.monotonic() > give_up:
+            raise ExecutorError(
+                f"no Dask worker offers {dict(resources)!r} (the `resources` each trial "
+                f"needs) at {client.scheduler.address}; start workers with "
+                "`dask worker ADDRESS --resources NAME=AMOUNT`"
+            )
+        time.sleep(0.1)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from typing import Any
 from hypersense._optional import import_optional
 from hypersense.errors import ExecutorError, StaleTrialError
 from hypersense.execution._dask_attempt import Attempt, task_failure_outcome
-from hypersense.execution._dask_cluster import DaskConnection, cluster_capacity
+from hypersense.execution._dask_cluster import DaskConnection, cluster_capacity, wait_for_room
 from hypersense.execution._dask_worker import DaskChannel, Mailbox, run_trial_task
 from hypersense.execution.base import Executor
 from hypersense.execution.outcome import (
@@ -161,18 +161,7 @@ class DaskExecutor(Executor):
         """
         client = self._client()
         client.wait_for_workers(1, timeout=self._reconnect_timeout_s)
-        give_up = time.monotonic() + self._reconnect_timeout_s
-        while True:
-            workers = client.scheduler_info(n_workers=-1).get("workers", {})
-            if cluster_capacity(workers, self._resources) > 0:
-                return
-            if time.monotonic() > give_up:
-                raise ExecutorError(
-                    f"no Dask worker offers {self._resources!r} (the `resources` each "
-                    f"trial needs) at {self._connection!s}; start workers with "
-                    "`dask worker ADDRESS --resources NAME=AMOUNT`"
-                )
-            time.sleep(0.1)
+        wait_for_room(client, self._resources, timeout_s=self._reconnect_timeout_s)
 
     # ------------------------------------------------------------ trials
     def submit(
