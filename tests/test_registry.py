@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from hypersense.execution import InlineExecutor, ProcessExecutor
+from hypersense.execution import DaskExecutor, InlineExecutor, ProcessExecutor
 from hypersense.execution.registry import EXECUTORS, create_executor, executor_class
 from hypersense.pruners import MedianPruner, NopPruner
 from hypersense.pruners.registry import make_pruner, pruner_class
@@ -20,6 +20,7 @@ def test_every_built_in_name_loads_a_subclass_of_its_kind() -> None:
     assert all(issubclass(sampler_class(n), Sampler) for n in SAMPLERS)
     assert pruner_class("none") is NopPruner is pruner_class("nop")
     assert {n: executor_class(n) for n in EXECUTORS} == {
+        "dask": DaskExecutor,
         "inline": InlineExecutor,
         "process": ProcessExecutor,
     }

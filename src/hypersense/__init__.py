@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from hypersense._version import __version__
 from hypersense.direction import StudyDirection
 from hypersense.errors import (
+    CheckpointError,
     ConfigError,
     DuplicatedStudyError,
+    ExecutorError,
     HypersenseError,
     InvalidDistributionError,
     MissingDependencyError,
@@ -26,7 +28,9 @@ from hypersense.errors import (
     StudyNotFoundError,
     Terminated,
     TrialPruned,
+    TrialTimeoutError,
 )
+from hypersense.execution import DaskExecutor
 from hypersense.history import StudyHistory
 from hypersense.integrations import cross_validate_trial
 from hypersense.space import (
@@ -46,16 +50,20 @@ from hypersense.study import (
     get_all_study_summaries,
     load_study,
 )
-from hypersense.trial import FixedTrial, FrozenTrial, Trial, TrialState
+from hypersense.trial import FailKind, FixedTrial, FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
     from hypersense.integrations.sklearn import HyperSearchCV
 
 __all__ = [
     "CategoricalDistribution",
+    "CheckpointError",
     "ConfigError",
+    "DaskExecutor",
     "Distribution",
     "DuplicatedStudyError",
+    "ExecutorError",
+    "FailKind",
     "FixedTrial",
     "FloatDistribution",
     "FrozenTrial",
@@ -78,6 +86,7 @@ __all__ = [
     "Trial",
     "TrialPruned",
     "TrialState",
+    "TrialTimeoutError",
     "__version__",
     "copy_study",
     "create_study",

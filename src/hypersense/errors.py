@@ -11,8 +11,10 @@ from __future__ import annotations
 import signal
 
 __all__ = [
+    "CheckpointError",
     "ConfigError",
     "DuplicatedStudyError",
+    "ExecutorError",
     "HypersenseError",
     "InvalidDistributionError",
     "MissingDependencyError",
@@ -24,6 +26,7 @@ __all__ = [
     "StudyNotFoundError",
     "Terminated",
     "TrialPruned",
+    "TrialTimeoutError",
 ]
 
 
@@ -86,8 +89,20 @@ class StaleTrialError(HypersenseError, RuntimeError):
     """
 
 
+class CheckpointError(HypersenseError, RuntimeError):
+    """A trial's checkpoint cannot be saved (e.g. the study has no checkpoint directory)."""
+
+
 class ConfigError(HypersenseError, ValueError):
     """A configuration file or field is invalid; the message names file and field."""
+
+
+class ExecutorError(HypersenseError, RuntimeError):
+    """An executor can no longer run trials (e.g. its Dask scheduler did not come back).
+
+    ``optimize`` fails the trials still running as interrupted and re-raises it;
+    running the study again resumes it.
+    """
 
 
 class MissingDependencyError(HypersenseError, ImportError):
@@ -103,6 +118,15 @@ class TrialPruned(HypersenseError):  # noqa: N818 - the name users know from Opt
     """Raised by an objective to stop its trial early after ``should_prune()``.
 
     The trial is then stored as PRUNED with its last reported value.
+    """
+
+
+class TrialTimeoutError(HypersenseError, TimeoutError):
+    """A trial ran longer than ``trial_timeout_s``.
+
+    Raised inside the objective at its next ``suggest``/``report``/
+    ``should_prune`` call once its time is up (where the objective's process is
+    not simply stopped); the trial is stored FAIL with kind ``timeout``.
     """
 
 

@@ -66,9 +66,10 @@ def test_n_jobs_and_an_executor_are_refused_together(tmp_path: Path) -> None:
 
 
 def test_an_unknown_executor_names_the_choices_and_the_field(tmp_path: Path) -> None:
-    path = _config(tmp_path, "unknown", "executor: {name: dask}")
+    path = _config(tmp_path, "unknown", "executor: {name: ray}")
     with pytest.raises(
-        hs.ConfigError, match=r"executor\.name.*unknown executor 'dask'; choose one of \['inline'"
+        hs.ConfigError,
+        match=r"executor\.name.*unknown executor 'ray'; choose one of \['dask', 'inline'",
     ):
         run_config(load_config(path), storage=InMemoryStorage())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hypersense.execution import InlineExecutor, ProcessExecutor
+from hypersense.execution import DaskExecutor, InlineExecutor, ProcessExecutor
 from hypersense.execution.registry import EXECUTORS
 from hypersense.testing import EXECUTOR_CHECKS, Check
 from hypersense.testing.executors import ExecutorFactory
@@ -16,6 +16,8 @@ CONFIGURATIONS: dict[str, tuple[ExecutorFactory, bool, int]] = {
         method: (lambda n, m=method: ProcessExecutor(n, start_method=m), True, 2)
         for method in ("fork", "spawn", "forkserver")
     },
+    # Each check starts (and closes) its own LocalCluster of n single-thread processes.
+    "dask": (lambda n: DaskExecutor(n_workers=n), True, 2),
 }
 
 
@@ -28,4 +30,5 @@ def test_conformance(configuration: str, check: Check[ExecutorFactory]) -> None:
 
 def test_every_built_in_executor_is_in_the_suite() -> None:
     built = {type(factory(n)) for factory, _, n in CONFIGURATIONS.values()}
-    assert {InlineExecutor, ProcessExecutor} == built and set(EXECUTORS) == {"inline", "process"}
+    assert {InlineExecutor, ProcessExecutor, DaskExecutor} == built
+    assert set(EXECUTORS) == {"dask", "inline", "process"}

@@ -258,10 +258,19 @@ def run(
         str | None,
         typer.Option("--pruner", metavar="NAME", help="Override the pruner (e.g. median, none)."),
     ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Run the trials on the Dask scheduler at ADDRESS (tcp://host:8786).",
+        ),
+    ] = None,
 ) -> None:
     """Run (or resume) the study a config file describes, up to its n_trials."""
     from hypersense.config.loader import load_config
     from hypersense.config.overrides import describe_overrides, with_overrides
+    from hypersense.config.schema import with_dask_scheduler
 
     given = {
         "n_trials": n_trials,
@@ -272,6 +281,8 @@ def run(
     }
     with _reporting_errors():
         loaded = with_overrides(load_config(config), given)
+    if dask is not None:
+        loaded = with_dask_scheduler(loaded, dask)
     status = _run_study(
         loaded,
         storage,

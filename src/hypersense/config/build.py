@@ -7,6 +7,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypersense.config.loader import config_source
@@ -62,6 +63,8 @@ class RunSpec:
         task: The built-in task, if the config names one.
         n_trials: Target number of finished trials, or None.
         timeout_s: Seconds after which a run starts no new trial, or None.
+        trial_timeout_s: Seconds after which a running trial is stopped, or None.
+        checkpoint_dir: Where trials save checkpoints (None: the default).
         n_jobs: Worker processes.
         executor: The config's executor, if it names one (it then overrides
             ``n_jobs``); the run owns it and shuts it down.
@@ -94,6 +97,15 @@ class RunSpec:
     heartbeat_interval_s: float = 30.0
     grace_period_s: float | None = None
     lr_from_range_test: str | None = None
+    trial_timeout_s: float | None = None
+    checkpoint_dir: str | None = None
+
+
+def _relative_to_config(path: str | None, source: ConfigSource) -> str | None:
+    """A relative ``checkpoint_dir`` is read from the config file's directory."""
+    if path is None or source.path is None or Path(path).is_absolute():
+        return path
+    return str(source.path.parent / path)
 
 
 def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> RunSpec:
@@ -138,6 +150,8 @@ def build_run(config: StudyConfig, *, storage: str | Storage | None = None) -> R
         heartbeat_interval_s=config.heartbeat_interval_s,
         grace_period_s=config.grace_period_s,
         lr_from_range_test=lr_param,
+        trial_timeout_s=config.trial_timeout_s,
+        checkpoint_dir=_relative_to_config(config.checkpoint_dir, source),
     )
 
 

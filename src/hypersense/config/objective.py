@@ -9,10 +9,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from hypersense._optional import import_optional
 from hypersense.space.search_space import SearchSpace
 from hypersense.trial.trial import Trial
 
-__all__ = ["ImportProblem", "SpaceObjective", "import_attribute", "resolve_exception_class"]
+__all__ = [
+    "ImportProblem",
+    "SpaceObjective",
+    "import_attribute",
+    "resolve_exception_class",
+    "send_module_by_value",
+]
 
 
 class ImportProblem(Exception):  # noqa: N818 - internal; becomes a ConfigError
@@ -27,6 +34,20 @@ def _add_search_dir(search_dir: Path | None) -> None:
     entry = str(search_dir.resolve())
     if entry not in sys.path:
         sys.path.insert(0, entry)
+
+
+def send_module_by_value(spec: str, *, search_dir: Path) -> None:
+    """Pickle the module of objective ``spec`` by value if it lives in ``search_dir``.
+
+    Dask workers run on other machines, where the config's directory is not on
+    ``sys.path``: its objective module then travels with the objective. What
+    the module imports must still be importable on the workers.
+    """
+    cloudpickle = import_optional("cloudpickle", extra="dask", purpose="the Dask executor")
+    module = sys.modules.get(spec.partition(":")[0])
+    file = getattr(module, "__file__", None)
+    if module is not None and file and Path(file).resolve().parent == search_dir.resolve():
+        cloudpickle.register_pickle_by_value(module)
 
 
 def import_attribute(spec: str, *, search_dir: Path | None) -> Any:

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from hypersense.config.build import RunSpec, build_run
 from hypersense.config.loader import config_source
 from hypersense.config.lr_range import resolve_lr_range
+from hypersense.config.objective import send_module_by_value
 from hypersense.config.resume import count_toward_target
 from hypersense.config.schema import StudyConfig
 from hypersense.config.space_check import check_space
 from hypersense.config.storage_url import open_storage
 from hypersense.direction import StudyDirection
 from hypersense.errors import HypersenseError
+from hypersense.execution.dask import DaskExecutor
 from hypersense.storage.base import Storage
 from hypersense.study.management import create_study
 from hypersense.study.stop_request import StopOnRequest
@@ -105,6 +107,7 @@ def _open_study(spec: RunSpec, config: StudyConfig) -> tuple[Study, RunSpec, boo
             max_retries=spec.max_retries,
             heartbeat_interval_s=spec.heartbeat_interval_s,
             grace_period_s=spec.grace_period_s,
+            checkpoint_dir=spec.checkpoint_dir,
         )
     except ValueError as exc:  # the stored study has other directions
         if owned:
@@ -222,6 +225,13 @@ def run_config(
         return _run_spec(spec, config, callbacks, progress, allow_space_change)
 
 
+def _send_objective_to_cluster(config: StudyConfig, spec: RunSpec) -> None:
+    """A Dask cluster gets the config's own objective module by value."""
+    source = config_source(config)
+    if isinstance(spec.executor, DaskExecutor) and config.objective and source.path:
+        send_module_by_value(config.objective, search_dir=source.path.parent)
+
+
 def _run_spec(
     spec: RunSpec,
     config: StudyConfig,
@@ -246,6 +256,7 @@ def _run_spec(
         n_waiting = len(study.get_trials((TrialState.WAITING,)))
         remaining = None if target is None else max(target - tracker.done_before, n_waiting)
         if remaining != 0:
+            _send_objective_to_cluster(config, spec)
             study.optimize(
                 spec.objective,
                 n_trials=remaining,
@@ -254,6 +265,7 @@ def _run_spec(
                 executor=spec.executor,
                 callbacks=[tracker.on_trial, StopOnRequest(study), *callbacks],
                 catch=spec.catch,
+                trial_timeout_s=spec.trial_timeout_s,
             )
         return tracker.status(None, count_toward_target(study.trials))
     finally:

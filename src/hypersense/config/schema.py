@@ -170,10 +170,16 @@ class StudyConfig(BaseModel):
         n_trials: Target number of finished trials of the study (see
             :func:`hypersense.config.counts_toward_target`).
         timeout_s: Seconds after which a run starts no new trial.
+        trial_timeout_s: Seconds after which a running trial is stopped and
+            stored FAIL with ``fail_kind`` ``timeout``.
         n_jobs: Worker processes (-1: one per CPU).
         executor: Where trials run, by name with options, instead of
-            ``n_jobs``: ``inline``, ``process`` (``options: {n_workers: 4}``)
-            or an executor an installed plugin registers.
+            ``n_jobs``: ``inline``, ``process`` (``options: {n_workers: 4}``),
+            ``dask`` (``options: {address: "tcp://host:8786"}``, or in short
+            ``{dask: "tcp://host:8786"}``) or an executor an installed plugin
+            registers.
+        checkpoint_dir: Where trials save checkpoints (default: beside a
+            SQLite file); on a cluster, a path every worker reaches.
         max_retries: How often an interrupted or lost trial is re-queued with
             the same parameters.
         heartbeat_interval_s: How often running trials stamp their heartbeat
@@ -201,8 +207,10 @@ class StudyConfig(BaseModel):
     pruner: PluginConfig = PluginConfig(name="none")
     n_trials: int | None = Field(default=None, ge=1)
     timeout_s: float | None = Field(default=None, gt=0)
+    trial_timeout_s: float | None = Field(default=None, gt=0)
     n_jobs: int = 1
     executor: PluginConfig | None = None
+    checkpoint_dir: str | None = None
     max_retries: int = Field(default=0, ge=0)
     heartbeat_interval_s: float = Field(default=30.0, gt=0)
     grace_period_s: float | None = Field(default=None, gt=0)
@@ -236,9 +244,17 @@ class StudyConfig(BaseModel):
             raise ValueError("expected 'module:function', e.g. 'my_objectives:train'")
         return value
 
-    @field_validator("sampler", "pruner", "executor", mode="before")
+    @field_validator("sampler", "pruner", mode="before")
     @classmethod
     def _expand_name(cls, value: Any) -> Any:
+        return _name_or_mapping(value)
+
+    @field_validator("executor", mode="before")
+    @classmethod
+    def _expand_executor(cls, value: Any) -> Any:
+        # ``{dask: ADDRESS}`` is short for ``{name: dask, options: {address: ADDRESS}}``.
+        if isinstance(value, Mapping) and set(value) == {"dask"}:
+            return {"name": "dask", "options": {"address": value["dask"]}}
         return _name_or_mapping(value)
 
     @field_validator("n_jobs")
@@ -247,6 +263,15 @@ class StudyConfig(BaseModel):
         if value == 0 or value < -1:
             raise ValueError("expected a positive integer, or -1 for one worker per CPU")
         return value
+
+
+def with_dask_scheduler(config: StudyConfig, address: str) -> StudyConfig:
+    """``config`` running its trials on the Dask scheduler at ``address`` (``--dask``),
+    whatever executor or ``n_jobs`` it names."""
+    executor = PluginConfig(name="dask", options={"address": address})
+    changed = config.model_copy(update={"executor": executor, "n_jobs": 1})
+    changed._source = config._source
+    return changed
 
 
 def _direction_value(value: str) -> str:

@@ -1,6 +1,7 @@
 """Executors: where trials run (this thread, worker processes, a Dask cluster)."""
 
 from hypersense.execution.base import Executor
+from hypersense.execution.dask import DaskExecutor
 from hypersense.execution.inline import InlineExecutor
 from hypersense.execution.outcome import ObjectiveError, TrialOutcome, TrialTask
 from hypersense.execution.process import ProcessExecutor
@@ -14,6 +15,7 @@ from hypersense.execution.registry import (
 __all__ = [
     "EXECUTORS",
     "EXECUTOR_REGISTRY",
+    "DaskExecutor",
     "Executor",
     "InlineExecutor",
     "ObjectiveError",

@@ -6,9 +6,10 @@ worker's pipe; the coordinator answers it before the objective goes on.
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from multiprocessing.connection import Connection
 from types import FrameType
 from typing import Any
@@ -52,6 +53,9 @@ class PipeBackend:
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._call("set_user_attr", number, key, value)
 
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        self._call("set_system_attr", number, key, value)
+
 
 def _leave_to_the_coordinator(signum: int, frame: FrameType | None) -> None:
     """Ctrl-C is the coordinator's to handle (see worker_main)."""
@@ -62,6 +66,7 @@ def worker_main(
     objective: Objective | None,
     watch: ParentWatch,
     inherited: Sequence[Connection],
+    environment: Mapping[str, str],
 ) -> None:
     """Serve trials until told to stop, the pipe closes, or the coordinator dies.
 
@@ -71,7 +76,10 @@ def worker_main(
         watch: How to notice the coordinator's death (see ``_parent_watch``).
         inherited: Pipe ends the coordinator holds that a forked worker got
             copies of; closed here, so they reach EOF when the coordinator dies.
+        environment: Variables set first (``CUDA_VISIBLE_DEVICES``: this
+            worker's GPU, read by CUDA when the objective first uses it).
     """
+    os.environ.update(environment)
     # A terminal's Ctrl-C reaches the whole process group; the coordinator fails
     # the running trials as interrupted and stops us. A Python handler rather
     # than SIG_IGN, which would stay ignored in programs the objective starts.
@@ -98,7 +106,14 @@ def worker_main(
         if blob is not None:
             objective = pickle.loads(blob)
         assert objective is not None
-        trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
+        trial = Trial(
+            backend,
+            task.number,
+            seed=task.seed,
+            budget=task.budget,
+            tags=task.tags,
+            checkpoints=task.checkpoints,
+        )
         outcome = run_objective(objective, trial, task, remote=True)
         try:
             conn.send(("done", outcome))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from hypersense.execution.base import Executor
+from hypersense.execution.devices import visible_gpus
 from hypersense.execution.inline import InlineExecutor
 from hypersense.execution.process import ProcessExecutor
 
@@ -40,6 +41,10 @@ def resolve_n_jobs(n_jobs: int) -> int:
 
 
 def make_executor(n_jobs: int) -> Executor:
-    """In-thread for one job, worker processes for more."""
+    """In-thread for one job, worker processes for more (one GPU each, in turn,
+    when this process sees CUDA devices)."""
     n = resolve_n_jobs(n_jobs)
-    return InlineExecutor() if n == 1 else ProcessExecutor(n)
+    if n == 1:
+        return InlineExecutor()
+    # With CUDA in this process, each worker gets its own device, round-robin.
+    return ProcessExecutor(n, gpus=visible_gpus() or None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import Future
 
 from hypersense.execution.base import Executor
+from hypersense.execution.deadline import DeadlineBackend
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
 from hypersense.trial.backend import TrialBackend
 from hypersense.trial.trial import Trial
@@ -16,7 +17,10 @@ class InlineExecutor(Executor):
     """Runs each trial to its end inside ``submit``; no process, no thread.
 
     The default for ``n_jobs=1``: objectives need not be picklable, and a
-    debugger or profiler sees them directly.
+    debugger or profiler sees them directly. A trial's ``timeout_s`` cannot
+    pre-empt code in this thread: the objective gets TrialTimeoutError at its
+    next ``suggest``/``report``/``should_prune`` after the deadline, and a
+    result returned late fails the trial as a timeout all the same.
     """
 
     @property
@@ -26,7 +30,16 @@ class InlineExecutor(Executor):
     def submit(
         self, objective: Objective, task: TrialTask, backend: TrialBackend
     ) -> Future[TrialOutcome]:
-        trial = Trial(backend, task.number, seed=task.seed, budget=task.budget, tags=task.tags)
+        if task.timeout_s is not None:
+            backend = DeadlineBackend(backend, task.timeout_s)
+        trial = Trial(
+            backend,
+            task.number,
+            seed=task.seed,
+            budget=task.budget,
+            tags=task.tags,
+            checkpoints=task.checkpoints,
+        )
         return _CompletedFuture(run_objective(objective, trial, task))
 
     def serve(self, timeout_s: float) -> None:

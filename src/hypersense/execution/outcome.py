@@ -8,14 +8,14 @@ import pickle
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from hypersense._environment import environment_manifest, worker_name
-from hypersense.errors import Terminated, TrialPruned
-from hypersense.trial.state import TrialState
+from hypersense.errors import Terminated, TrialPruned, TrialTimeoutError
+from hypersense.trial.state import FailKind, TrialState
 from hypersense.trial.trial import Trial
 
 __all__ = [
@@ -25,8 +25,11 @@ __all__ = [
     "TrialTask",
     "check_objective_values",
     "interruption_reason",
+    "lost_outcome",
     "run_objective",
     "sendable_exception",
+    "timeout_outcome",
+    "timeout_reason",
 ]
 
 #: An objective: takes a Trial, returns one float or a sequence of floats.
@@ -43,6 +46,9 @@ class TrialTask:
     catch: tuple[type[BaseException], ...] = ()
     budget: float | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    timeout_s: float | None = None  #: stop the trial after this long (``trial_timeout_s``)
+    #: ``(trial number, checkpoint directory)`` of this trial, then of the trials it retries
+    checkpoints: tuple[tuple[int, str], ...] = ()
 
 
 class ObjectiveError(RuntimeError):
@@ -58,6 +64,7 @@ class TrialOutcome:
         state: COMPLETE, PRUNED or FAIL.
         values: The validated objective values when COMPLETE.
         fail_reason: One line saying why a FAIL trial failed.
+        fail_kind: The kind of that failure (an exception, a lost worker, ...).
         error: The exception the objective raised, if any.
         caught: Whether that exception is one of the ``catch`` types (the
             study goes on) rather than one to re-raise. A KeyboardInterrupt
@@ -79,7 +86,57 @@ class TrialOutcome:
     environment: Mapping[str, Any] | None = None
     started_at: float | None = None
     finished_at: float | None = None
-    lost: bool = False  #: the worker died or vanished; the objective did not end
+    fail_kind: FailKind | None = None
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Importing distributed makes every exception pickle through tblib, which
+        # rebuilds a SystemExit without its code: rebuild it from its args.
+        error = state.get("error")
+        if type(error) is SystemExit and error.code is None and error.args:
+            state = {**state, "error": SystemExit(*error.args)}
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    @property
+    def lost(self) -> bool:
+        """Whether the worker died or vanished, so the objective did not end."""
+        return self.fail_kind is FailKind.WORKER_LOST
+
+
+def lost_outcome(
+    task: TrialTask, reason: str, *, started_at: float | None, worker: str | None
+) -> TrialOutcome:
+    """The outcome of a trial whose worker died or vanished while running it."""
+    return TrialOutcome(
+        number=task.number,
+        state=TrialState.FAIL,
+        fail_reason=reason,
+        fail_kind=FailKind.WORKER_LOST,
+        started_at=started_at,
+        finished_at=time.time(),
+        worker=worker,
+    )
+
+
+def timeout_reason(timeout_s: float) -> str:
+    """The ``fail_reason`` of a trial stopped by ``trial_timeout_s``."""
+    return f"timeout: the trial ran longer than trial_timeout_s={timeout_s:g} s"
+
+
+def timeout_outcome(
+    task: TrialTask, *, started_at: float | None, worker: str | None
+) -> TrialOutcome:
+    """The outcome of a trial stopped because it ran past its ``timeout_s``."""
+    assert task.timeout_s is not None
+    return TrialOutcome(
+        number=task.number,
+        state=TrialState.FAIL,
+        fail_reason=timeout_reason(task.timeout_s),
+        fail_kind=FailKind.TIMEOUT,
+        started_at=started_at,
+        finished_at=time.time(),
+        worker=worker,
+    )
 
 
 def _short_repr(value: Any) -> str:
@@ -186,7 +243,9 @@ def run_objective(
     study as interrupted: in this process (``remote=False``) they propagate,
     as Ctrl-C or SIGTERM would arrive here anyway; in a worker they come back
     as the outcome's ``error``. An unusable return value (NaN, ``10**400``)
-    makes the trial FAIL with the reason, and the study goes on.
+    makes the trial FAIL with the reason, and the study goes on. A trial that
+    ran longer than ``task.timeout_s`` FAILs as a timeout whatever it returned,
+    as it would have where its process is stopped at the deadline.
     """
     started = time.time()
 
@@ -205,26 +264,49 @@ def run_objective(
         result = objective(trial)
     except TrialPruned:
         return outcome(TrialState.PRUNED)
+    except TrialTimeoutError:
+        return _timed_out(task, started)
     except (KeyboardInterrupt, Terminated) as exc:
         if not remote:
             raise
         stop = Terminated(exc.signal_number) if isinstance(exc, Terminated) else KeyboardInterrupt()
         return outcome(
-            TrialState.FAIL, fail_reason=interruption_reason(stop), error=stop, caught=False
+            TrialState.FAIL,
+            fail_reason=interruption_reason(stop),
+            fail_kind=FailKind.INTERRUPTED,
+            error=stop,
+            caught=False,
         )
     except BaseException as exc:  # noqa: BLE001 - every objective failure is recorded
+        if _is_late(task, started):
+            return _timed_out(task, started)
         return outcome(
             TrialState.FAIL,
             fail_reason=_failure_reason(exc),
+            fail_kind=FailKind.EXCEPTION,
             error=sendable_exception(exc) if remote else exc,
             caught=isinstance(exc, task.catch),
             traceback=traceback.format_exc(),
         )
+    if _is_late(task, started):
+        return _timed_out(task, started)
     try:
         values, reason = check_objective_values(result, task.n_objectives)
     except Exception as exc:  # noqa: BLE001 - e.g. a sequence whose iteration raises
         reason = f"the objective's return value could not be read: {type(exc).__name__}: "
-        return outcome(TrialState.FAIL, fail_reason=reason + _safe_str(exc))
+        reason += _safe_str(exc)
+        values = None
     if values is None:
-        return outcome(TrialState.FAIL, fail_reason=reason)
+        return outcome(TrialState.FAIL, fail_reason=reason, fail_kind=FailKind.INVALID_VALUE)
     return outcome(TrialState.COMPLETE, values=values)
+
+
+def _is_late(task: TrialTask, started: float) -> bool:
+    return task.timeout_s is not None and time.time() - started > task.timeout_s
+
+
+def _timed_out(task: TrialTask, started: float) -> TrialOutcome:
+    return replace(
+        timeout_outcome(task, started_at=started, worker=worker_name()),
+        environment=environment_manifest(),
+    )

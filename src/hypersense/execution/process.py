@@ -10,6 +10,7 @@ import pickle
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -19,9 +20,21 @@ from typing import Any
 from hypersense.execution._parent_watch import ParentWatch
 from hypersense.execution._process_worker import worker_main
 from hypersense.execution.base import Executor
-from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, sendable_exception
+from hypersense.execution.devices import (
+    check_gpus,
+    cuda_is_initialised,
+    device_environment,
+    safe_start_method,
+)
+from hypersense.execution.outcome import (
+    Objective,
+    TrialOutcome,
+    TrialTask,
+    lost_outcome,
+    sendable_exception,
+    timeout_outcome,
+)
 from hypersense.trial.backend import TrialBackend
-from hypersense.trial.state import TrialState
 
 __all__ = ["ProcessExecutor"]
 
@@ -41,10 +54,18 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     objective: Objective
+    slot: int  #: which of the n_workers places it fills (and so which GPU it sees)
     task: TrialTask | None = None
     future: Future[TrialOutcome] | None = None
     backend: TrialBackend | None = None
     started_at: float = 0.0
+
+
+def _deadline(worker: _Worker) -> float | None:
+    task = worker.task
+    if task is None or task.timeout_s is None:
+        return None
+    return worker.started_at + task.timeout_s
 
 
 class ProcessExecutor(Executor):
@@ -53,7 +74,8 @@ class ProcessExecutor(Executor):
     Processes, not threads: a pure-Python objective scales with the cores. The
     workers only run the objective; the coordinator answers each of their
     calls, so the storage may even be in-memory. A worker that dies (killed,
-    out of memory, segfault) fails its trial and is replaced. Workers end by
+    out of memory, segfault) fails its trial and is replaced; so does one whose
+    trial runs past its ``timeout_s`` (it is killed). Workers end by
     themselves as soon as this process is gone, however it died (see
     ``hypersense.execution._parent_watch``).
 
@@ -61,26 +83,53 @@ class ProcessExecutor(Executor):
         n_workers: Worker processes (>= 1).
         start_method: ``"fork"`` (default on Linux; any objective works),
             ``"spawn"`` or ``"forkserver"`` (the objective must be picklable).
+            By default, ``forkserver`` replaces ``fork`` when this process has
+            initialised CUDA (a forked child could not use it).
+        gpus: CUDA device ids handed out to the workers round-robin, one each
+            through ``CUDA_VISIBLE_DEVICES`` (a replaced worker gets the device
+            of the one it replaces); None leaves the environment alone.
     """
 
-    def __init__(self, n_workers: int, *, start_method: str | None = None) -> None:
+    def __init__(
+        self,
+        n_workers: int,
+        *,
+        start_method: str | None = None,
+        gpus: Sequence[int | str] | None = None,
+    ) -> None:
         if not isinstance(n_workers, int) or n_workers < 1:
             raise ValueError(f"`n_workers` must be an integer >= 1 (got {n_workers!r})")
-        method = start_method or _default_start_method()
-        if method not in _START_METHODS:
+        if start_method is not None and start_method not in _START_METHODS:
             raise ValueError(
                 f"`start_method` must be one of {list(_START_METHODS)} (got {start_method!r})"
             )
         self._n_workers = n_workers
         self._start_method = start_method
-        self._ctx = multiprocessing.get_context(method)
-        self._method = method
+        self._gpus = check_gpus(gpus)
+        self._method = self._choose_method()
+        self._ctx = multiprocessing.get_context(self._method)
         self._workers: list[_Worker] = []
         # (read end, write end) of the pipe whose EOF tells workers we are gone.
         self._lifeline: tuple[Connection, Connection] | None = None
 
     def __repr__(self) -> str:
-        return f"ProcessExecutor({self._n_workers!r}, start_method={self._start_method!r})"
+        gpus = None if self._gpus is None else list(self._gpus)
+        return (
+            f"ProcessExecutor({self._n_workers!r}, start_method={self._start_method!r}, "
+            f"gpus={gpus!r})"
+        )
+
+    def _choose_method(self) -> str:
+        return safe_start_method(
+            self._start_method,
+            default=_default_start_method(),
+            cuda_initialised=cuda_is_initialised(),
+        )
+
+    @property
+    def start_method(self) -> str:
+        """The start method the workers are (or will be) started with."""
+        return self._method
 
     @property
     def n_workers(self) -> int:
@@ -103,6 +152,8 @@ class ProcessExecutor(Executor):
             self._lifeline = self._ctx.Pipe(duplex=False)
         lifeline, lifeline_writer = self._lifeline
         parent, child = self._ctx.Pipe(duplex=True)
+        taken = {w.slot for w in self._workers}
+        slot = min(i for i in range(len(self._workers) + 1) if i not in taken)
         watch = ParentWatch(
             lifeline=lifeline,
             coordinator_pid=os.getpid(),
@@ -118,18 +169,21 @@ class ProcessExecutor(Executor):
         )
         process = self._ctx.Process(  # type: ignore[attr-defined]
             target=worker_main,
-            args=(child, objective, watch, inherited),
+            args=(child, objective, watch, inherited, device_environment(slot, self._gpus)),
             daemon=True,
-            name=f"hypersense-worker-{len(self._workers)}",
+            name=f"hypersense-worker-{slot}",
         )
         process.start()
         child.close()
-        worker = _Worker(process=process, conn=parent, objective=objective)
+        worker = _Worker(process=process, conn=parent, objective=objective, slot=slot)
         self._workers.append(worker)
         return worker
 
     def prepare(self, objective: Objective) -> None:
         """Start all workers now (before the coordinator starts any thread)."""
+        if not self._workers and self._lifeline is None:  # CUDA may be initialised by now
+            self._method = self._choose_method()
+            self._ctx = multiprocessing.get_context(self._method)
         while len(self._workers) < self._n_workers:
             self._start_worker(objective)
 
@@ -182,6 +236,14 @@ class ProcessExecutor(Executor):
         if not busy:
             time.sleep(min(timeout_s, 0.01))
             return
+        now = time.time()
+        for w in busy:
+            deadline = _deadline(w)
+            if deadline is not None and now >= deadline:
+                self._stop_late(w)
+            elif deadline is not None:
+                timeout_s = min(timeout_s, deadline - now)
+        busy = [w for w in busy if w.task is not None]
         by_handle: dict[Any, _Worker] = {}
         for w in busy:
             by_handle[w.conn] = w
@@ -233,16 +295,32 @@ class ProcessExecutor(Executor):
         )
         self._resolve(
             worker,
-            TrialOutcome(
-                number=task.number,
-                state=TrialState.FAIL,
-                fail_reason=f"the worker process died (exit code {code}) while running the trial",
+            lost_outcome(
+                task,
+                f"worker lost: the worker process died (exit code {code}) while running the trial",
                 started_at=worker.started_at,
-                finished_at=time.time(),
                 worker=f"pid:{worker.process.pid}",
-                lost=True,
             ),
         )
+        worker.conn.close()
+        self._workers.remove(worker)
+
+    def _stop_late(self, worker: _Worker) -> None:
+        """Kill the worker of a trial past its deadline; it is replaced on demand."""
+        task = worker.task
+        assert task is not None
+        _log.warning(
+            "trial %d ran longer than %g s; killing its worker process %s",
+            task.number,
+            task.timeout_s,
+            worker.process.pid,
+        )
+        worker.process.kill()
+        worker.process.join(timeout=5.0)
+        outcome = timeout_outcome(
+            task, started_at=worker.started_at, worker=f"pid:{worker.process.pid}"
+        )
+        self._resolve(worker, outcome)
         worker.conn.close()
         self._workers.remove(worker)
 

@@ -16,6 +16,7 @@ __all__ = ["EXECUTORS", "EXECUTOR_REGISTRY", "create_executor", "executor_class"
 
 #: Built-in executor names to ``module:Class``.
 EXECUTORS: dict[str, str] = {
+    "dask": "hypersense.execution.dask:DaskExecutor",
     "inline": "hypersense.execution.inline:InlineExecutor",
     "process": "hypersense.execution.process:ProcessExecutor",
 }

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypersense.checkpoints.store import CheckpointStore
 from hypersense.direction import StudyDirection
 from hypersense.errors import ParameterConflictError, SamplerExhaustedError, StaleTrialError
 from hypersense.history import StudyHistory
@@ -102,8 +103,10 @@ class TrialCoordinator:
         sampler: Sampler,
         pruner: Pruner,
         policy: RetryPolicy,
+        checkpoint_store: CheckpointStore | None = None,
     ) -> None:
         self._storage = storage
+        self.checkpoint_store = checkpoint_store
         self._study_id = study_id
         self._directions = directions
         self.sampler = sampler
@@ -191,7 +194,7 @@ class TrialCoordinator:
             raise
 
     def _end_unstarted(self, frozen: FrozenTrial, reason: str, *, interrupted: bool) -> None:
-        attrs: dict[str, Any] = {SystemAttr.NOT_RUN: True}
+        attrs: dict[str, Any] = {SystemAttr.NOT_RUN: True, SystemAttr.FAIL_KIND: "not_run"}
         if interrupted:
             attrs[SystemAttr.INTERRUPTED] = True
         with self._lock:
@@ -358,6 +361,19 @@ class TrialCoordinator:
         run = self._get(number)
         self._storage.set_trial_attrs(run.trial_id, {key: value})
         run.user_attrs[key] = normalize(value, what=f"user attribute {key!r}")
+
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        run = self._get(number)
+        self._storage.set_trial_attrs(run.trial_id, {key: value}, system=True)
+        run.system_attrs[key] = normalize(value, what=f"system attribute {key!r}")
+
+    def checkpoint_candidates(self, number: int) -> tuple[tuple[int, str], ...]:
+        """Where running trial ``number`` saves its checkpoints and looks for one
+        (its own directory, then those of the trials it retries)."""
+        if self.checkpoint_store is None:
+            return ()
+        retry_of = self._get(number).system_attrs.get(SystemAttr.RETRY_OF)
+        return self.checkpoint_store.resume_candidates(number, retry_of, self._cache.load)
 
     # ------------------------------------------------------------ trial end
     def finish_trial(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
 
@@ -74,6 +75,7 @@ def create_study(
     heartbeat_interval_s: float | None = 30.0,
     grace_period_s: float | None = None,
     max_retries: int = 0,
+    checkpoint_dir: str | os.PathLike[str] | None = None,
 ) -> Study:
     """Create a study (or load it with ``load_if_exists``).
 
@@ -94,6 +96,9 @@ def create_study(
             failed by another process (default: 4 heartbeat intervals).
         max_retries: How often a trial failed by a stale heartbeat, a dead
             worker or an interruption is re-queued with the same parameters.
+        checkpoint_dir: Where trials save checkpoints (``trial.save_checkpoint``);
+            default: beside a SQLite file (``study.db`` -> ``study-checkpoints``),
+            none for other storages. On a cluster, a shared filesystem path.
     """
     dirs = _directions(direction, directions)
     policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
@@ -118,6 +123,7 @@ def create_study(
         sampler=sampler or _default_sampler(),
         pruner=pruner or NopPruner(),
         policy=policy,
+        checkpoint_dir=checkpoint_dir,
     )
 
 
@@ -130,8 +136,12 @@ def load_study(
     heartbeat_interval_s: float | None = 30.0,
     grace_period_s: float | None = None,
     max_retries: int = 0,
+    checkpoint_dir: str | os.PathLike[str] | None = None,
 ) -> Study:
-    """Load an existing study; raises StudyNotFoundError if there is none."""
+    """Load an existing study; raises StudyNotFoundError if there is none.
+
+    The options are those of :func:`create_study`.
+    """
     store = get_storage(storage)
     record = store.get_study(study_name)
     policy = _policy(heartbeat_interval_s, grace_period_s, max_retries)
@@ -142,6 +152,7 @@ def load_study(
         sampler=sampler or _default_sampler(),
         pruner=pruner or NopPruner(),
         policy=policy,
+        checkpoint_dir=checkpoint_dir,
     )
 
 

@@ -15,7 +15,7 @@ from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, int
 from hypersense.study._termination import SigtermGuard
 from hypersense.study.coordinator import TrialCoordinator
 from hypersense.trial.frozen import FrozenTrial, SystemAttr
-from hypersense.trial.state import TrialState
+from hypersense.trial.state import FailKind, TrialState
 
 if TYPE_CHECKING:
     from hypersense.study.study import Study, StudyCallback
@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 __all__ = ["run_optimize"]
 
 _log = logging.getLogger(__name__)
+
+
+def _check_trial_timeout(trial_timeout_s: float | None) -> None:
+    if trial_timeout_s is not None and (
+        not isinstance(trial_timeout_s, (int, float))
+        or isinstance(trial_timeout_s, bool)
+        or not trial_timeout_s > 0
+        or trial_timeout_s == float("inf")
+    ):
+        raise ValueError(
+            "`trial_timeout_s` must be a positive number of seconds or None "
+            f"(got {trial_timeout_s!r})"
+        )
 
 
 def _check_limits(n_trials: int | None, timeout: float | None) -> None:
@@ -50,8 +63,10 @@ class _Loop:
         timeout: float | None,
         callbacks: Sequence[StudyCallback],
         catch: tuple[type[BaseException], ...],
+        trial_timeout_s: float | None,
     ) -> None:
         self.study = study
+        self.trial_timeout_s = trial_timeout_s
         self.coordinator = coordinator
         self.objective = objective
         self.executor = executor
@@ -83,6 +98,8 @@ class _Loop:
             catch=self.catch,
             budget=budget,
             tags=tags,
+            timeout_s=self.trial_timeout_s,
+            checkpoints=self.coordinator.checkpoint_candidates(number),
         )
         self.pending[number] = task
         future = self.executor.submit(self.objective, task, self.coordinator)
@@ -103,6 +120,8 @@ class _Loop:
             attrs[SystemAttr.ENVIRONMENT] = outcome.environment
         if outcome.traceback is not None:
             attrs[SystemAttr.TRACEBACK] = outcome.traceback
+        if outcome.fail_kind is not None:
+            attrs[SystemAttr.FAIL_KIND] = outcome.fail_kind.value
         try:
             frozen = self.coordinator.finish_trial(
                 number,
@@ -145,7 +164,10 @@ class _Loop:
                     number,
                     TrialState.FAIL,
                     fail_reason=reason,
-                    system_attrs={SystemAttr.INTERRUPTED: True},
+                    system_attrs={
+                        SystemAttr.INTERRUPTED: True,
+                        SystemAttr.FAIL_KIND: FailKind.INTERRUPTED.value,
+                    },
                 )
             except StaleTrialError:
                 continue
@@ -189,14 +211,17 @@ def run_optimize(
     callbacks: Sequence[StudyCallback],
     catch: tuple[type[BaseException], ...],
     executor: Executor | None,
+    trial_timeout_s: float | None = None,
 ) -> None:
     """Run trials until ``n_trials`` started, ``timeout`` passed, the sampler is
     exhausted or the study was asked to stop.
 
     Whatever stops it early (an exception not in ``catch``, Ctrl-C, SIGTERM)
-    fails the trials still running as interrupted and is re-raised.
+    fails the trials still running as interrupted and is re-raised. A trial
+    running longer than ``trial_timeout_s`` is stopped and fails as a timeout.
     """
     _check_limits(n_trials, timeout)
+    _check_trial_timeout(trial_timeout_s)
     for c in catch:
         if not (isinstance(c, type) and issubclass(c, BaseException)):
             raise TypeError(f"`catch` must hold exception classes (got {c!r})")
@@ -214,6 +239,7 @@ def run_optimize(
         timeout=timeout,
         callbacks=callbacks,
         catch=catch,
+        trial_timeout_s=trial_timeout_s,
     )
     with SigtermGuard() as guard:
         try:

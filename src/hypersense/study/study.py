@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hypersense.checkpoints.store import CheckpointStore, default_checkpoint_root
 from hypersense.direction import StudyDirection, to_minimization
 from hypersense.errors import StaleTrialError
 from hypersense.execution.executor_choice import ExecutorSpec
@@ -50,12 +52,15 @@ class Study:
         sampler: Sampler,
         pruner: Pruner,
         policy: RetryPolicy,
+        checkpoint_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self._record = record
         self._storage = storage
         self._policy = policy
+        root = default_checkpoint_root(storage) if checkpoint_dir is None else checkpoint_dir
+        store = None if root is None else CheckpointStore(root, record.name)
         self._coordinator = TrialCoordinator(
-            storage, record.study_id, record.directions, sampler, pruner, policy
+            storage, record.study_id, record.directions, sampler, pruner, policy, store
         )
         self._stop_requested = False
 
@@ -196,7 +201,14 @@ class Study:
     def ask(self) -> Trial:
         """Start a new trial (or the oldest enqueued one) and return its handle."""
         number, seed, budget, tags = self._coordinator.start_trial()
-        return Trial(self._coordinator, number, seed=seed, budget=budget, tags=tags)
+        return Trial(
+            self._coordinator,
+            number,
+            seed=seed,
+            budget=budget,
+            tags=tags,
+            checkpoints=self._coordinator.checkpoint_candidates(number),
+        )
 
     def tell(
         self,
@@ -314,6 +326,7 @@ class Study:
         executor: ExecutorSpec = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        trial_timeout_s: float | None = None,
     ) -> None:
         """Run trials of ``objective`` until a limit is reached.
 
@@ -333,6 +346,12 @@ class Study:
                 (for objectives that leave reference cycles holding memory).
             show_progress_bar: Draw a progress bar on the terminal (stderr):
                 trials done, the best value, elapsed and remaining time.
+            trial_timeout_s: Stop a trial that runs longer and store it FAIL
+                with ``fail_kind`` ``timeout`` (not retried). Worker processes
+                and Dask workers are stopped at the deadline; in this thread
+                (``n_jobs=1``) a trial is stopped at its next ``suggest``/
+                ``report``/``should_prune`` call, and one that returns late
+                fails all the same.
 
         Stops early when the sampler is exhausted (a finished grid) or
         :meth:`stop` is called. Ctrl-C fails the running trials as
@@ -360,7 +379,24 @@ class Study:
                 callbacks=(*callbacks, *extra),
                 catch=catch_types,
                 executor=executor,
+                trial_timeout_s=trial_timeout_s,
             )
+
+    @property
+    def checkpoint_store(self) -> CheckpointStore | None:
+        """Where trials save their checkpoints (None: the study has no checkpoint
+        directory, so ``trial.save_checkpoint`` raises)."""
+        return self._coordinator.checkpoint_store
+
+    def delete_checkpoints(
+        self, states: Iterable[TrialState] = (TrialState.COMPLETE, TrialState.PRUNED)
+    ) -> list[int]:
+        """Delete the checkpoints of finished trials in ``states`` (and of the failed
+        trials they retried); returns the numbers of the trials whose checkpoints
+        were deleted. Running trials, and failed ones a retry may still resume
+        from, keep theirs."""
+        store = self._coordinator.checkpoint_store
+        return [] if store is None else store.collect_garbage(self.trials, states)
 
     def stop(self) -> None:
         """Ask a running ``optimize`` to start no new trial (call from a callback)."""

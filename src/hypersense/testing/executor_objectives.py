@@ -86,6 +86,9 @@ class RecordingBackend:
         self._record("set_user_attr", number, key, value)
         self.attrs.setdefault(number, {})[key] = value
 
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        self._record("set_system_attr", number, key, value)
+
 
 # ------------------------------------------------------------------ objectives
 def quadratic(trial: hs.Trial) -> float:

@@ -60,7 +60,10 @@ def seeded_global_rngs(seed: int | None) -> Iterator[None]:
     python_state = random.getstate()
     numpy_state = np.random.get_state()
     torch_state = torch.random.get_rng_state()
-    cuda_states = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
+    # Only a CUDA this process already initialised: reading the states would
+    # initialise it, and workers forked after that could not use it.
+    initialised = torch.cuda.is_initialized()  # type: ignore[no-untyped-call]
+    cuda_states = torch.cuda.get_rng_state_all() if initialised else None
     seed_global_rngs(seed)
     try:
         yield

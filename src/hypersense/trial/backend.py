@@ -43,3 +43,7 @@ class TrialBackend(Protocol):
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         """Store a user attribute (any JSON-serialisable value) on trial ``number``."""
         ...
+
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        """Store a system attribute (hypersense's own records) on trial ``number``."""
+        ...

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypersense.space.base import Distribution
 from hypersense.trial.frozen_mapping import FrozenMapping
-from hypersense.trial.state import TrialState
+from hypersense.trial.state import FailKind, TrialState
 
 __all__ = ["FrozenTrial", "SystemAttr"]
 
@@ -34,6 +34,9 @@ class SystemAttr:
     RETRY_COUNT = "retry_count"  #: how many retries led to this trial
     OWNER = "owner"  #: the coordinator process running the trial (host, pid, ...)
     NOT_RUN = "not_run"  #: True when the trial ended before its objective was called
+    FAIL_KIND = "fail_kind"  #: why a FAIL trial failed, a FailKind value ("timeout", ...)
+    CHECKPOINT_DIR = "checkpoint_dir"  #: where the trial saved its checkpoints (if it did)
+    RESUMED_FROM = "resumed_from"  #: the checkpoint a trial resumed from (trial, path)
     #: intermediate vectors of a study with several objectives: {"step": [values]}
     INTERMEDIATE_VECTORS = "intermediate_vectors"
     #: prefix of a side series of intermediate values, e.g. "series:fold0": {"step": value}
@@ -153,6 +156,25 @@ class FrozenTrial:
         pending evaluation will land before its objective has asked for values."""
         proposal = self.system_attrs.get(SystemAttr.PROPOSAL) or {}
         return _frozen({**proposal, **self.params})
+
+    @property
+    def fail_kind(self) -> FailKind | None:
+        """Why a FAIL trial failed (None for other states, and for FAIL trials told
+        by hand without a kind)."""
+        if self.state is not TrialState.FAIL:
+            return None
+        attrs = self.system_attrs
+        kind = attrs.get(SystemAttr.FAIL_KIND)
+        if kind is not None:
+            try:
+                return FailKind(kind)
+            except ValueError:
+                return None
+        if attrs.get(SystemAttr.NOT_RUN):
+            return FailKind.NOT_RUN
+        if attrs.get(SystemAttr.INTERRUPTED):
+            return FailKind.INTERRUPTED
+        return None
 
     @property
     def budget(self) -> float | None:

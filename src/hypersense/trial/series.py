@@ -59,3 +59,6 @@ class SeriesBackend:
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self._inner.set_user_attr(number, key, value)
+
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        self._inner.set_system_attr(number, key, value)

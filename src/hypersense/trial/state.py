@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-__all__ = ["TrialState"]
+__all__ = ["FailKind", "TrialState"]
 
 
 class TrialState(enum.Enum):
@@ -30,3 +30,20 @@ class TrialState(enum.Enum):
 
 
 _FINISHED = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL})
+
+
+class FailKind(enum.Enum):
+    """Why a FAIL trial failed, as a kind to filter on (``FrozenTrial.fail_kind``).
+
+    The trial's ``fail_reason`` says the same in words, with the details.
+    """
+
+    EXCEPTION = "exception"  #: the objective raised an exception (or called sys.exit)
+    INVALID_VALUE = "invalid_value"  #: it returned NaN, inf, not a number, or too few values
+    WORKER_LOST = "worker_lost"  #: the process or Dask worker running it died or vanished
+    TIMEOUT = "timeout"  #: it ran longer than ``trial_timeout_s`` and was stopped
+    INTERRUPTED = "interrupted"  #: Ctrl-C, SIGTERM, the study stopping, or its coordinator died
+    NOT_RUN = "not_run"  #: it ended before its objective was called
+
+    def __repr__(self) -> str:
+        return f"FailKind.{self.name}"

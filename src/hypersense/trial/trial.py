@@ -9,12 +9,13 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hypersense.errors import InvalidDistributionError, ParameterConflictError
+from hypersense.errors import CheckpointError, InvalidDistributionError, ParameterConflictError
 from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalChoice, CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.trial.backend import TrialBackend
 from hypersense.trial.deprecated import OptunaAliases
+from hypersense.trial.frozen import SystemAttr
 from hypersense.trial.series import SeriesBackend, check_series_name
 
 __all__ = ["FixedTrial", "Trial"]
@@ -29,6 +30,10 @@ class Trial(OptunaAliases):
     the space may depend on earlier values), optionally ``report`` intermediate
     scores and ``should_prune`` to stop early, then returns its value(s).
 
+    An objective may save its state with ``save_checkpoint`` and get it back
+    with ``load_checkpoint``; a trial retried after its worker died resumes
+    from the checkpoint of the trial it retries.
+
     Users do not build trials; ``Study.ask`` and ``Study.optimize`` do. Older
     Optuna calls (``suggest_uniform``, ``suggest_loguniform``,
     ``suggest_discrete_uniform``) work too, with a FutureWarning.
@@ -42,8 +47,12 @@ class Trial(OptunaAliases):
         seed: int,
         budget: float | None = None,
         tags: Mapping[str, str] | None = None,
+        checkpoints: Sequence[tuple[int, str]] = (),
     ) -> None:
         self._backend = backend
+        self._checkpoints = tuple(checkpoints)
+        self._resume_noted = False
+        self._checkpoint_noted = False
         self._number = number
         self._seed = seed
         self._budget = budget
@@ -225,6 +234,67 @@ class Trial(OptunaAliases):
         self._user_attrs[key] = value
         self._backend.set_user_attr(self._number, key, value)
 
+    # ------------------------------------------------------------ checkpoints
+    @property
+    def checkpoint_dir(self) -> str | None:
+        """This trial's checkpoint directory (None when the study has no checkpoint
+        store); an objective may also keep its own files there."""
+        return self._checkpoints[0][1] if self._checkpoints else None
+
+    def save_checkpoint(self, state: Any) -> None:
+        """Save ``state`` as this trial's newest checkpoint, replacing the previous one.
+
+        ``state`` is any picklable object (a dict of ``state_dict()``s, an epoch
+        number, ...), or a ``pathlib.Path`` of a file or directory the objective
+        wrote, which is copied in. The write is atomic: a process dying during it
+        leaves the previous checkpoint readable. The process running the
+        objective writes the file itself, so on a cluster the study's checkpoint
+        directory must be on a filesystem every worker reaches.
+
+        Raises:
+            CheckpointError: The study has no checkpoint directory.
+        """
+        from hypersense.checkpoints.files import save_atomically
+
+        directory = self._own_checkpoint_dir()
+        save_atomically(directory, state)
+        if not self._checkpoint_noted:  # recorded once, for trials that have one only
+            self._checkpoint_noted = True
+            self._backend.set_system_attr(self._number, SystemAttr.CHECKPOINT_DIR, directory)
+
+    def load_checkpoint(self, default: Any = None) -> Any:
+        """The newest checkpoint of this trial or, for a retry, of the trial it retries
+        (and so on back); ``default`` when there is none.
+
+        A state saved as a ``Path`` comes back as the path of its stored copy.
+        Resuming from a retried trial's checkpoint is recorded on this trial
+        (system attribute ``resumed_from``).
+        """
+        from hypersense.checkpoints.files import load_latest
+
+        if not self._checkpoints:
+            return default
+        found = load_latest(self._checkpoints)
+        if found is None:
+            return default
+        number, state = found
+        if number != self._number and not self._resume_noted:
+            self._resume_noted = True
+            where = dict(self._checkpoints)[number]
+            self._backend.set_system_attr(
+                self._number, SystemAttr.RESUMED_FROM, {"trial": number, "path": where}
+            )
+        return state
+
+    def _own_checkpoint_dir(self) -> str:
+        if not self._checkpoints:
+            raise CheckpointError(
+                f"trial {self._number} has no checkpoint directory: give the study one "
+                "(create_study(..., checkpoint_dir=...); a SQLite study has one beside its "
+                "file), on a filesystem every worker reaches"
+            )
+        return self._checkpoints[0][1]
+
 
 # Numeric distributions are immutable and an objective builds the same ones every
 # trial: reuse them instead of validating again (bounded, so it cannot grow forever).
@@ -270,6 +340,7 @@ class _FixedBackend:
         self.intermediate_values: dict[int, float] = {}
         self.series: dict[str, dict[int, float]] = {}
         self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
 
     def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
         if name not in self.params:
@@ -297,6 +368,9 @@ class _FixedBackend:
 
     def set_user_attr(self, number: int, key: str, value: Any) -> None:
         self.user_attrs[key] = value
+
+    def set_system_attr(self, number: int, key: str, value: Any) -> None:
+        self.system_attrs[key] = value
 
 
 class FixedTrial(Trial):

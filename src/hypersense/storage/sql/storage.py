@@ -89,6 +89,11 @@ class SQLStorage(SQLTrialWrites):
     def __str__(self) -> str:
         return self._db.shown_url
 
+    @property
+    def sqlite_path(self) -> str | None:
+        """The absolute path of the SQLite database file (None for other databases)."""
+        return self._db.sqlite_path
+
     def __getstate__(self) -> dict[str, Any]:
         return {"url": self.url, **self._options}
 
