@@ -48,7 +48,9 @@ def _all_bash_lines() -> list[str]:
     documents = [README, *sorted((ROOT / "docs").glob("*.md")), ROOT / "examples" / "README.md"]
     text = "".join(d.read_text(encoding="utf-8") for d in documents)
     blocks = re.findall(r"^```bash\n(.*?)^```", text, re.M | re.S)
-    return [line for block in blocks for line in block.splitlines() if line.strip()]
+    # A line ending in a backslash continues on the next one: one command.
+    commands = [re.sub(r"\\\n\s*", " ", block) for block in blocks]
+    return [line for block in commands for line in block.splitlines() if line.strip()]
 
 
 def _words(line: str) -> list[str]:
