@@ -96,6 +96,7 @@ _SUBPACKAGES = frozenset(
     {
         "analysis",
         "config",
+        "dashboard",
         "execution",
         "importance",
         "integrations",

@@ -70,7 +70,7 @@ def render_history(data: HistoryData) -> FigureSpec:
         + note,
         x_title="trial number",
         y_title=data.objective_name,
-        **({"margin": {"t": 80}} if note else {}),
+        margin={"t": 80 if note else 60},
     )
 
 
