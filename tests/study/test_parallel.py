@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 import hypersense as hs
 from hypersense.execution import ProcessExecutor
 from hypersense.samplers import GridSampler, RandomSampler
+from hypersense.testing.executors import is_process_alive, wait_until
 
 
 def slow_quadratic(trial: hs.Trial) -> float:
@@ -19,6 +21,14 @@ def slow_quadratic(trial: hs.Trial) -> float:
         trial.report(x * x + step, step)
     trial.set_user_attr("pid", os.getpid())
     return x * x
+
+
+def terminates_itself_in_trial_1(trial: hs.Trial) -> float:
+    x = trial.suggest_float("x", 0, 1)
+    if trial.number == 1:
+        os.kill(os.getpid(), signal.SIGTERM)  # this worker only
+        time.sleep(30)
+    return x
 
 
 def test_two_worker_processes_run_trials_on_every_backend(storage_url: str | None) -> None:
@@ -89,6 +99,50 @@ def test_a_dying_worker_fails_its_trial_and_is_replaced() -> None:
     retry = study.trials[crashed.system_attrs["retried_by"]]
     assert retry.params == crashed.params and retry.state is hs.TrialState.COMPLETE
     assert sum(t.state is hs.TrialState.COMPLETE for t in study.trials) >= 3
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_a_worker_terminated_alone_dies_like_a_killed_one(start_method: str) -> None:
+    # SIGTERM sent to one worker (an OOM helper, an operator's `kill`), not to the
+    # coordinator: that trial is lost and retried, the study goes on. A forked worker
+    # must not inherit the coordinator's SIGTERM handler and stop the whole study.
+    study = hs.create_study(max_retries=1, sampler=RandomSampler(seed=0))
+    study.optimize(
+        terminates_itself_in_trial_1,
+        n_trials=4,
+        executor=ProcessExecutor(2, start_method=start_method),
+    )
+    study.optimize(terminates_itself_in_trial_1, n_trials=1)  # runs the retry if still queued
+    terminated = study.trials[1]
+    assert terminated.state is hs.TrialState.FAIL
+    assert f"worker process died (exit code -{int(signal.SIGTERM)})" in (
+        terminated.fail_reason or ""
+    )
+    retry = study.trials[terminated.system_attrs["retried_by"]]
+    assert retry.params == terminated.params and retry.state is hs.TrialState.COMPLETE
+    others = [t for t in study.trials if t.number != 1]
+    assert all(t.state is hs.TrialState.COMPLETE for t in others)
+
+
+def test_a_worker_that_dies_between_two_trials_is_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    study = hs.create_study(sampler=RandomSampler(seed=0))
+    killed: list[int] = []
+
+    def kill_the_idle_worker(study: hs.Study, trial: hs.FrozenTrial) -> None:
+        # Callbacks run in the coordinator after the trial is stored: the worker that
+        # ran it waits, idle, for its next trial.
+        if not killed:
+            killed.append(trial.user_attrs["pid"])
+            os.kill(killed[0], signal.SIGKILL)
+            wait_until(lambda: not is_process_alive(killed[0]), "the worker's end")
+
+    study.optimize(slow_quadratic, n_trials=6, n_jobs=2, callbacks=[kill_the_idle_worker])
+    trials = study.trials
+    assert [t.state for t in trials] == [hs.TrialState.COMPLETE] * 6  # nothing was running
+    assert len({t.user_attrs["pid"] for t in trials}) == 3  # the dead one was replaced
+    assert "died (exit code -9) between two trials" in caplog.text
 
 
 def test_an_uncaught_error_in_a_worker_is_raised_in_the_caller() -> None:

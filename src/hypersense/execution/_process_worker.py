@@ -69,10 +69,14 @@ def worker_main(
     # A terminal's Ctrl-C reaches the whole process group; the coordinator fails
     # the running trials as interrupted and stops us. A Python handler rather
     # than SIG_IGN, which would stay ignored in programs the objective starts.
-    # SIGTERM keeps its default action: multiprocessing ends leftover workers
+    # SIGTERM gets its default action back: multiprocessing ends leftover workers
     # with it when the coordinator exits, and a worker it reaches dies as if
     # killed (its trial fails as lost; the coordinator's own SIGTERM is handled).
+    # A forked worker would otherwise inherit the handler optimize installs in
+    # the coordinator, turn a SIGTERM meant for it alone into a stop of the whole
+    # study, and ignore the one multiprocessing sends at exit.
     signal.signal(signal.SIGINT, _leave_to_the_coordinator)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for end in inherited:
         end.close()
     watch_parent(watch)

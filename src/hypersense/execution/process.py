@@ -27,6 +27,7 @@ __all__ = ["ProcessExecutor"]
 
 _log = logging.getLogger(__name__)
 _START_METHODS = ("fork", "spawn", "forkserver")
+_SEND_ATTEMPTS = 3  # workers tried in a row for one trial before giving up
 
 
 def _default_start_method() -> str:
@@ -135,21 +136,46 @@ class ProcessExecutor(Executor):
     def submit(
         self, objective: Objective, task: TrialTask, backend: TrialBackend
     ) -> Future[TrialOutcome]:
-        worker = next((w for w in self._workers if w.task is None), None)
-        if worker is None:
-            if len(self._workers) >= self._n_workers:
-                raise RuntimeError("all workers are busy; wait for a trial to finish")
-            worker = self._start_worker(objective)
-        blob = None
-        if objective is not worker.objective:
-            self._check_picklable(objective)
-            blob = pickle.dumps(objective)
+        for _ in range(_SEND_ATTEMPTS):
+            worker = next((w for w in self._workers if w.task is None), None)
+            if worker is None:
+                if len(self._workers) >= self._n_workers:
+                    raise RuntimeError("all workers are busy; wait for a trial to finish")
+                worker = self._start_worker(objective)
+            if not worker.process.is_alive():
+                # Reaps a worker killed while idle; a send alone does not always fail
+                # on a dead worker's socket (the kernel may not have released it yet).
+                self._drop_idle(worker)
+                continue
+            blob = None
+            if objective is not worker.objective:
+                self._check_picklable(objective)
+                blob = pickle.dumps(objective)
+            try:
+                worker.conn.send(("run", task, blob))
+            except (BrokenPipeError, OSError):
+                self._drop_idle(worker)  # it died between two trials; another takes this one
+                continue
             worker.objective = objective
-        future: Future[TrialOutcome] = Future()  # left pending, so shutdown can cancel it
-        worker.task, worker.future, worker.backend = task, future, backend
-        worker.started_at = time.time()
-        worker.conn.send(("run", task, blob))
-        return future
+            future: Future[TrialOutcome] = Future()  # left pending, so shutdown can cancel it
+            worker.task, worker.future, worker.backend = task, future, backend
+            worker.started_at = time.time()
+            return future
+        raise RuntimeError(
+            f"{_SEND_ATTEMPTS} worker processes in a row died before they could take trial "
+            f"{task.number}"
+        )
+
+    def _drop_idle(self, worker: _Worker) -> None:
+        """Forget a worker that died while it had no trial (nothing to fail)."""
+        worker.process.join(timeout=1.0)
+        _log.warning(
+            "worker process %s died (exit code %s) between two trials; a new one replaces it",
+            worker.process.pid,
+            worker.process.exitcode,
+        )
+        worker.conn.close()
+        self._workers.remove(worker)
 
     def serve(self, timeout_s: float) -> None:
         busy = [w for w in self._workers if w.task is not None]

@@ -28,6 +28,22 @@ def _read(path: str) -> str | None:
         return None
 
 
+def _has_live_thread(pid: int) -> bool:
+    """Whether a process whose main thread has ended still has a thread running.
+
+    Its main thread then shows as a zombie, yet the process holds its files (pipe
+    and socket ends) and cannot be reaped until its last thread ends."""
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for tid in threads:
+        stat = _read(f"/proc/{pid}/task/{tid}/stat")
+        if stat is not None and stat[stat.rfind(")") + 2 :][:1] not in ("Z", "X", ""):
+            return True
+    return False
+
+
 def _start_ticks(pid: int) -> int | None:
     """The start time of a live ``pid`` in clock ticks after boot (``/proc/<pid>/stat``);
     None for no such process, or a dead one not yet reaped (a zombie)."""
@@ -36,7 +52,7 @@ def _start_ticks(pid: int) -> int | None:
         return None
     # The command name (field 2) may hold spaces and parentheses: split after its last ")".
     fields = stat[stat.rfind(")") + 2 :].split()
-    if not fields or fields[0] in ("Z", "X"):
+    if not fields or (fields[0] in ("Z", "X") and not _has_live_thread(pid)):
         return None
     try:
         return int(fields[19])  # field 22 of the whole line
