@@ -92,6 +92,37 @@ class Server:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+class Writer:
+    """A second process writing to the study (:mod:`tests.dashboard.writer`)."""
+
+    def __init__(self, studies_url: str, study: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.dashboard.writer", studies_url, study],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.read() == "ready"
+
+    def read(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def send(self, command: str) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        answer = self.read()
+        assert answer.startswith("ok"), (command, answer)
+        return answer[2:].strip()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        self.process.stdout.close()
+
+
 def start_server(storage: str, *args: str, token: str | None = None) -> Server:
     """A ``hypersense dashboard`` process on a free port, once it accepts requests."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -191,7 +222,7 @@ def _payload_study(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def storage_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def studies_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The SQLite file every dashboard of the session serves."""
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'studies.db'}"
     _finished_trials(hs.create_study(study_name="plain", storage=url), 26)
@@ -214,24 +245,24 @@ def study_id(url: str, name: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def server(storage_url: str) -> Iterator[Server]:
+def server(studies_url: str) -> Iterator[Server]:
     """The default dashboard: loopback, read-only, no token."""
-    started = start_server(storage_url)
+    started = start_server(studies_url)
     yield started
     stop_server(started)
 
 
 @pytest.fixture(scope="session")
-def token_server(storage_url: str) -> Iterator[Server]:
+def token_server(studies_url: str) -> Iterator[Server]:
     """A read-only dashboard with a token."""
-    started = start_server(storage_url, token=TOKEN)
+    started = start_server(studies_url, token=TOKEN)
     yield started
     stop_server(started)
 
 
 @pytest.fixture(scope="session")
-def writes_server(storage_url: str) -> Iterator[Server]:
+def writes_server(studies_url: str) -> Iterator[Server]:
     """A dashboard with --allow-writes (and a token it made and printed)."""
-    started = start_server(storage_url, "--allow-writes")
+    started = start_server(studies_url, "--allow-writes")
     yield started
     stop_server(started)

@@ -10,15 +10,13 @@ download); when either is missing the tests fail, they are not skipped.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.dashboard.conftest import PAYLOAD, Server, study_id
+from tests.dashboard.conftest import PAYLOAD, Server, Writer, study_id
 from tests.report.test_browser import CHROMIUM_ARGS, chromium_path
 
 WAIT_MS = 15_000
@@ -86,52 +84,21 @@ def tab(browser: Any, tmp_path: Path) -> Iterator[Tab]:
     opened.close()
 
 
-class Writer:
-    """A second process writing to the study (:mod:`tests.dashboard.writer`)."""
-
-    def __init__(self, storage_url: str, study: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.dashboard.writer", storage_url, study],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.read() == "ready"
-
-    def read(self) -> str:
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip()
-
-    def send(self, command: str) -> str:
-        assert self.process.stdin is not None
-        self.process.stdin.write(command + "\n")
-        self.process.stdin.flush()
-        answer = self.read()
-        assert answer.startswith("ok"), (command, answer)
-        return answer[2:].strip()
-
-    def close(self) -> None:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
-        self.process.stdout.close()
-
-
 @pytest.fixture
-def writer(storage_url: str) -> Iterator[Writer]:
-    started = Writer(storage_url, "live")
+def writer(studies_url: str) -> Iterator[Writer]:
+    started = Writer(studies_url, "live")
     yield started
     started.close()
 
 
-def test_every_page_loads_with_no_console_error(tab: Tab, server: Server, storage_url: str) -> None:
+def test_every_page_loads_with_no_console_error(tab: Tab, server: Server, studies_url: str) -> None:
     tab.open(server.url + "/", LOADED)
     names = tab.page.eval_on_selector_all("#studies tbody a", "as => as.map(a => a.textContent)")
     shots = [tab.shot("studies")]
     assert {"plain", "pareto", "live", PAYLOAD} <= set(names), shots
-    plain = study_id(storage_url, "plain")
+    plain = study_id(studies_url, "plain")
     for name in ("plain", "pareto"):
-        tab.open(f"{server.url}/study/{study_id(storage_url, name)}", STUDY_DRAWN)
+        tab.open(f"{server.url}/study/{study_id(studies_url, name)}", STUDY_DRAWN)
         shots.append(tab.shot(f"study-{name}"))
         drawn = tab.page.eval_on_selector_all(
             ".hs-plot", "ds => ds.map(d => [d.dataset.figure, d.dataset.rendered])"
@@ -173,9 +140,9 @@ def _n_trials(tab: Tab) -> int:
 
 
 def test_a_trial_told_by_another_process_appears_without_reload(
-    tab: Tab, server: Server, storage_url: str, writer: Writer
+    tab: Tab, server: Server, studies_url: str, writer: Writer
 ) -> None:
-    tab.open(f"{server.url}/study/{study_id(storage_url, 'live')}", STUDY_DRAWN)
+    tab.open(f"{server.url}/study/{study_id(studies_url, 'live')}", STUDY_DRAWN)
     before = _n_trials(tab)
     tab.page.evaluate("() => { window.sameDocument = true; }")
     number = int(writer.send("tell 0.0123"))
@@ -204,11 +171,11 @@ def _running_points(number: int) -> str:
 
 
 def test_a_running_trials_curve_grows(
-    tab: Tab, server: Server, storage_url: str, writer: Writer
+    tab: Tab, server: Server, studies_url: str, writer: Writer
 ) -> None:
     number = int(writer.send("start"))
     writer.send(f"report {number} 0 1.0")
-    tab.open(f"{server.url}/study/{study_id(storage_url, 'live')}", STUDY_DRAWN)
+    tab.open(f"{server.url}/study/{study_id(studies_url, 'live')}", STUDY_DRAWN)
     tab.wait(f"() => {_running_points(number)} === 1", "the running curve is not drawn")
     running = tab.page.eval_on_selector_all(
         "#running tbody tr td:first-child", "ts => ts.map(t => t.textContent)"
@@ -232,9 +199,9 @@ def test_a_running_trials_curve_grows(
 
 
 def test_markup_in_names_and_attributes_shows_as_text(
-    tab: Tab, server: Server, storage_url: str
+    tab: Tab, server: Server, studies_url: str
 ) -> None:
-    sid = study_id(storage_url, PAYLOAD)
+    sid = study_id(studies_url, PAYLOAD)
     injected = (
         "() => [window.__xss, document.querySelectorAll('img').length,"
         " document.scripts.length, document.querySelectorAll('[onerror]').length]"

@@ -5,6 +5,8 @@ from a URL reaching the file system, and the report's own numbers."""
 from __future__ import annotations
 
 import json
+import time
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -18,7 +20,15 @@ from hypersense.report.figures import figure_kind
 from hypersense.report.html import spec_json
 from hypersense.storage.sql.storage import SQLStorage
 from hypersense.study.stop_request import current_stop_request
-from tests.dashboard.conftest import PAYLOAD, TOKEN, Server, start_server, stop_server, study_id
+from tests.dashboard.conftest import (
+    PAYLOAD,
+    TOKEN,
+    Server,
+    Writer,
+    start_server,
+    stop_server,
+    study_id,
+)
 
 
 def _json(server: Server, path: str, **headers: str) -> object:
@@ -38,17 +48,17 @@ def test_the_studies_list_counts_every_state(server: Server) -> None:
     assert plain["n_trials"] == 26
 
 
-def test_the_history_figure_is_the_reports_own(server: Server, storage_url: str) -> None:
-    sid = study_id(storage_url, "plain")
+def test_the_history_figure_is_the_reports_own(server: Server, studies_url: str) -> None:
+    sid = study_id(studies_url, "plain")
     served = _json(server, f"/api/study/{sid}/figure/history")
-    study = hs.load_study(study_name="plain", storage=storage_url)
+    study = hs.load_study(study_name="plain", storage=studies_url)
     report = figure_kind("history").render(build_history_data(as_snapshot(study)))
     assert isinstance(served, dict)
     assert served["figure"] == json.loads(spec_json(report))
 
 
-def test_an_unchanged_answer_costs_a_304(server: Server, storage_url: str) -> None:
-    sid = study_id(storage_url, "plain")
+def test_an_unchanged_answer_costs_a_304(server: Server, studies_url: str) -> None:
+    sid = study_id(studies_url, "plain")
     for path in (f"/api/study/{sid}", f"/api/study/{sid}/figure/parallel_coordinates"):
         status, headers, _ = server.request("GET", path)
         assert status == 200 and headers["etag"]
@@ -56,8 +66,8 @@ def test_an_unchanged_answer_costs_a_304(server: Server, storage_url: str) -> No
         assert (again, body) == (304, b"")
 
 
-def test_the_trial_table_sorts_filters_and_pages(server: Server, storage_url: str) -> None:
-    sid = study_id(storage_url, "plain")
+def test_the_trial_table_sorts_filters_and_pages(server: Server, studies_url: str) -> None:
+    sid = study_id(studies_url, "plain")
     page = _json(server, f"/api/study/{sid}/trials?sort=value&state=COMPLETE&limit=5")
     assert isinstance(page, dict)
     assert page["total"] == 21 and len(page["rows"]) == 5
@@ -103,10 +113,10 @@ def test_a_write_without_allow_writes_is_refused(token_server: Server, server: S
         assert status == 403 and b"--allow-writes" in answer
 
 
-def test_writes_need_the_token_and_the_csrf_header(writes_server: Server, storage_url: str) -> None:
+def test_writes_need_the_token_and_the_csrf_header(writes_server: Server, studies_url: str) -> None:
     assert "writes allowed" in writes_server.printed("writes allowed")
     assert writes_server.token is not None
-    sid = study_id(storage_url, "plain")
+    sid = study_id(studies_url, "plain")
     path = f"/api/study/{sid}/trial/2/note"
     body = json.dumps({"text": "looks <b>odd</b>"}).encode()
     plain = {"Content-Type": "application/json"}
@@ -125,7 +135,7 @@ def test_writes_need_the_token_and_the_csrf_header(writes_server: Server, storag
         "POST", f"/api/study/{sid}/stop", headers=bearer, body=b"{}"
     )
     assert status == 200, answer
-    storage = SQLStorage(storage_url)
+    storage = SQLStorage(studies_url)
     try:
         stored = current_stop_request(storage.get_study("plain").system_attrs)
         assert stored is not None and stored["by"] == "dashboard"
@@ -174,8 +184,8 @@ def test_every_answer_carries_the_security_headers(server: Server) -> None:
         assert headers["x-frame-options"] == "DENY"
 
 
-def test_another_host_than_loopback_gets_a_printed_token(storage_url: str) -> None:
-    started = start_server(storage_url, "--host", "0.0.0.0")
+def test_another_host_than_loopback_gets_a_printed_token(studies_url: str) -> None:
+    started = start_server(studies_url, "--host", "0.0.0.0")
     try:
         assert started.token is not None and "a new token" in started.printed("a new token")
         assert started.request("GET", "/api/studies")[0] == 401
@@ -193,3 +203,33 @@ def test_options_are_checked() -> None:
         DashboardOptions("sqlite:///x.db", host="0.0.0.0").check_token()
     options, made = DashboardOptions("sqlite:///x.db", allow_writes=True).with_token()
     assert made and options.token is not None and options.token not in repr(options)
+
+
+def test_a_postgresql_study_follows_writes_of_another_process(postgres_url: str) -> None:
+    study = hs.create_study(study_name="pg", storage=postgres_url)
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=2)
+    started = start_server(postgres_url)
+    writer = Writer(postgres_url, "pg")
+    try:
+        sid = study_id(postgres_url, "pg")
+        assert _summary(started, sid)["n_trials"] == 2
+        told = int(writer.send("tell 0.25"))
+        running = int(writer.send("start"))
+        writer.send(f"report {running} 0 0.75")
+        deadline = time.monotonic() + 10
+        while (summary := _summary(started, sid))["running"] == [] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert summary["n_trials"] == 4 and summary["counts"]["COMPLETE"] == 3
+        assert [(r["number"], r["last_step"], r["last_value"]) for r in summary["running"]] == [
+            (running, 0, 0.75)
+        ]
+        assert _json(started, f"/api/study/{sid}/trial/{told}")["values"] == [0.25]  # type: ignore[index]
+    finally:
+        writer.close()
+        stop_server(started)
+
+
+def _summary(server: Server, sid: int) -> dict[str, Any]:
+    data = _json(server, f"/api/study/{sid}")
+    assert isinstance(data, dict)
+    return data
