@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any
 from hypersense._optional import import_optional
 from hypersense.config.storage_url import display_url, open_storage
 from hypersense.dashboard.analysis import ImportanceJobs
-from hypersense.dashboard.figures import FIGURE_NAMES, FigureCache, as_json, build_figure
+from hypersense.dashboard.figures import (
+    FIGURE_NAMES,
+    FigureCache,
+    as_json,
+    build_figure,
+    page_figures,
+)
 from hypersense.dashboard.live import StudyCatalog, StudyReader, StudyState
 from hypersense.dashboard.options import DashboardOptions
 from hypersense.dashboard.pages import not_found_page, studies_page, study_page, trial_page
@@ -278,7 +284,8 @@ def _routes(dash: Dashboard) -> list[Any]:
         state = await guarded(request, lambda: dash.state(sid)[1])
         if state is None:
             return _html(not_found_page(f"No study with id {sid}."), 404)
-        return _html(study_page(sid, state.record.name, attrs))
+        shown = page_figures(len(state.directions))
+        return _html(study_page(sid, state.record.name, shown, attrs))
 
     async def trial(request: Request) -> Response:
         sid, number = request.path_params["study_id"], request.path_params["number"]

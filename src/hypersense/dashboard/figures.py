@@ -21,7 +21,7 @@ from hypersense.report import data as d
 from hypersense.report.figures import figure_kind
 from hypersense.report.html import spec_json
 
-__all__ = ["FIGURE_NAMES", "LIMITS", "FigureCache", "FigureJSON", "build_figure"]
+__all__ = ["FIGURE_NAMES", "LIMITS", "FigureCache", "FigureJSON", "build_figure", "page_figures"]
 
 #: Figures the study page shows, in page order.
 FIGURE_NAMES = ("history", "pareto", "parallel_coordinates", "learning_curves", "importance")
@@ -35,6 +35,13 @@ LIMITS: Mapping[str, int] = {
     "curves": 200,
     "curve_points": 100,
 }
+
+
+def page_figures(n_objectives: int) -> tuple[str, ...]:
+    """The figures a study page shows, in page order: the history of one
+    objective or the Pareto front of several, then the rest."""
+    first = "pareto" if n_objectives > 1 else "history"
+    return (first, "parallel_coordinates", "learning_curves", "importance")
 
 
 def build_figure(

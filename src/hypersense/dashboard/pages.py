@@ -30,8 +30,11 @@ def _layout(title: str, body: str, attrs: dict[str, str]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title>"
         '<link rel="stylesheet" href="/static/dashboard.css">'
-        '<script src="/static/plotly.min.js" defer></script>'
+        # The page's script runs first and starts its requests while the browser
+        # still compiles plotly.js (seconds on a busy machine); it draws once
+        # every deferred script has run.
         '<script src="/static/dashboard.js" defer></script>'
+        '<script src="/static/plotly.min.js" defer></script>'
         f"</head><body{data}>"
         '<nav><a href="/">hypersense dashboard</a><span id="live" class="live">connecting…</span>'
         "</nav><main>"
@@ -61,8 +64,14 @@ def _figure(name: str, title: str) -> str:
     )
 
 
-def study_page(study_id: int, name: str, attrs: dict[str, str]) -> str:
-    """One study: summary, figures, running trials, importance, the trial table."""
+def study_page(
+    study_id: int, name: str, figures_shown: tuple[str, ...], attrs: dict[str, str]
+) -> str:
+    """One study: summary, figures, running trials, importance, the trial table.
+
+    ``figures_shown`` names the figures the page fetches from its first moment,
+    alongside the study's summary.
+    """
     figures = "".join(_figure(n, t) for n, t in _FIGURE_TITLES)
     body = (
         f'<h1>Study <span id="study-name">{escape(name)}</span></h1>'
@@ -94,9 +103,8 @@ def study_page(study_id: int, name: str, attrs: dict[str, str]) -> str:
         '<table id="trials" class="grid sortable"><thead></thead><tbody></tbody></table>'
         "</section>"
     )
-    return _layout(
-        f"{name} · hypersense dashboard", body, {"page": "study", "study": str(study_id), **attrs}
-    )
+    page = {"page": "study", "study": str(study_id), "figures": " ".join(figures_shown), **attrs}
+    return _layout(f"{name} · hypersense dashboard", body, page)
 
 
 def trial_page(study_id: int, study_name: str, number: int, attrs: dict[str, str]) -> str:

@@ -11,6 +11,12 @@
   var etags = {};
   var cached = {};
   var PLOT_CONFIG = { responsive: true, displaylogo: false };
+  // This script runs before plotly.js (both deferred, this one first), so its
+  // requests overlap plotly's compilation; drawing waits until every deferred
+  // script has run.
+  var plotlyReady = window.Plotly ? Promise.resolve() : new Promise(function (resolve) {
+    document.addEventListener("DOMContentLoaded", function () { resolve(); });
+  });
 
   function $(id) { return document.getElementById(id); }
 
@@ -108,11 +114,12 @@
       div.dataset.rendered = "empty";
       return Promise.resolve();
     }
-    if (section) section.hidden = false;
-    var first = !div.dataset.rendered || div.dataset.rendered === "empty";
-    var drawing = first ? Plotly.newPlot(div, spec.data, spec.layout, PLOT_CONFIG)
-      : Plotly.react(div, spec.data, spec.layout, PLOT_CONFIG);
-    return drawing.then(function () {
+    return plotlyReady.then(function () {
+      if (section) section.hidden = false;
+      var first = !div.dataset.rendered || div.dataset.rendered === "empty";
+      return first ? Plotly.newPlot(div, spec.data, spec.layout, PLOT_CONFIG)
+        : Plotly.react(div, spec.data, spec.layout, PLOT_CONFIG);
+    }).then(function () {
       div.dataset.rendered = "true";
       div.dataset.draws = String(parseInt(div.dataset.draws || "0", 10) + 1);
     }).catch(function (err) {
@@ -187,12 +194,10 @@
     var sid = Number(body.dataset.study);
     var base = "/api/study/" + sid;
     var query = { sort: "number", desc: "1", state: "", q: "", offset: 0, limit: 50 };
-    var figures = null;
-
-    function figureNames(summary) {
-      var first = summary.directions.length > 1 ? "pareto" : "history";
-      return [first, "parallel_coordinates", "learning_curves", "importance"];
-    }
+    var figures = (body.dataset.figures || "").split(" ").filter(Boolean);
+    // The first figures are requested with the first summary, not after it.
+    var early = refreshFigures(figures);
+    early.catch(function () {});  // its failure is reported by the poll that awaits it
 
     function refreshFigures(names) {
       var fetched = names.map(function (n) { return getJSON(base + "/figure/" + n); });
@@ -326,8 +331,9 @@
         renderRunning(s);
         renderImportance(s);
         renderStop(s);
-        figures = figures || figureNames(s);
-        return Promise.all([refreshFigures(figures), refreshTrials()]).then(function () {
+        var drawn = early || refreshFigures(figures);
+        early = null;
+        return Promise.all([drawn, refreshTrials()]).then(function () {
           body.dataset.version = String(s.version);
         });
       }).catch(function (err) { setLive(false, err.message); }).then(function () { schedule(poll); });
