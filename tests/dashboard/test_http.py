@@ -57,6 +57,19 @@ def test_the_history_figure_is_the_reports_own(server: Server, studies_url: str)
     assert served["figure"] == json.loads(spec_json(report))
 
 
+def test_the_learning_curves_mark_where_pruned_trials_stopped(
+    server: Server, studies_url: str
+) -> None:
+    sid = study_id(studies_url, "plain")
+    served = _json(server, f"/api/study/{sid}/figure/learning_curves")
+    assert isinstance(served, dict)
+    marks = [t for t in served["figure"]["data"] if t.get("name") == "pruned here"]
+    assert len(marks) == 1
+    # The three pruned trials (5, 12, 19) reported steps 0..3 and stopped at step 3.
+    assert sorted(marks[0]["customdata"]) == [5, 12, 19]
+    assert marks[0]["x"] == [3, 3, 3]
+
+
 def test_an_unchanged_answer_costs_a_304(server: Server, studies_url: str) -> None:
     sid = study_id(studies_url, "plain")
     for path in (f"/api/study/{sid}", f"/api/study/{sid}/figure/parallel_coordinates"):
