@@ -1,8 +1,8 @@
 """Real dashboards for the tests: ``hypersense dashboard`` processes on 127.0.0.1
 (a free port each) serving one SQLite file, and the studies in it.
 
-The servers are started once per test session, each the first time a test asks
-for it, and stopped at the end. Studies:
+The servers are started once for these tests, each the first time a test asks
+for it, and stopped when the last test of this folder has run. Studies:
 
 - ``plain``: 26 finished trials (complete, pruned, failed) with learning
   curves, enough for the background importance;
@@ -221,9 +221,9 @@ def _payload_study(url: str) -> None:
         storage.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def studies_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The SQLite file every dashboard of the session serves."""
+    """The SQLite file every dashboard of these tests serves."""
     url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'studies.db'}"
     _finished_trials(hs.create_study(study_name="plain", storage=url), 26)
     pareto = hs.create_study(study_name="pareto", storage=url, directions=["minimize", "maximize"])
@@ -244,7 +244,7 @@ def study_id(url: str, name: str) -> int:
         storage.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(studies_url: str) -> Iterator[Server]:
     """The default dashboard: loopback, read-only, no token."""
     started = start_server(studies_url)
@@ -252,7 +252,7 @@ def server(studies_url: str) -> Iterator[Server]:
     stop_server(started)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def token_server(studies_url: str) -> Iterator[Server]:
     """A read-only dashboard with a token."""
     started = start_server(studies_url, token=TOKEN)
@@ -260,7 +260,7 @@ def token_server(studies_url: str) -> Iterator[Server]:
     stop_server(started)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def writes_server(studies_url: str) -> Iterator[Server]:
     """A dashboard with --allow-writes (and a token it made and printed)."""
     started = start_server(studies_url, "--allow-writes")
