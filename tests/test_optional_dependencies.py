@@ -8,6 +8,8 @@ import sys
 import pytest
 
 OPTIONAL = [
+    "starlette",
+    "uvicorn",
     "torch",
     "dask",
     "distributed",
@@ -72,6 +74,12 @@ def test_import_does_not_load_heavy_packages() -> None:
         ("psycopg", "hs.create_study(storage='postgresql://u@127.0.0.1:1/db')", "postgres"),
         ("keras", "import hypersense.integrations.keras", "keras"),
         ("lightning", "import hypersense.integrations.lightning", "lightning"),
+        ("uvicorn", "hs.dashboard.serve('sqlite:///absent.db', port=0)", "dashboard"),
+        (
+            "starlette",
+            "hs.dashboard.create_app(hs.dashboard.DashboardOptions('sqlite:///absent.db'))",
+            "dashboard",
+        ),
     ],
 )
 def test_a_missing_optional_package_is_named_with_its_extra(

@@ -105,6 +105,7 @@ _SUBPACKAGES = frozenset(
     {
         "analysis",
         "config",
+        "dashboard",
         "execution",
         "importance",
         "integrations",

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from hypersense._version import __version__
 from hypersense.cli.analyze_command import analyze
+from hypersense.cli.dashboard_command import dashboard
 from hypersense.cli.demo_command import demo
 from hypersense.cli.export import write_trials_csv
 from hypersense.cli.help_format import HelpfulGroup
@@ -432,6 +433,7 @@ app.command()(analyze)
 app.command("import-optuna")(import_optuna)
 app.command("export-optuna")(export_optuna)
 app.command(name="lr-find")(lr_find)
+app.command()(dashboard)
 
 
 def _configure_logging() -> None:

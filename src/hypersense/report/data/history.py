@@ -92,9 +92,10 @@ def build_history_data(
     keep_pruned = kept_indices(len(pruned), max_points, []).tolist()
     note = ""
     if len(keep) < len(done) or len(keep_pruned) < len(pruned):
+        pruned_part = f" and {len(keep_pruned)} of {len(pruned)} pruned" if pruned else ""
         note = (
-            f"showing {len(keep)} of {len(done)} completed and {len(keep_pruned)} of "
-            f"{len(pruned)} pruned trials (every improvement, the newest and an even spread)"
+            f"showing {len(keep)} of {len(done)} completed{pruned_part} trials (every "
+            "improvement, the newest and an even spread)"
         )
     return HistoryData(
         objective_name=snap.objective_names()[objective],

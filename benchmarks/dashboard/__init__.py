@@ -1,0 +1,1 @@
+"""The live dashboard beside optuna-dashboard: first paint and update latency."""
