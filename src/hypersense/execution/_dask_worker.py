@@ -24,9 +24,8 @@ import pickle
 from dataclasses import dataclass
 from typing import Any
 
+from hypersense.execution._relay import RelayBackend
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
-from hypersense.space.base import Distribution
-from hypersense.trial.trial import Trial
 
 __all__ = ["DaskChannel", "Mailbox", "QueueBackend", "run_trial_task"]
 
@@ -80,7 +79,7 @@ class Mailbox:
         self._queue.close()
 
 
-class QueueBackend:
+class QueueBackend(RelayBackend):
     """A TrialBackend that sends each call to the coordinator and waits for its answer."""
 
     def __init__(self, channel: DaskChannel, number: int, attempt: str) -> None:
@@ -115,27 +114,6 @@ class QueueBackend:
             raise payload
         return payload
 
-    def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
-        return self._call("suggest", number, name, distribution)
-
-    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
-        self._call("report", number, step, value)
-
-    def report_series(self, number: int, series: str, step: int, value: float) -> None:
-        self._call("report_series", number, series, step, value)
-
-    def should_prune(self, number: int) -> bool:
-        return bool(self._call("should_prune", number))
-
-    def should_prune_series(self, number: int, series: str) -> bool:
-        return bool(self._call("should_prune_series", number, series))
-
-    def set_user_attr(self, number: int, key: str, value: Any) -> None:
-        self._call("set_user_attr", number, key, value)
-
-    def set_system_attr(self, number: int, key: str, value: Any) -> None:
-        self._call("set_system_attr", number, key, value)
-
 
 def _is_wanted() -> bool:
     """Whether the scheduler still wants the task this thread runs."""
@@ -163,14 +141,7 @@ def run_trial_task(
         backend.send("start", {"address": get_worker().address, "pid": os.getpid()})
         if backend.receive() != "go":
             return None
-        trial = Trial(
-            backend,
-            task.number,
-            seed=task.seed,
-            budget=task.budget,
-            tags=task.tags,
-            checkpoints=task.checkpoints,
-        )
+        trial = task.trial(backend)
         outcome = run_objective(objective, trial, task, remote=True)
         backend.send("done", None)
         return outcome

@@ -15,14 +15,13 @@ from types import FrameType
 from typing import Any
 
 from hypersense.execution._parent_watch import ParentWatch, watch_parent
+from hypersense.execution._relay import RelayBackend
 from hypersense.execution.outcome import Objective, run_objective
-from hypersense.space.base import Distribution
-from hypersense.trial.trial import Trial
 
 __all__ = ["PipeBackend", "worker_main"]
 
 
-class PipeBackend:
+class PipeBackend(RelayBackend):
     """A TrialBackend that forwards every call over a pipe and waits for the reply."""
 
     def __init__(self, conn: Connection) -> None:
@@ -34,27 +33,6 @@ class PipeBackend:
         if not ok:
             raise payload
         return payload
-
-    def suggest(self, number: int, name: str, distribution: Distribution) -> Any:
-        return self._call("suggest", number, name, distribution)
-
-    def report(self, number: int, step: int, value: float | tuple[float, ...]) -> None:
-        self._call("report", number, step, value)
-
-    def report_series(self, number: int, series: str, step: int, value: float) -> None:
-        self._call("report_series", number, series, step, value)
-
-    def should_prune(self, number: int) -> bool:
-        return bool(self._call("should_prune", number))
-
-    def should_prune_series(self, number: int, series: str) -> bool:
-        return bool(self._call("should_prune_series", number, series))
-
-    def set_user_attr(self, number: int, key: str, value: Any) -> None:
-        self._call("set_user_attr", number, key, value)
-
-    def set_system_attr(self, number: int, key: str, value: Any) -> None:
-        self._call("set_system_attr", number, key, value)
 
 
 def _leave_to_the_coordinator(signum: int, frame: FrameType | None) -> None:
@@ -106,14 +84,7 @@ def worker_main(
         if blob is not None:
             objective = pickle.loads(blob)
         assert objective is not None
-        trial = Trial(
-            backend,
-            task.number,
-            seed=task.seed,
-            budget=task.budget,
-            tags=task.tags,
-            checkpoints=task.checkpoints,
-        )
+        trial = task.trial(backend)
         outcome = run_objective(objective, trial, task, remote=True)
         try:
             conn.send(("done", outcome))

@@ -8,7 +8,6 @@ from hypersense.execution.base import Executor
 from hypersense.execution.deadline import DeadlineBackend
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
 from hypersense.trial.backend import TrialBackend
-from hypersense.trial.trial import Trial
 
 __all__ = ["InlineExecutor"]
 
@@ -32,14 +31,7 @@ class InlineExecutor(Executor):
     ) -> Future[TrialOutcome]:
         if task.timeout_s is not None:
             backend = DeadlineBackend(backend, task.timeout_s)
-        trial = Trial(
-            backend,
-            task.number,
-            seed=task.seed,
-            budget=task.budget,
-            tags=task.tags,
-            checkpoints=task.checkpoints,
-        )
+        trial = task.trial(backend)
         return _CompletedFuture(run_objective(objective, trial, task))
 
     def serve(self, timeout_s: float) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from hypersense._environment import environment_manifest, worker_name
 from hypersense.errors import Terminated, TrialPruned, TrialTimeoutError
+from hypersense.trial.backend import TrialBackend
 from hypersense.trial.state import FailKind, TrialState
 from hypersense.trial.trial import Trial
 
@@ -49,6 +50,17 @@ class TrialTask:
     timeout_s: float | None = None  #: stop the trial after this long (``trial_timeout_s``)
     #: ``(trial number, checkpoint directory)`` of this trial, then of the trials it retries
     checkpoints: tuple[tuple[int, str], ...] = ()
+
+    def trial(self, backend: TrialBackend) -> Trial:
+        """The handle the objective gets for this trial, talking to ``backend``."""
+        return Trial(
+            backend,
+            self.number,
+            seed=self.seed,
+            budget=self.budget,
+            tags=self.tags,
+            checkpoints=self.checkpoints,
+        )
 
 
 class ObjectiveError(RuntimeError):
