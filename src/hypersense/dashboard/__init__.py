@@ -13,7 +13,8 @@ write (notes, stop requests) needs a token; see
 :mod:`hypersense.dashboard.security`. Modules: :mod:`~.options` (settings),
 :mod:`~.live` (incremental reads), :mod:`~.figures` (the report's figures,
 cached), :mod:`~.analysis` (background importance), :mod:`~.records` (the
-JSON), :mod:`~.pages` (HTML shells), :mod:`~.app` (routes), :mod:`~.server`
+JSON), :mod:`~.pages` (HTML shells), :mod:`~.service` (the state the routes
+serve), :mod:`~.app` (routes), :mod:`~.server`
 (running it).
 """
 
