@@ -185,3 +185,21 @@ def test_pruned_curves_are_marked_where_they_stopped_and_running_ones_apart() ->
     traces = {t.get("name"): t for t in render_learning_curves(data)["data"]}
     assert traces["pruned here"]["x"] == [1] and traces["pruned here"]["y"] == [0.9]
     assert traces["running"]["customdata"] == [2, 2, 2, None]
+
+
+def test_a_curve_of_one_step_gets_a_marker_and_longer_curves_none() -> None:
+    from hypersense.report.data import build_learning_curves_data
+    from tests.report.studies import snapshot, trial
+
+    data = build_learning_curves_data(
+        snapshot([trial(0, 0.5, curve=(1.0, 0.8, 0.5)), trial(1, 0.7, curve=(0.7,))])
+    )
+    assert data is not None
+    spec = render_learning_curves(data)
+    go.Figure(spec)
+    [curves] = [t for t in spec["data"] if t.get("name") == "completed / other"]
+    assert curves["mode"] == "lines+markers"
+    points = zip(curves["customdata"], curves["x"], strict=True)
+    sizes = dict(zip(points, curves["marker"]["size"], strict=True))
+    assert sizes[(1, 0)] > 0  # the lone point is drawn
+    assert all(sizes[(0, step)] == 0 for step in (0, 1, 2))  # the line carries no markers

@@ -41,14 +41,17 @@ def _joined(curves: list[TrialCurve]) -> tuple[list[Any], list[Any], list[Any]]:
 
 def _curve_trace(name: str, curves: list[TrialCurve], color: str, width: float) -> dict[str, Any]:
     xs, ys, ids = _joined(curves)
+    # A curve of one point has no segment to draw: it gets a marker, the others none.
+    sizes = [s for c in curves for s in [5 if len(c.steps) == 1 else 0] * len(c.steps) + [0]]
     return {
         "type": "scatter",
-        "mode": "lines",
+        "mode": "lines+markers" if any(sizes) else "lines",
         "name": name,
         "x": xs,
         "y": ys,
         "customdata": ids,
         "line": {"color": color, "width": width},
+        **({"marker": {"color": color, "size": sizes}} if any(sizes) else {}),
         "opacity": 0.8,
         "hovertemplate": "trial %{customdata}<br>step %{x}: %{y:.4g}<extra></extra>",
     }
