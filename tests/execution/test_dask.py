@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed  # the dev extra installs it: a missing one fails, never skips
 import pytest
 
 import hypersense as hs
@@ -23,8 +24,6 @@ from hypersense.samplers import GridSampler
 from hypersense.trial.frozen import SystemAttr
 from tests.config.helpers import write_config, write_module
 from tests.execution import dask_objectives
-
-distributed = pytest.importorskip("distributed")
 
 pytestmark = pytest.mark.filterwarnings(
     # distributed warns when a worker it was talking to is killed or restarted.
