@@ -32,6 +32,13 @@ def objective(trial):
 """
 
 
+def _restore_default_ctrl_c() -> None:
+    """Give the command SIGINT's default disposition, so that Python turns it into
+    KeyboardInterrupt: a shell starting pytest in the background without job control
+    makes SIGINT ignored, children inherit that, and Ctrl-C would then never arrive."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for(path: Path, proc: subprocess.Popen[str], *, glob: bool = False) -> None:
     """Wait until ``path`` exists (with ``glob``: a file named ``path.name-*``);
     fail if the command ends or hangs first."""
@@ -58,7 +65,12 @@ def test_ctrl_c_keeps_finished_trials_and_the_same_command_resumes(
     (tmp_path / "hold").touch()
 
     proc = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_restore_default_ctrl_c,
     )
     _wait_for(tmp_path / "started-2", proc)  # trials 0 and 1 are finished, 2 is running
     proc.send_signal(signal.SIGINT)
