@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from hypersense.config.storage_url import DEFAULT_STORAGE, open_storage
+from hypersense.config.storage_url import DEFAULT_STORAGE, display_url, open_storage
 from hypersense.errors import StudyNotFoundError
 from hypersense.study.management import delete_study
 
@@ -75,7 +75,7 @@ def demo(
         config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed, max_epochs=max_epochs)
         if earlier_demo_differs(config, storage):
             _fail(
-                f"{storage} holds a demo study '{DEMO_STUDY_NAME}' searched over another space "
+                f"{display_url(storage)} holds a demo study '{DEMO_STUDY_NAME}' searched over another space "
                 "(an earlier version's demo); run `hypersense demo --fresh` to replace it, or "
                 "give another --storage",
                 EXIT_USAGE,

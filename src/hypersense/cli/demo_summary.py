@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from hypersense.config.storage_url import DEFAULT_STORAGE
+from hypersense.config.storage_url import DEFAULT_STORAGE, display_url
 
 if TYPE_CHECKING:
     from hypersense.cli.demo import DemoFindings
@@ -92,8 +92,9 @@ def next_commands(
 ) -> list[tuple[str, str]]:
     """``(command, what it shows)`` pairs to try after the demo; ``demo_options``
     are the options the demo ran with that a resumed run must keep (e.g.
-    ``--max-epochs 3``)."""
-    where = "" if storage == DEFAULT_STORAGE else f" --storage {storage}"
+    ``--max-epochs 3``). A password in ``storage`` is masked: the terminal and its
+    scroll-back are no place for it, and its owner knows it."""
+    where = "" if storage == DEFAULT_STORAGE else f" --storage {display_url(storage)}"
     return [
         (
             f"hypersense analyze {study_name}{where}",
