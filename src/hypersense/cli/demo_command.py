@@ -75,9 +75,9 @@ def demo(
         config = demo_config(n_trials=n_trials, n_jobs=n_jobs, seed=seed, max_epochs=max_epochs)
         if earlier_demo_differs(config, storage):
             _fail(
-                f"{display_url(storage)} holds a demo study '{DEMO_STUDY_NAME}' searched over another space "
-                "(an earlier version's demo); run `hypersense demo --fresh` to replace it, or "
-                "give another --storage",
+                f"{display_url(storage)} holds a demo study '{DEMO_STUDY_NAME}' searched over "
+                "another space (an earlier version's demo); run `hypersense demo --fresh` to "
+                "replace it, or give another --storage",
                 EXIT_USAGE,
             )
     status = _run_study(config, storage)
