@@ -32,7 +32,10 @@ def _load(args: argparse.Namespace) -> Any:
     from benchmarks.scale import load
 
     return load.run(
-        n_processes=args.processes, n_dask_workers=args.dask_workers, n_trials=args.trials
+        n_processes=args.processes,
+        n_dask_workers=args.dask_workers,
+        n_trials=args.trials,
+        optuna=not args.no_optuna,
     )
 
 
@@ -66,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--processes", type=int, default=8)
     load.add_argument("--dask-workers", type=int, default=4)
     load.add_argument("--trials", type=int, default=500, help="per process or Dask worker")
+    load.add_argument("--no-optuna", action="store_true", help="skip the peer's processes")
     faults = sub.add_parser("faults", help="Dask faults injected into a running study")
     faults.add_argument("--injections", type=int, default=20)
     faults.add_argument("--kinds", nargs="+", default=["sigkill", "retire", "hang", "scheduler"])

@@ -14,6 +14,7 @@ import collections
 import os
 import statistics
 import time
+import traceback
 import uuid
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,13 @@ def _optimize_until(study: hs.Study, injector: Injector, ends: Ends, kind: str) 
                 trial_timeout_s=injector.trial_timeout_s if kind == "hang" else None,
             )
         except Exception as exc:
-            errors.append(f"{time.time():.1f} {type(exc).__name__}: {exc}")
+            where = traceback.extract_tb(exc.__traceback__)
+            frames = " <- ".join(
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in reversed(where)
+                if "hypersense" in f.filename
+            )
+            errors.append(f"{time.time():.1f} {type(exc).__name__}: {exc} [at {frames}]")
             time.sleep(1.0)
     return errors
 
@@ -78,9 +85,10 @@ def run_kind(kind: str, n: int, tmp: Path, *, trial_timeout_s: float = 5.0) -> d
     try:
         with distributed.Client(cluster.address, set_as_default=False, timeout=60) as client:
             cluster.wait_for_workers(client)
+            url = f"sqlite:///{log_dir / 'study.db'}"
             study = hs.create_study(
                 "scale-faults",
-                f"sqlite:///{log_dir / 'study.db'}",
+                url,
                 sampler=hs.samplers.RandomSampler(seed=0),
                 max_retries=3,
                 checkpoint_dir=log_dir / "checkpoints",
@@ -94,6 +102,8 @@ def run_kind(kind: str, n: int, tmp: Path, *, trial_timeout_s: float = 5.0) -> d
                 ends=ends,
                 trial_timeout_s=trial_timeout_s,
                 give_up_at=start + 15 * 60,
+                url=url,
+                study_name="scale-faults",
             )
             injector.start()
             errors = _optimize_until(study, injector, ends, kind)

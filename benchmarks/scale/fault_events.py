@@ -3,6 +3,7 @@ objectives' records, and one injected fault with what became of its victims."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -48,6 +49,18 @@ class Ends:
         )
         with self._lock:
             self._ends[trial.number] = end
+
+    def absorb(self, trials: list[hs.FrozenTrial]) -> None:
+        """Add the ends of finished ``trials`` read from the storage that no callback
+        saw (``optimize`` fails its running trials without callbacks when it raises)."""
+        for trial in trials:
+            if trial.state.is_finished and self.get(trial.number) is None:
+                stamp = trial.datetime_complete
+                self(None, trial)  # type: ignore[arg-type]
+                if stamp is not None:
+                    with self._lock:
+                        end = self._ends[trial.number]
+                        self._ends[trial.number] = dataclasses.replace(end, t=stamp.timestamp())
 
     def get(self, number: int) -> End | None:
         with self._lock:

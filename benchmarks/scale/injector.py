@@ -36,6 +36,8 @@ class Injector(threading.Thread):
         ends: Ends,
         trial_timeout_s: float,
         give_up_at: float,
+        url: str,
+        study_name: str,
     ) -> None:
         super().__init__(name=f"inject-{kind}", daemon=True)
         self.kind, self.n = kind, n
@@ -43,6 +45,9 @@ class Injector(threading.Thread):
         self.log_dir: Path = cluster.log_dir
         self.trial_timeout_s = trial_timeout_s
         self.give_up_at = give_up_at
+        self.url, self.study_name = url, study_name
+        self._reader: Any = None
+        self._synced_at = 0.0
         self.injections: list[Injection] = []
         self.missed: list[Injection] = []  #: every victim had ended before the fault
         self.done = threading.Event()
@@ -68,11 +73,23 @@ class Injector(threading.Thread):
         finally:
             self.done.set()
 
+    def _sync(self) -> None:
+        """Read the trials' ends from the storage too (at most every 0.25 s)."""
+        import hypersense as hs
+
+        if time.time() - self._synced_at < 0.25:
+            return
+        if self._reader is None:
+            self._reader = hs.load_study(self.study_name, self.url)
+        self.ends.absorb(self._reader.trials)
+        self._synced_at = time.time()
+
     # ------------------------------------------------------------ injecting
     def _victim(self) -> tuple[int, int]:
         """(trial number, pid) of an objective that has saved a checkpoint."""
         deadline = time.time() + _WAIT_S
         while time.time() < deadline:
+            self._sync()
             running = running_evaluations(self.log_dir, self.ends, older_than_s=0.35)
             if running:
                 return running[0].number, running[0].pid
@@ -94,7 +111,9 @@ class Injector(threading.Thread):
         if self.kind == "hang":
             return self._hang()
         self._victim()  # something is running
-        hit = [e for e in in_flight(read_records(self.log_dir).evaluations)]
+        self._synced_at = 0.0
+        self._sync()
+        hit = in_flight(read_records(self.log_dir).evaluations)
         victims = sorted({e.number for e in hit if self.ends.get(e.number) is None})
         at = time.time()
         self.cluster.restart_scheduler()
@@ -120,6 +139,7 @@ class Injector(threading.Thread):
         for number in injection.victims:
             while (end := self.ends.get(number)) is None and time.time() < deadline:
                 time.sleep(0.02)
+                self._sync()
             if end is None:
                 injection.detected_s[number] = None
                 injection.notes.append(f"trial {number}: no end stored within {_WAIT_S:g} s")
@@ -134,6 +154,7 @@ class Injector(threading.Thread):
                 continue
             while (retry := self._complete_retry(number)) is None and time.time() < deadline:
                 time.sleep(0.05)
+                self._sync()
                 steps = resumed_steps(self.log_dir)
             if retry is None:
                 injection.notes.append(f"trial {number}: no COMPLETE retry within {_WAIT_S:g} s")

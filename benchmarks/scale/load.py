@@ -132,8 +132,28 @@ def _storages(tmp: Path) -> Iterator[Callable[[str], str]]:
         yield fresh
 
 
-def run(*, n_processes: int, n_dask_workers: int, n_trials: int) -> list[dict[str, Any]]:
-    """Every setup on SQLite and on PostgreSQL."""
+def run_optuna(url: str, n_processes: int, n_trials: int) -> dict[str, Any]:
+    """The peer: Optuna's RDB storage, same processes, same objective (its latency is
+    not timed: its ask and tell are not this code's)."""
+    from benchmarks.core.concurrency import run_one
+
+    got = run_one("optuna", url, n_processes, n_trials)
+    return {
+        "setup": f"Optuna: {n_processes} processes x {n_trials}",
+        **{k: got[k] for k in ("expected", "stored", "complete", "lost", "duplicated_numbers")},
+        "left_running": None,
+        "wall_s": got["wall_s"],
+        "trials_per_s": got["trials_per_s"],
+        "ask": percentiles_ms([]),
+        "tell": percentiles_ms([]),
+        "errors": got["errors"],
+    }
+
+
+def run(
+    *, n_processes: int, n_dask_workers: int, n_trials: int, optuna: bool = True
+) -> list[dict[str, Any]]:
+    """Every setup on SQLite and on PostgreSQL (and Optuna's processes beside ours)."""
     rows = []
     with tempfile.TemporaryDirectory(dir=os.getcwd()) as name, _storages(Path(name)) as fresh:
         tmp = Path(name)
@@ -141,6 +161,11 @@ def run(*, n_processes: int, n_dask_workers: int, n_trials: int) -> list[dict[st
             row = run_processes(fresh(backend), n_processes, n_trials, tmp)
             rows.append({"backend": backend, **row})
             print(json.dumps(rows[-1]), flush=True)
+            if optuna:
+                rows.append(
+                    {"backend": backend, **run_optuna(fresh(backend), n_processes, n_trials)}
+                )
+                print(json.dumps(rows[-1]), flush=True)
         for backend in ("sqlite", "postgresql"):
             rows.append({"backend": backend, **run_dask(fresh(backend), n_dask_workers, n_trials)})
             print(json.dumps(rows[-1]), flush=True)

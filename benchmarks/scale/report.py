@@ -20,9 +20,10 @@ def load_table(rows: list[dict[str, Any]]) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        running = "-" if r["left_running"] is None else r["left_running"]
         lines.append(
             f"| {r['backend']} | {r['setup']} | {r['complete']} / {r['expected']} | {r['lost']} | "
-            f"{r['duplicated_numbers']} | {r['left_running']} | {r['trials_per_s']:.0f} | "
+            f"{r['duplicated_numbers']} | {running} | {r['trials_per_s']:.0f} | "
             f"{_ms(r['ask']['p50_ms'])} / {_ms(r['ask']['p99_ms'])} | "
             f"{_ms(r['tell']['p50_ms'])} / {_ms(r['tell']['p99_ms'])} |"
         )
@@ -66,13 +67,14 @@ def scaling_table(result: dict[str, Any]) -> list[str]:
 
 def simulate_table(result: dict[str, Any]) -> list[str]:
     lines = [
-        "| storage | sampler | workers | trials | coordinator CPU ms/trial (mean / p99) | "
-        "bookkeeping capacity trials/s | demand trials/s | worker utilisation |",
-        "|---|---|---|---|---|---|---|---|",
+        "| storage | sampler | workers | trial durations | trials | coordinator CPU ms/trial "
+        "(mean / p99) | bookkeeping capacity trials/s | demand trials/s | worker utilisation |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
         lines.append(
-            f"| {r['storage']} | {r['sampler']} | {r['workers']} | {r['trials']} | "
+            f"| {r['storage']} | {r['sampler']} | {r['workers']} | {r['profile']} | "
+            f"{r['trials']} | "
             f"{r['cpu_ms_mean']:.2f} / {r['cpu_ms_p99']:.2f} | {r['capacity_trials_per_s']:.0f} | "
             f"{r['demand_trials_per_s']:.1f} | {100 * r['utilisation']:.1f}% |"
         )
