@@ -109,10 +109,14 @@ def run_kind(kind: str, n: int, tmp: Path, *, trial_timeout_s: float = 5.0) -> d
             errors = _optimize_until(study, injector, ends, kind)
             injector.join()
             final = _final(study)
+            kinds = collections.Counter(
+                f"{t.state.name}/{t.fail_kind.value if t.fail_kind else '-'}" for t in study.trials
+            )
             study.close()
     finally:
         killed = cluster.close()
-    return _summary(kind, injector, ends, final, log_dir, errors, time.time() - start, killed)
+    summary = _summary(kind, injector, ends, final, log_dir, errors, time.time() - start, killed)
+    return {**summary, "final_states": dict(kinds)}
 
 
 def _summary(
