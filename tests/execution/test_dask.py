@@ -24,6 +24,7 @@ from hypersense.samplers import GridSampler
 from hypersense.trial.frozen import SystemAttr
 from tests.config.helpers import write_config, write_module
 from tests.execution import dask_objectives
+from tests.torch import resume_objectives
 
 pytestmark = pytest.mark.filterwarnings(
     # distributed warns when a worker it was talking to is killed or restarted.
@@ -136,6 +137,17 @@ def test_a_killed_worker_fails_its_trial_and_the_retry_resumes(client: Any, tmp_
     assert retry.system_attrs[SystemAttr.RETRY_OF] == 0
     assert retry.value == 4.0 and retry.user_attrs["resumed_epoch"] == 1
     assert retry.system_attrs[SystemAttr.RESUMED_FROM]["trial"] == 0
+
+
+@pytest.mark.slow  # the workers import torch, twice for the killed one: 15-45 s here
+def test_a_killed_worker_mid_fit_is_retried_from_the_checkpoint_of_fit(
+    client: Any, tmp_path: Path
+) -> None:
+    # hypersense.torch.fit(checkpoint_every=2), its Dask worker SIGKILLed in epoch 4.
+    study = _study(tmp_path, max_retries=1)
+    executor = DaskExecutor(client, n_workers=1)  # one attempt at a time: lost, then its retry
+    study.optimize(resume_objectives.killed_in_epoch_4, n_trials=2, executor=executor)
+    resume_objectives.assert_resumed_after_the_kill(study)
 
 
 def test_a_hung_objective_fails_as_timeout_and_the_next_trial_runs(

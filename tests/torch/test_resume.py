@@ -23,21 +23,6 @@ def _study(tmp_path: Path, **options: object) -> hs.Study:
     return hs.create_study(storage=f"sqlite:///{tmp_path / 'study.db'}", **options)  # type: ignore[arg-type]
 
 
-def _assert_curves_match(trial: hs.FrozenTrial) -> None:
-    """The trial's stored curves and reports are the uninterrupted run's."""
-    attrs = trial.user_attrs
-    for key, expected in [
-        (TrainingAttr.TRAIN_LOSS, REFERENCE.train_loss),
-        (TrainingAttr.VAL_LOSS, REFERENCE.val_loss),
-        (TrainingAttr.LR, REFERENCE.lr),
-    ]:
-        assert attrs[key] == pytest.approx(list(expected), rel=1e-6, abs=1e-9), key
-    assert trial.value == pytest.approx(REFERENCE.best_value, rel=1e-6)
-    assert attrs[TrainingAttr.BEST_EPOCH] == REFERENCE.best_epoch
-    expected_reports = dict(enumerate(REFERENCE.val_loss))
-    assert trial.intermediate_values == pytest.approx(expected_reports, rel=1e-6)
-
-
 def test_the_reference_run_uses_what_a_checkpoint_must_restore() -> None:
     assert REFERENCE.n_epochs == ro.MAX_EPOCHS  # no early stop: every epoch is compared
     assert len(set(REFERENCE.lr)) > 1  # the plateau schedule lowered the rate on the way
@@ -61,28 +46,17 @@ def test_a_checkpoint_holds_the_run_after_every_nth_epoch(tmp_path: Path) -> Non
     assert saved == [4]
     trial = study.trials[0]
     assert trial.system_attrs[SystemAttr.CHECKPOINT_DIR] == str(study.checkpoint_store.trial_dir(0))  # type: ignore[union-attr]
-    _assert_curves_match(trial)  # checkpoints change nothing of the run
+    ro.assert_curves_match(trial)  # checkpoints change nothing of the run
 
 
 def test_a_retry_after_sigkill_resumes_at_the_checkpoint_with_the_same_curve(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("HS_TEST_TMP", str(tmp_path))
     study = _study(tmp_path, max_retries=1)
     # fork: a spawned worker would import torch again (~15 s here) for the same check.
     executor = ProcessExecutor(1, start_method="fork")
     study.optimize(ro.killed_in_epoch_4, n_trials=2, executor=executor)
-    assert (tmp_path / "killed").exists()  # the worker really was killed
-    lost, retry = study.trials
-    assert lost.fail_kind is hs.FailKind.WORKER_LOST
-    # The lost attempt reported epochs 0-3 and died in epoch 4.
-    assert sorted(lost.intermediate_values) == [0, 1, 2, 3]
-    assert retry.state is hs.TrialState.COMPLETE
-    assert retry.system_attrs[SystemAttr.RESUMED_FROM]["trial"] == lost.number
-    # It resumed after epoch 3 (the last checkpoint), not at 0: two epochs of 3 steps.
-    assert retry.user_attrs[TrainingAttr.RESUMED_EPOCH] == 4
-    assert retry.user_attrs["train_steps"] == 2 * ro.STEPS_PER_EPOCH
-    _assert_curves_match(retry)
+    ro.assert_resumed_after_the_kill(study)
 
 
 def test_an_interrupted_study_rerun_resumes_its_trial(
@@ -106,7 +80,7 @@ def test_an_interrupted_study_rerun_resumes_its_trial(
     assert retry.system_attrs[SystemAttr.RETRY_OF] == interrupted.number
     assert retry.user_attrs[TrainingAttr.RESUMED_EPOCH] == 2
     assert retry.user_attrs["train_steps"] == 4 * ro.STEPS_PER_EPOCH
-    _assert_curves_match(retry)
+    ro.assert_curves_match(retry)
     assert "already reported" not in caplog.text  # each epoch reported once
 
 
@@ -172,4 +146,4 @@ def test_checkpoints_cost_nothing_to_a_run_that_has_none(tmp_path: Path) -> None
     trial = study.trials[0]
     assert SystemAttr.CHECKPOINT_DIR not in trial.system_attrs
     assert TrainingAttr.RESUMED_EPOCH not in trial.user_attrs
-    _assert_curves_match(trial)
+    ro.assert_curves_match(trial)
