@@ -48,3 +48,15 @@ def hangs(trial: hs.Trial) -> float:
     if x >= 0:
         time.sleep(120)
     return x
+
+
+def checkpoints_then_hangs(trial: hs.Trial) -> float:
+    """Saves a checkpoint and hangs until its cluster goes; a retry resumes from it."""
+    x = trial.suggest_float("x", -10.0, 10.0)
+    state = trial.load_checkpoint()
+    if state is None:
+        trial.save_checkpoint({"step": 1})
+        time.sleep(120)
+        raise RuntimeError("the test should have stopped this trial's scheduler")
+    trial.set_user_attr("resumed_step", state["step"])
+    return x + state["step"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +14,14 @@ from typing import Any
 from hypersense.errors import ExecutorError
 from hypersense.execution.executor_choice import usable_cpu_count
 
-__all__ = ["DaskConnection", "cluster_capacity", "wait_for_room"]
+__all__ = [
+    "DaskConnection",
+    "await_scheduler",
+    "cluster_capacity",
+    "is_scheduler_replaced",
+    "restart_workers_in_background",
+    "wait_for_room",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -60,6 +68,68 @@ def wait_for_room(client: Any, resources: Mapping[str, float], *, timeout_s: flo
                 "`dask worker ADDRESS --resources NAME=AMOUNT`"
             )
         time.sleep(0.1)
+
+
+def await_scheduler(
+    client: Any, resources: Mapping[str, float], *, lost_at: float, window_s: float, shown: str
+) -> None:
+    """Wait until ``client`` is connected again and a worker has room for a trial.
+
+    A scheduler's workers shut down when they lose it, so a restarted scheduler
+    has none until new ones (a supervisor's, or the user's) join it.
+
+    Raises:
+        ExecutorError: Either did not happen within ``window_s`` of ``lost_at``
+            (``time.monotonic()``), or the client gave up reconnecting; the
+            message names the scheduler ``shown``.
+    """
+    give_up = lost_at + window_s
+    while client.status != "running":
+        if client.status in ("closed", "closing") or time.monotonic() > give_up:
+            raise ExecutorError(
+                f"the Dask scheduler {shown} did not come back within {window_s:g} s; "
+                "run the study again once it is up"
+            )
+        time.sleep(0.1)
+    try:
+        wait_for_room(client, resources, timeout_s=max(0.0, give_up - time.monotonic()))
+    except ExecutorError:
+        offering = f"offering {dict(resources)!r} " if resources else ""
+        raise ExecutorError(
+            f"the Dask scheduler {shown} came back, but no worker {offering}joined it "
+            f"within {window_s:g} s; start workers and run the study again"
+        ) from None
+
+
+def is_scheduler_replaced(client: Any, scheduler_id: str | None) -> bool:
+    """Whether ``client`` is disconnected, or connected to another scheduler than the
+    one of id ``scheduler_id`` (a client reconnects by itself to a restarted one)."""
+    if client.status != "running":
+        return True
+    try:
+        current = client.scheduler_info(n_workers=0).get("id")
+    except OSError:
+        return True
+    return bool(current != scheduler_id)
+
+
+def restart_workers_in_background(
+    client: Any, addresses: list[str | None]
+) -> threading.Thread | None:
+    """Restart these workers through their nannies in a thread (None: no address)."""
+    workers = [a for a in addresses if a is not None]
+    if not workers:
+        return None
+
+    def restart() -> None:
+        try:
+            client.restart_workers(workers, raise_for_error=False)
+        except Exception:  # noqa: BLE001 - e.g. no nanny; the thread is only logged
+            _log.warning("could not restart Dask workers %s", workers, exc_info=True)
+
+    thread = threading.Thread(target=restart, name="hypersense-dask-restart", daemon=True)
+    thread.start()
+    return thread
 
 
 @dataclass

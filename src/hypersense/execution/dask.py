@@ -21,9 +21,16 @@ from concurrent.futures import Future
 from typing import Any
 
 from hypersense._optional import import_optional
-from hypersense.errors import ExecutorError, StaleTrialError
+from hypersense.errors import StaleTrialError
 from hypersense.execution._dask_attempt import Attempt, task_failure_outcome
-from hypersense.execution._dask_cluster import DaskConnection, cluster_capacity, wait_for_room
+from hypersense.execution._dask_cluster import (
+    DaskConnection,
+    await_scheduler,
+    cluster_capacity,
+    is_scheduler_replaced,
+    restart_workers_in_background,
+    wait_for_room,
+)
 from hypersense.execution._dask_worker import DaskChannel, Mailbox, run_trial_task
 from hypersense.execution.base import Executor
 from hypersense.execution.outcome import (
@@ -36,10 +43,13 @@ from hypersense.execution.outcome import (
 )
 from hypersense.trial.backend import TrialBackend
 
-__all__ = ["DaskExecutor"]
+__all__ = ["SCHEDULER_LOST", "DaskExecutor"]
 
 _log = logging.getLogger(__name__)
 _CAPACITY_REFRESH_S = 1.0
+#: Why the trials running when the connection to the scheduler went failed (their
+#: ``fail_reason`` is ``"worker lost: " + this + " while the trial was running"``).
+SCHEDULER_LOST = "the Dask scheduler was lost (restarted, stopped or unreachable)"
 
 
 class DaskExecutor(Executor):
@@ -49,9 +59,13 @@ class DaskExecutor(Executor):
     or the workers' ``resources`` when trials ask for some), so no task waits
     in the scheduler with a stale proposal. A worker that dies or leaves fails
     its trial as lost (``fail_kind`` ``worker_lost``, retried under the
-    study's ``max_retries``); if the scheduler itself goes away, the running
-    trials fail as lost and the executor waits ``reconnect_timeout_s`` for it
-    to come back before it raises :class:`~hypersense.errors.ExecutorError`.
+    study's ``max_retries``). If the scheduler itself goes away (stopped,
+    restarted, unreachable), the running trials fail as lost with the reason
+    :data:`SCHEDULER_LOST`, and the executor waits up to ``reconnect_timeout_s``
+    for the client to reconnect and for a worker to join the scheduler (the
+    workers of a lost scheduler shut down); then it goes on, else it raises
+    :class:`~hypersense.errors.ExecutorError` and running the study again
+    resumes it (retries included).
 
     The objective is pickled with cloudpickle in this process and unpickled
     on a worker: its module must be importable there (or registered with
@@ -69,7 +83,8 @@ class DaskExecutor(Executor):
         n_workers: Most trials at once (default: what the cluster has room for).
         resources: Dask resources each trial needs, e.g. ``{"GPU": 1}`` (the
             workers must offer them: ``dask worker ... --resources GPU=1``).
-        reconnect_timeout_s: How long to wait for a lost scheduler.
+        reconnect_timeout_s: How long to wait for a lost scheduler and a worker
+            of it (also the client's connection timeout for an address).
     """
 
     def __init__(
@@ -103,6 +118,8 @@ class DaskExecutor(Executor):
         self._connection: DaskConnection | None = None
         self._channel = DaskChannel("")
         self._calls: Any = None
+        self._scheduler_id: str | None = None  #: the scheduler the channel's queues are on
+        self._lost_at: float | None = None  #: when the scheduler was found lost
         self._events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self._live: dict[int, Attempt] = {}
         self._capacity = (0, -float("inf"))  # (value, when measured)
@@ -134,6 +151,7 @@ class DaskExecutor(Executor):
         self._channel = DaskChannel(f"hypersense-{uuid.uuid4().hex[:12]}")
         self._calls = Mailbox(self._channel.calls, client=client)
         client.subscribe_topic("all", self._on_event)
+        self._scheduler_id = client.scheduler_info(n_workers=0).get("id")
 
     def _on_event(self, event: tuple[float, Any]) -> None:
         # Runs in the client's event-loop thread: only hand the event over.
@@ -143,9 +161,13 @@ class DaskExecutor(Executor):
 
     @property
     def n_workers(self) -> int:
+        self._await_scheduler()  # after a loss, once its trials were collected
         value, when = self._capacity
         if time.monotonic() - when > _CAPACITY_REFRESH_S:
-            workers = self._client().scheduler_info(n_workers=-1).get("workers", {})
+            info = self._client().scheduler_info(n_workers=-1)
+            if info.get("id") != self._scheduler_id and not self._live:
+                self._open_channel()  # restarted while idle: queues on the new one
+            workers = info.get("workers", {})
             value = max(1, cluster_capacity(workers, self._resources))
             if self._max_workers is not None:
                 value = min(value, self._max_workers)
@@ -167,9 +189,8 @@ class DaskExecutor(Executor):
     def submit(
         self, objective: Objective, task: TrialTask, backend: TrialBackend
     ) -> Future[TrialOutcome]:
+        self._await_scheduler()
         client = self._client()
-        if client.status != "running":
-            self._scheduler_lost()  # raises ExecutorError unless it comes back
         attempt = uuid.uuid4().hex[:12]
         key = f"{self._channel.prefix}-trial-{task.number}-{attempt}"
         dask_future = client.submit(
@@ -198,9 +219,8 @@ class DaskExecutor(Executor):
         if not self._live:
             time.sleep(min(timeout_s, 0.01))
             return
-        client = self._client()
-        if client.status != "running":
-            self._scheduler_lost()
+        if self._client().status != "running":
+            self._fail_on_lost_scheduler()
             return
         self._handle_lost_workers()
         timeout_s = self._stop_late_trials(timeout_s)
@@ -211,9 +231,8 @@ class DaskExecutor(Executor):
     def _receive(self, timeout_s: float) -> list[bytes]:
         try:
             messages: list[bytes] = self._calls.take(max(timeout_s, 0.001))
-        except Exception:  # a lost connection: the next serve sees it
-            if self._client().status == "running":
-                raise
+        except OSError:  # the connection broke (CommClosedError): the next serve sees it
+            _log.debug("reading the Dask queue failed", exc_info=True)
             return []
         return messages
 
@@ -271,7 +290,13 @@ class DaskExecutor(Executor):
             if status in ("finished", "error"):
                 self._finish(live)
             elif status in ("cancelled", "lost"):
+                if self._is_scheduler_replaced():
+                    self._fail_on_lost_scheduler()  # every running trial, this one too
+                    return
                 self._resolve_lost(live, "the Dask scheduler dropped its task")
+
+    def _is_scheduler_replaced(self) -> bool:
+        return is_scheduler_replaced(self._client(), self._scheduler_id)
 
     # ------------------------------------------------------------ faults
     def _handle_lost_workers(self) -> None:
@@ -310,35 +335,32 @@ class DaskExecutor(Executor):
         return timeout_s
 
     def _restart_in_background(self, addresses: list[str | None]) -> None:
-        workers = [a for a in addresses if a is not None]
-        if not workers:
-            return
-        client = self._client()
+        thread = restart_workers_in_background(self._client(), addresses)
+        if thread is not None:
+            self._restarts.append(thread)
 
-        def restart() -> None:
-            try:
-                client.restart_workers(workers, raise_for_error=False)
-            except Exception:  # noqa: BLE001 - e.g. no nanny; the thread is only logged
-                _log.warning("could not restart Dask workers %s", workers, exc_info=True)
-
-        thread = threading.Thread(target=restart, name="hypersense-dask-restart", daemon=True)
-        thread.start()
-        self._restarts.append(thread)
-
-    def _scheduler_lost(self) -> None:
-        """Fail every running trial as lost and wait for the scheduler to come back."""
+    def _fail_on_lost_scheduler(self) -> None:
+        """Fail every running trial as lost; the next ``n_workers`` or ``submit``
+        (after the study stored them, with their retries) waits for the scheduler."""
         for live in list(self._live.values()):
-            self._resolve_lost(live, "the connection to the Dask scheduler was lost")
-        client = self._client()
-        give_up = time.monotonic() + self._reconnect_timeout_s
-        while client.status != "running":
-            if client.status in ("closed", "closing") or time.monotonic() > give_up:
-                raise ExecutorError(
-                    f"the Dask scheduler {self._connection!s} did not come back within "
-                    f"{self._reconnect_timeout_s:g} s; run the study again once it is up"
-                )
-            time.sleep(0.1)
+            self._resolve_lost(live, SCHEDULER_LOST)
+        if self._lost_at is None:
+            self._lost_at = time.monotonic()
+
+    def _await_scheduler(self) -> None:
+        """After a loss, wait for the scheduler (the client reconnects by itself) and
+        for a worker with room, up to ``reconnect_timeout_s`` from the loss."""
+        if self._lost_at is None:
+            return
+        await_scheduler(
+            self._client(),
+            self._resources,
+            lost_at=self._lost_at,
+            window_s=self._reconnect_timeout_s,
+            shown=str(self._connection),
+        )
         _log.warning("reconnected to the Dask scheduler %s", self._connection)
+        self._lost_at = None
         self._capacity = (0, -float("inf"))
         self._open_channel()
 

@@ -144,6 +144,10 @@ class TorchTask(Task):
         n_threads: PyTorch CPU threads per run (None: its default). One keeps
             parallel trials from fighting over the cores.
         device: Where to train (None: CUDA when available, else the CPU).
+        checkpoint_every: Hold-out mode: save each trial's training as its
+            checkpoint every this many epochs, so that a retried trial resumes
+            (``fit(..., checkpoint_every=...)``); the study needs a checkpoint
+            directory. None saves nothing.
     """
 
     #: The bundled data set (a key of ``hypersense.tasks.torch_data.DATASETS``).
@@ -161,6 +165,7 @@ class TorchTask(Task):
         split_seed: int = 0,
         n_threads: int | None = 1,
         device: str | None = None,
+        checkpoint_every: int | None = None,
     ) -> None:
         super().__init__(space=space)
         self._max_epochs = check_int("max_epochs", max_epochs, 1)
@@ -175,6 +180,12 @@ class TorchTask(Task):
         if device is not None:
             resolve_device(device)  # a bad name fails here, not in the first trial
         self._device = device
+        self._checkpoint_every = check_optional_int("checkpoint_every", checkpoint_every, 1)
+        if checkpoint_every is not None and cv_folds is not None:
+            raise ValueError(
+                "`checkpoint_every` needs the hold-out mode (one training per trial); "
+                f"cv_folds={cv_folds} trains one per fold"
+            )
         self._data: DatasetSplit | None = None
 
     # ---------------------------------------------------------- subclass hooks
@@ -287,6 +298,7 @@ class TorchTask(Task):
             # over rows (an RMSE), and the data sets are small.
             eval_batch_size=len(val_rows),
             n_threads=self._n_threads,
+            checkpoint_every=self._checkpoint_every if trial is not None else None,
         )
         return result, setup.prepared
 

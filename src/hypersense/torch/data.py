@@ -80,6 +80,11 @@ class TensorBatches:
         """Examples per batch."""
         return self._batch_size
 
+    @property
+    def generator(self) -> torch.Generator | None:
+        """The generator of the shuffles (None: torch's global one)."""
+        return self._generator
+
     def __iter__(self) -> Iterator[tuple[torch.Tensor, ...]]:
         size, tensors = self._batch_size, self._tensors
         if not self._shuffle:  # slices are views: nothing is copied

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 __all__ = ["EarlyStopping", "is_improvement"]
 
@@ -87,3 +88,17 @@ class EarlyStopping:
         else:
             self._epochs_since_best += 1
         return improved
+
+    def state_dict(self) -> dict[str, Any]:
+        """The best value, its epoch and the epochs since, for a checkpoint."""
+        return {
+            "best": self._best,
+            "best_epoch": self._best_epoch,
+            "epochs_since_best": self._epochs_since_best,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from a state saved by :meth:`state_dict`."""
+        self._best = state["best"]
+        self._best_epoch = state["best_epoch"]
+        self._epochs_since_best = int(state["epochs_since_best"])

@@ -8,13 +8,15 @@ batch would wait for the device every batch).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
 
 from hypersense.torch.data import Batches
-from hypersense.torch.regularization import clip_gradients, parameter_penalty
+from hypersense.torch.precision import MixedPrecision
+from hypersense.torch.regularization import parameter_penalty
 
 __all__ = ["LossFn", "MetricFn", "evaluate", "train_one_epoch", "weighted_mean"]
 
@@ -47,6 +49,7 @@ def train_one_epoch(
     l1: float = 0.0,
     l2: float = 0.0,
     grad_clip_norm: float | None = None,
+    precision: MixedPrecision | None = None,
 ) -> float:
     """Train ``model`` on every batch once; return the epoch's mean training loss.
 
@@ -61,11 +64,13 @@ def train_one_epoch(
         l1: Coefficient of the L1 penalty added to the loss.
         l2: Coefficient of the L2 penalty added to the loss.
         grad_clip_norm: Largest joint gradient norm, or None.
+        precision: Mixed precision (autocast, loss scaling); None: full precision.
 
     Returns:
         The mean of the data loss over the epoch's examples (penalties excluded).
     """
     model.train()
+    precision = precision or MixedPrecision(device, enabled=False)
     params = [p for p in model.parameters() if p.requires_grad]
     groups = optimizer.param_groups
     last = len(lrs) - 1
@@ -80,11 +85,12 @@ def train_one_epoch(
             previous_lr = lr
         inputs, target = split_batch(batch, device)
         optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(*inputs), target)
-        penalty = parameter_penalty(params, l1=l1, l2=l2)
-        torch.autograd.backward(loss if penalty is None else loss + penalty)
-        clip_gradients(params, grad_clip_norm)
-        optimizer.step()
+        with precision.autocast():
+            loss = loss_fn(model(*inputs), target)
+        penalty = parameter_penalty(params, l1=l1, l2=l2)  # on the full-precision weights
+        precision.step(
+            loss if penalty is None else loss + penalty, optimizer, params, grad_clip_norm
+        )
         losses.append(loss.detach())
         sizes.append(len(target))
     if not losses:
@@ -109,12 +115,14 @@ def evaluate(
     loss_fn: LossFn,
     metric: MetricFn | None,
     device: torch.device,
+    precision: MixedPrecision | None = None,
 ) -> tuple[float, float | None]:
     """The mean loss (and metric) of ``model`` over every validation example.
 
     Batch means are weighted by batch size, so the metric must be a mean over
     examples (accuracy, a loss); a metric that is not (AUC, F1) would come out
-    as an average of batch values.
+    as an average of batch values. With ``precision``, the forward passes
+    run under its autocast, as in training.
 
     Returns:
         ``(mean loss, mean metric or None)``.
@@ -123,7 +131,8 @@ def evaluate(
     losses: list[torch.Tensor] = []
     metrics: list[torch.Tensor] = []
     sizes: list[int] = []
-    with torch.no_grad():
+    autocast = precision.autocast() if precision is not None else contextlib.nullcontext()
+    with torch.no_grad(), autocast:
         for batch in batches:
             inputs, target = split_batch(batch, device)
             outputs = model(*inputs)

@@ -7,11 +7,15 @@ Lifecycle of :func:`fit`:
 2. Under a seed (the trial's by default) the global generators are seeded, the
    model is built by ``model_factory`` (so its initial weights follow the
    seed), moved to the device, and the optimiser and schedule are built.
-3. Each epoch trains on every mini-batch, validates, reports the monitored
-   value to the trial at step = epoch (from 0), keeps a copy of the best
-   weights, and stops on divergence, on the pruner's word, or once patience
-   runs out.
-4. The best weights are put back, the curves go to the trial's user attributes
+3. With ``checkpoint_every`` and a trial that has a checkpoint (a retry of a
+   trial whose worker died), the run is put back in the checkpoint's state
+   and goes on from its next epoch (see :mod:`hypersense.torch.resume`).
+4. Each epoch trains on every mini-batch (under autocast with ``amp``),
+   validates, reports the monitored value to the trial at step = epoch (from
+   0), keeps a copy of the best weights, stops on divergence, on the pruner's
+   word, or once patience runs out, and saves a checkpoint every
+   ``checkpoint_every`` epochs.
+5. The best weights are put back, the curves go to the trial's user attributes
    (also when pruned or failing), and a pruned trial raises
    :class:`~hypersense.TrialPruned`.
 """
@@ -32,8 +36,10 @@ from hypersense.errors import TrialPruned
 from hypersense.torch.data import Batches, DataSource, make_batches
 from hypersense.torch.early_stopping import EarlyStopping
 from hypersense.torch.epoch import LossFn, MetricFn
+from hypersense.torch.precision import MixedPrecision
 from hypersense.torch.recipe import TrainingRecipe
 from hypersense.torch.result import StopReason, TrainingResult
+from hypersense.torch.resume import check_checkpoint_every, fit_checkpointer
 from hypersense.torch.run import TrainingRun
 from hypersense.torch.runtime import deterministic_algorithms, resolve_device, torch_threads
 from hypersense.torch.seeding import derive_seeds, seeded_global_rngs
@@ -70,6 +76,9 @@ def fit(
     deterministic: bool = False,
     n_threads: int | None = None,
     raise_pruned: bool = True,
+    checkpoint_every: int | None = None,
+    amp: bool = False,
+    compile: bool = False,
 ) -> TrainingResult:
     """Train a fresh model under a training recipe and validate it every epoch.
 
@@ -109,6 +118,20 @@ def fit(
             1 keeps parallel trials from fighting over the cores.
         raise_pruned: Raise TrialPruned when the pruner stops training (else
             return a result with ``pruned=True``).
+        checkpoint_every: Save the run's whole state as the trial's checkpoint
+            every this many epochs, and resume from the trial's checkpoint
+            when it has one (a retry after its worker was lost): the resumed
+            run gives the uninterrupted run's curves (see
+            :mod:`hypersense.torch.resume`). Needs a trial whose study has a
+            checkpoint directory; one checkpointed ``fit`` per trial. None
+            (the default) saves nothing.
+        amp: Mixed precision: forward passes under ``torch.autocast``, in
+            bfloat16 on the CPU and float16 with loss scaling on CUDA; weights
+            and optimiser state stay float32.
+        compile: Compile the model with ``torch.compile`` (in place: the
+            result's model and its ``state_dict`` keys are the usual ones).
+            The first epoch pays the compilation; the default backend needs a
+            C compiler on the machine.
 
     Returns:
         The trained model with curves, the best epoch and its value. With a
@@ -118,6 +141,8 @@ def fit(
 
     Raises:
         hypersense.TrialPruned: The trial's pruner stopped training.
+        hypersense.CheckpointError: ``checkpoint_every`` without a checkpoint
+            directory, or the trial's checkpoint is not this run's.
     """
     stopper = EarlyStopping(
         minimize=_minimize(metric, direction), patience=patience, min_delta=min_delta
@@ -131,8 +156,10 @@ def fit(
     recipe = resolve_recipe(hparams, space=space, train=train)  # suggests from a trial
     if seed is None and trial is not None:
         seed = trial.seed
+    precision = MixedPrecision(target, enabled=amp)
+    check_checkpoint_every(checkpoint_every, trial)
     with _environment(seed, deterministic=deterministic, n_threads=n_threads) as shuffle_seed:
-        model = _build_model(model_factory, target)
+        model = _build_model(model_factory, target, compile_model=compile)
         batches, val_batches = _make_loaders(
             train,
             val,
@@ -141,6 +168,14 @@ def fit(
             shuffle_seed=shuffle_seed,
             num_workers=num_workers,
             pin_memory=target.type == "cuda",
+        )
+        checkpointer = fit_checkpointer(
+            trial,
+            checkpoint_every,
+            recipe=recipe,
+            max_epochs=int(max_epochs),
+            batches=batches,
+            device=target,
         )
         run = TrainingRun(
             model,
@@ -155,7 +190,11 @@ def fit(
             horizon_epochs=int(max_epochs),
             device=target,
             trial=trial,
+            precision=precision,
+            checkpointer=checkpointer,
         )
+        if checkpointer is not None:
+            checkpointer.resume(run)
         result = _run_and_record(run, trial)
     if result.pruned and raise_pruned:
         raise TrialPruned(f"pruned after epoch {result.n_epochs - 1}")
@@ -312,7 +351,11 @@ def _check_options(**options: int | None) -> None:
             raise ValueError(f"`{name}` must be an integer >= {low} (got {value!r})")
 
 
-def _build_model(factory: Callable[[], torch.nn.Module], device: torch.device) -> torch.nn.Module:
+def _build_model(
+    factory: Callable[[], torch.nn.Module], device: torch.device, *, compile_model: bool
+) -> torch.nn.Module:
+    if not isinstance(compile_model, bool):
+        raise ValueError(f"`compile` must be True or False (got {compile_model!r})")
     if not callable(factory):
         raise TypeError(f"`model_factory` must be callable (got {factory!r})")
     model = factory()
@@ -320,4 +363,9 @@ def _build_model(factory: Callable[[], torch.nn.Module], device: torch.device) -
         raise TypeError(
             f"`model_factory` must return a torch.nn.Module (got {type(model).__name__})"
         )
-    return model.to(device)
+    model = model.to(device)
+    if compile_model:
+        # In place (not torch.compile(model)): the module and its state_dict keys
+        # stay the user's, for the result, checkpoints and restoring the best weights.
+        model.compile()
+    return model

@@ -50,6 +50,9 @@ class TrainingAttr:
     #: per-layer histograms of the final model's weights,
     #: ``{layer: {"edges": [...], "counts": [...]}}`` (the report's weight figure)
     WEIGHT_HISTOGRAMS = "weight_histograms"
+    #: the epoch a run resumed from a checkpoint started at (int; absent when
+    #: it trained from epoch 0), see ``fit(..., checkpoint_every=...)``
+    RESUMED_EPOCH = "resumed_epoch"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class TrainingResult:
         lr_plan: ``(step, rate)`` pairs of the planned schedule over the
             horizon, at up to 200 steps (first and last included).
         steps_per_epoch: Optimiser steps per epoch (None: unknown).
+        resumed_epoch: The first epoch this run trained itself when it resumed
+            from a checkpoint (the curves before it come from the checkpoint);
+            None when it trained from epoch 0.
     """
 
     model: torch.nn.Module = field(repr=False)
@@ -89,6 +95,7 @@ class TrainingResult:
     horizon_epochs: int | None = None
     lr_plan: tuple[tuple[int, float], ...] = ()
     steps_per_epoch: int | None = None
+    resumed_epoch: int | None = None
 
     @property
     def n_epochs(self) -> int:
@@ -132,5 +139,7 @@ class TrainingResult:
                 "lrs": [lr for _, lr in self.lr_plan],
                 "steps_per_epoch": self.steps_per_epoch,
             }
+        if self.resumed_epoch is not None:
+            attrs[TrainingAttr.RESUMED_EPOCH] = self.resumed_epoch
         attrs[TrainingAttr.WEIGHT_HISTOGRAMS] = weight_histograms(self.model)
         return attrs

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -13,14 +15,27 @@ from hypersense.torch.data import Batches
 from hypersense.torch.early_stopping import EarlyStopping
 from hypersense.torch.epoch import LossFn, MetricFn, evaluate, train_one_epoch
 from hypersense.torch.optimizers import build_optimizer
+from hypersense.torch.precision import MixedPrecision
 from hypersense.torch.recipe import TrainingRecipe
 from hypersense.torch.result import StopReason, TrainingResult
 from hypersense.torch.schedules import PlateauState, lr_trajectory, plateau_update
 from hypersense.trial.trial import Trial
 
-__all__ = ["TrainingRun"]
+__all__ = ["EpochCheckpointer", "TrainingRun", "count_batches"]
 
 _log = logging.getLogger(__name__)
+
+
+class EpochCheckpointer(Protocol):
+    """What saves a run's checkpoints (see :mod:`hypersense.torch.resume`)."""
+
+    def is_due(self, epoch: int) -> bool:
+        """Whether to save after ``epoch`` (from 0), the run going on."""
+        ...
+
+    def save(self, run: TrainingRun, epoch: int) -> None:
+        """Save the run's state after ``epoch``."""
+        ...
 
 
 class TrainingRun:
@@ -46,6 +61,8 @@ class TrainingRun:
             schedule instead of being annealed early.
         device: Where batches go.
         trial: Trial to report to and ask whether to prune, or None.
+        precision: Mixed precision of the forward passes; None: full precision.
+        checkpointer: Saves the run's state after the epochs it says, or None.
     """
 
     def __init__(
@@ -63,15 +80,21 @@ class TrainingRun:
         device: torch.device,
         trial: Trial | None,
         horizon_epochs: int | None = None,
+        precision: MixedPrecision | None = None,
+        checkpointer: EpochCheckpointer | None = None,
     ) -> None:
         self._model, self._recipe = model, recipe
+        self._precision = precision or MixedPrecision(device, enabled=False)
+        self._checkpointer = checkpointer
+        self._next_epoch = 0
+        self._resumed_epoch: int | None = None
         self._batches, self._val_batches = batches, val_batches
         self._loss_fn, self._metric = loss_fn, metric
         self._restore_best, self._n_epochs = restore_best, n_epochs
         self._device, self._trial = device, trial
         self._stopper = stopper
         self._optimizer = build_optimizer(recipe, model.parameters())
-        self._steps_per_epoch = _n_batches(batches)
+        self._steps_per_epoch = count_batches(batches)
         self._horizon = max(n_epochs, horizon_epochs or n_epochs)
         planned = lr_trajectory(
             recipe, n_epochs=self._horizon, steps_per_epoch=self._steps_per_epoch
@@ -86,10 +109,12 @@ class TrainingRun:
         self._lr: list[float] = []
 
     def run(self) -> TrainingResult:
-        """Train epoch after epoch until a stop condition; return the result."""
+        """Train epoch after epoch (from :attr:`next_epoch`) until a stop condition;
+        return the result."""
         reason = StopReason.MAX_EPOCHS
-        for epoch in range(self._n_epochs):
+        for epoch in range(self._next_epoch, self._n_epochs):
             value = self._train_and_validate(epoch)
+            self._next_epoch = epoch + 1
             if not (math.isfinite(value) and math.isfinite(self._train_loss[-1])):
                 _log.info("training diverged at epoch %d (non-finite loss or metric)", epoch)
                 reason = StopReason.DIVERGED
@@ -101,10 +126,62 @@ class TrainingRun:
                 _log.info("early stop after epoch %d; best epoch %s", epoch, self.best_epoch)
                 reason = StopReason.PATIENCE
                 break
-        best = self.best_epoch
-        if self._restore_best and self._best_state is not None and best != epoch:
+            going_on = epoch + 1 < self._n_epochs
+            if going_on and self._checkpointer is not None and self._checkpointer.is_due(epoch):
+                self._checkpointer.save(self, epoch)
+        last = self._next_epoch - 1
+        if self._restore_best and self._best_state is not None and self.best_epoch != last:
             self._model.load_state_dict(self._best_state)
         return self.result(reason)
+
+    @property
+    def next_epoch(self) -> int:
+        """The epoch :meth:`run` trains next (from 0; > 0 after a resume)."""
+        return self._next_epoch
+
+    @property
+    def batches(self) -> Batches:
+        """The training mini-batches (their generator is part of a checkpoint)."""
+        return self._batches
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything the run needs to go on after its last epoch, except the random
+        generators' states: weights, optimiser, loss scaler, best weights, early
+        stopping, plateau schedule, curves, and the next epoch."""
+        return {
+            "next_epoch": self._next_epoch,
+            "model": _on_cpu(self._model.state_dict()),
+            "optimizer": _on_cpu(self._optimizer.state_dict()),
+            "precision": _on_cpu(self._precision.state_dict()),
+            "best_state": None if self._best_state is None else _on_cpu(self._best_state),
+            "stopper": self._stopper.state_dict(),
+            "plateau": dataclasses.asdict(self._plateau),
+            "curves": {
+                "train_loss": list(self._train_loss),
+                "val_loss": list(self._val_loss),
+                "val_metric": list(self._val_metric),
+                "lr": list(self._lr),
+            },
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Continue from a state saved by :meth:`state_dict`."""
+        self._model.load_state_dict(state["model"])
+        self._optimizer.load_state_dict(state["optimizer"])  # moves its state to the device
+        self._precision.load_state_dict(state["precision"])
+        best = state["best_state"]
+        self._best_state = (
+            None if best is None else {k: v.to(self._device) for k, v in best.items()}
+        )
+        self._stopper.load_state_dict(state["stopper"])
+        self._plateau = PlateauState(**state["plateau"])
+        curves = state["curves"]
+        self._train_loss = [float(v) for v in curves["train_loss"]]
+        self._val_loss = [float(v) for v in curves["val_loss"]]
+        self._val_metric = [float(v) for v in curves["val_metric"]]
+        self._lr = [float(v) for v in curves["lr"]]
+        self._next_epoch = int(state["next_epoch"])
+        self._resumed_epoch = self._next_epoch
 
     @property
     def best_epoch(self) -> int | None:
@@ -129,6 +206,7 @@ class TrainingRun:
             l1=recipe.l1,
             l2=recipe.l2,
             grad_clip_norm=recipe.grad_clip_norm,
+            precision=self._precision,
         )
         val_loss, val_metric = evaluate(
             self._model,
@@ -136,6 +214,7 @@ class TrainingRun:
             loss_fn=self._loss_fn,
             metric=self._metric,
             device=self._device,
+            precision=self._precision,
         )
         value = val_loss if val_metric is None else val_metric
         self._train_loss.append(train_loss)
@@ -176,6 +255,7 @@ class TrainingRun:
             horizon_epochs=self._horizon,
             lr_plan=self._plan,
             steps_per_epoch=self._steps_per_epoch,
+            resumed_epoch=self._resumed_epoch,
         )
 
 
@@ -186,7 +266,19 @@ def _plan_points(planned: NDArray[np.float64], most: int = 200) -> tuple[tuple[i
     return tuple((int(s), float(planned[int(s)])) for s in steps)
 
 
-def _n_batches(batches: Batches) -> int:
+def _on_cpu(state: Any) -> Any:
+    """``state`` with every tensor copied to the CPU (a checkpoint loads on any device)."""
+    if isinstance(state, torch.Tensor):
+        return state.detach().cpu()
+    if isinstance(state, dict):
+        return {key: _on_cpu(value) for key, value in state.items()}
+    if isinstance(state, (list, tuple)):
+        return type(state)(_on_cpu(value) for value in state)
+    return state
+
+
+def count_batches(batches: Batches) -> int:
+    """The number of batches per pass of ``batches`` (>= 1)."""
     try:
         n = len(batches)
     except TypeError:

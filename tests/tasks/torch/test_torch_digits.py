@@ -4,6 +4,7 @@ reproducible training, options."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from hypersense.tasks.final_evaluation import evaluate_on_test
 from hypersense.tasks.splits import SealedTestSet, TestSetSealedError
 from hypersense.tasks.torch_digits import TorchDigitsCNNTask, TorchDigitsMLPTask
 from hypersense.torch import TrainingAttr
+from hypersense.trial.frozen import SystemAttr
 
 RECIPE = {"lr": 1e-2, "weight_decay": 1e-4, "schedule": "constant", "batch_size": 32}
 MLP = {"width": 64, "depth": 1, "dropout": 0.0, "activation": "relu", "normalization": "none"}
@@ -158,7 +160,7 @@ def test_registered_by_name_with_options_from_a_config() -> None:
     built = make_task("torch-digits-cnn", {"max_epochs": 4, "cv_folds": 3})
     assert repr(built) == (
         "TorchDigitsCNNTask(max_epochs=4, patience=None, cv_folds=3, validation_fraction=0.2, "
-        "test_fraction=0.2, split_seed=0, n_threads=1, device=None)"
+        "test_fraction=0.2, split_seed=0, n_threads=1, device=None, checkpoint_every=None)"
     )
 
 
@@ -174,11 +176,27 @@ def test_registered_by_name_with_options_from_a_config() -> None:
         ({"split_seed": -1}, "split_seed"),
         ({"n_threads": 0}, "n_threads"),
         ({"device": "warp-drive"}, "device"),
+        ({"checkpoint_every": 0}, "checkpoint_every"),
+        ({"checkpoint_every": 2, "cv_folds": 3}, "checkpoint_every"),
     ],
 )
 def test_bad_options_are_named(options: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match=f"`{named}`"):
         TorchDigitsMLPTask(**options)
+
+
+def test_checkpoint_every_saves_the_trials_training(tmp_path: Path) -> None:
+    task = TorchDigitsMLPTask(max_epochs=2, checkpoint_every=1)
+    study = hs.create_study(direction="maximize", storage=f"sqlite:///{tmp_path / 's.db'}")
+    study.enqueue_trial(GOOD)
+    study.optimize(task.objective, n_trials=1)
+    trial = study.trials[0]
+    assert trial.state is hs.TrialState.COMPLETE
+    store = study.checkpoint_store
+    assert store is not None and (store.trial_dir(0) / "checkpoint.pkl").exists()
+    assert trial.system_attrs[SystemAttr.CHECKPOINT_DIR] == str(store.trial_dir(0))
+    # The final evaluation trains without a trial: nothing to save, nothing resumed.
+    assert 0.0 < task.evaluate_test(GOOD, seed=0) <= 1.0
 
 
 def test_without_a_test_set_there_is_no_final_evaluation() -> None:
