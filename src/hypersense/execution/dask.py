@@ -262,15 +262,24 @@ class DaskExecutor(Executor):
             self._finish(live)
 
     def _reply(self, live: Attempt | None, number: int, attempt: str, message: Any) -> None:
+        """Answer a task; a connection that breaks meanwhile is a lost scheduler.
+
+        The task would wait for an answer that never comes, so every running
+        trial is failed as lost (and retried) as when the scheduler goes.
+        """
         name = self._channel.reply(number, attempt)
-        if live is None:
-            stray = Mailbox(name, client=self._client())
-            stray.put(pickle.dumps(message))
-            stray.close()
-            return
-        if live.reply is None:
-            live.reply = Mailbox(name, client=self._client())
-        live.reply.put(pickle.dumps(message))
+        try:
+            if live is None:
+                stray = Mailbox(name, client=self._client())
+                stray.put(pickle.dumps(message))
+                stray.close()
+                return
+            if live.reply is None:
+                live.reply = Mailbox(name, client=self._client())
+            live.reply.put(pickle.dumps(message))
+        except OSError:  # CommClosedError: the scheduler restarted or is unreachable
+            _log.debug("answering trial %d over Dask failed", number, exc_info=True)
+            self._fail_on_lost_scheduler()
 
     def _finish(self, live: Attempt) -> None:
         """Resolve a trial whose task ended, from the task's result."""
