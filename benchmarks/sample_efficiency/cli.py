@@ -114,6 +114,9 @@ def _parser() -> argparse.ArgumentParser:
         help="methods to report, as for `run` (the best value found is over these only)",
     )
     _add_problem_filters(report, None)
+    report.add_argument(
+        "--seeds", type=int, default=None, help="report seeds 0 .. N-1 only (default: all stored)"
+    )
     return parser
 
 
@@ -153,7 +156,13 @@ def _report(args: argparse.Namespace) -> None:
         problems = {r.problem for r in store.runs.values()}
     store = dataclasses.replace(
         store,
-        runs={k: r for k, r in store.runs.items() if r.method in wanted and r.problem in problems},
+        runs={
+            k: r
+            for k, r in store.runs.items()
+            if r.method in wanted
+            and r.problem in problems
+            and (args.seeds is None or r.seed < args.seeds)
+        },
         skipped={m: why for m, why in store.skipped.items() if m in wanted},
         errors={k: e for k, e in store.errors.items() if k.partition("|")[0] in wanted},
     )

@@ -65,6 +65,46 @@ def _scope_lines(summary: Summary, s: int) -> list[str]:
     return [*lines, ""]
 
 
+def _standing_cell(summary: Summary, c: int, s: int) -> str:
+    """The candidate's score, its rank among itself and the peers, and the best peer."""
+    assert summary.candidate is not None
+    peers = [m for m in summary.scored if not m.startswith("hypersense:")]
+    mine = summary.averages[c, s, summary.scored.index(summary.candidate)]
+    if math.isnan(mine):
+        return "—"
+    theirs = {p: summary.averages[c, s, summary.scored.index(p)] for p in peers}
+    best = max(theirs, key=lambda p: -math.inf if math.isnan(theirs[p]) else theirs[p])
+    rank = 1 + sum(1 for v in theirs.values() if v > mine)
+    beaten = sum(
+        1
+        for comp in summary.scope_comparisons[c][s]
+        if comp.peer in theirs and comp.holm_p_value < 0.05
+    )
+    head = f"**{mine:.1f}**" if rank == 1 else f"{mine:.1f}"
+    tail = "" if rank == 1 else f"; `{best}` {theirs[best]:.1f}"
+    return f"{head} ({rank}/{len(peers) + 1}, {beaten} sig.{tail})"
+
+
+def _standing_lines(summary: Summary) -> list[str]:
+    if summary.candidate is None:
+        return []
+    cols = [f"@{k}" for k in summary.checkpoints]
+    lines = [
+        f"### Where `{summary.candidate}` stands",
+        "",
+        "Its averaged score (bold when no peer is higher), its rank among itself and "
+        "the other tools' methods, how many of those it beats significantly (Holm "
+        "p < 0.05), and the best peer when that is ahead.",
+        "",
+        _row(["scope", *cols]),
+        _row(["---"] * (len(cols) + 1)),
+    ]
+    for s, scope in enumerate(summary.scopes):
+        cells = [_standing_cell(summary, c, s) for c in range(len(summary.checkpoints))]
+        lines.append(_row([scope, *cells]))
+    return [*lines, ""]
+
+
 def group_sections(summary: Summary) -> list[str]:
     """Markdown lines: per scope, scores and paired tests at every checkpoint."""
     lines = [
@@ -74,6 +114,7 @@ def group_sections(summary: Summary) -> list[str]:
         "checkpoint. In the paired tables, bold marks Holm p < 0.05 (the candidate "
         "significantly ahead); a loss majority with a large p is a lead of the peer.",
         "",
+        *_standing_lines(summary),
     ]
     for s in range(len(summary.scopes)):
         lines += _scope_lines(summary, s)
