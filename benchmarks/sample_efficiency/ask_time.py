@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
     rows = []
     for who, n_trials, n_timed in PLAN:
         with warnings.catch_warnings():
