@@ -59,12 +59,17 @@ def _add_problem_filters(parser: argparse.ArgumentParser, default: str | None) -
     parser.add_argument(
         "--instances", default=None, help="keep broad-suite BBOB problems of these instances"
     )
+    parser.add_argument(
+        "--exclude", default=None, help="problems to leave out, with the selectors of --problems"
+    )
 
 
 def _problems(args: argparse.Namespace) -> list[str]:
-    return select_problems(
+    chosen = select_problems(
         _split(args.problems), dims=_ints(args.dims), instances=_ints(args.instances)
     )
+    dropped = set(select_problems(_split(args.exclude))) if args.exclude else set()
+    return [name for name in chosen if name not in dropped]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,7 +154,7 @@ def _report(args: argparse.Namespace) -> None:
     if not store.runs:
         raise SystemExit(f"{args.results}: no runs stored")
     wanted = set(select_methods(_split(args.methods)))
-    if args.problems is not None or args.dims is not None or args.instances is not None:
+    if any(x is not None for x in (args.problems, args.dims, args.instances, args.exclude)):
         args.problems = args.problems or "all"
         problems = set(_problems(args))
     else:
