@@ -18,8 +18,26 @@ from typing import Any, Literal
 
 __all__ = ["GROUPS", "ParamSpec", "Problem", "ProblemGroup"]
 
-ProblemGroup = Literal["synthetic", "model-tuning"]
-GROUPS: tuple[ProblemGroup, ...] = ("synthetic", "model-tuning")
+ProblemGroup = Literal[
+    "synthetic",
+    "model-tuning",
+    "bbob-separable",
+    "bbob-moderate-conditioning",
+    "bbob-high-conditioning",
+    "bbob-multimodal-adequate",
+    "bbob-multimodal-weak",
+]
+#: Every group, in report order: the twelve-problem suite's two, then BBOB's five
+#: function groups of the broad suite (Hansen et al. 2009).
+GROUPS: tuple[ProblemGroup, ...] = (
+    "synthetic",
+    "model-tuning",
+    "bbob-separable",
+    "bbob-moderate-conditioning",
+    "bbob-high-conditioning",
+    "bbob-multimodal-adequate",
+    "bbob-multimodal-weak",
+)
 
 ParamKind = Literal["float", "int", "categorical"]
 

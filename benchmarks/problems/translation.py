@@ -2,7 +2,8 @@
 
 hypersense and Optuna share the define-by-run ``suggest_float / suggest_int /
 suggest_categorical`` signatures, so one function serves both. scikit-optimize
-wants a list of dimensions and hands back a list of (numpy) values.
+wants a list of dimensions and hands back a list of (numpy) values; SMAC3 a
+ConfigSpace ``ConfigurationSpace``, and hands back configurations.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing import Any, Protocol
 
 from benchmarks.problems.base import ParamSpec
 
-__all__ = ["SuggestingTrial", "params_from_skopt", "skopt_dimensions", "suggest_params"]
+__all__ = [
+    "SuggestingTrial",
+    "configspace_space",
+    "params_from_configspace",
+    "params_from_skopt",
+    "skopt_dimensions",
+    "suggest_params",
+]
 
 
 class SuggestingTrial(Protocol):
@@ -66,6 +74,38 @@ def params_from_skopt(space: Sequence[ParamSpec], point: Sequence[Any]) -> dict[
     for spec, value in zip(space, point, strict=True):
         if spec.kind == "float":
             params[spec.name] = float(value)
+        elif spec.kind == "int":
+            params[spec.name] = int(value)
+        else:
+            params[spec.name] = str(value)
+    return params
+
+
+def configspace_space(space: Sequence[ParamSpec], seed: int) -> Any:
+    """A ConfigSpace ``ConfigurationSpace`` (SMAC3's space) for ``space``."""
+    from ConfigSpace import Categorical, ConfigurationSpace, Float, Integer
+
+    hyperparameters: list[Any] = []
+    for spec in space:
+        if spec.kind == "float":
+            hyperparameters.append(Float(spec.name, (spec.low, spec.high), log=spec.log))
+        elif spec.kind == "int":
+            bounds = (int(spec.low), int(spec.high))
+            hyperparameters.append(Integer(spec.name, bounds, log=spec.log))
+        else:
+            hyperparameters.append(Categorical(spec.name, list(spec.choices)))
+    config_space = ConfigurationSpace(seed=seed)
+    config_space.add(hyperparameters)
+    return config_space
+
+
+def params_from_configspace(space: Sequence[ParamSpec], config: Any) -> dict[str, Any]:
+    """The params dict of a ConfigSpace configuration, as Python values."""
+    params: dict[str, Any] = {}
+    for spec in space:
+        value = config[spec.name]
+        if spec.kind == "float":
+            params[spec.name] = min(max(float(value), spec.low), spec.high)
         elif spec.kind == "int":
             params[spec.name] = int(value)
         else:

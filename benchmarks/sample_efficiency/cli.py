@@ -1,8 +1,12 @@
 """Command line: ``run`` fills a results file, ``report`` turns it into Markdown.
 
-    python -m benchmarks.sample_efficiency run --methods all --problems all \\
+    python -m benchmarks.sample_efficiency run --methods all --problems twelve \\
         --seeds 8 --budget 50 --jobs 2 --out benchmarks/results/sample_efficiency.json
     python -m benchmarks.sample_efficiency report benchmarks/results/sample_efficiency.json
+
+A subset of the broad suite: ``--problems bbob-multimodal-weak,model-tuning
+--dims 2,5 --instances 1 --seeds 3 --first-seed 0 --budget 100``. One run
+per (method, problem, seed) serves every smaller budget (its prefix).
 """
 
 from __future__ import annotations
@@ -38,6 +42,36 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def _ints(text: str | None) -> list[int] | None:
+    return None if text is None else [int(part) for part in _split(text)]
+
+
+def _add_problem_filters(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument(
+        "--problems",
+        default=default,
+        help="comma-separated names, globs ('bbob-f2?-*'), groups (e.g. 'model-tuning', "
+        "'bbob-multimodal-weak'), suites ('twelve', 'broad', 'bbob') or 'all'",
+    )
+    parser.add_argument(
+        "--dims", default=None, help="keep broad-suite BBOB problems of these dimensions (2,5,10)"
+    )
+    parser.add_argument(
+        "--instances", default=None, help="keep broad-suite BBOB problems of these instances"
+    )
+    parser.add_argument(
+        "--exclude", default=None, help="problems to leave out, with the selectors of --problems"
+    )
+
+
+def _problems(args: argparse.Namespace) -> list[str]:
+    chosen = select_problems(
+        _split(args.problems), dims=_ints(args.dims), instances=_ints(args.instances)
+    )
+    dropped = set(select_problems(_split(args.exclude))) if args.exclude else set()
+    return [name for name in chosen if name not in dropped]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.sample_efficiency")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,12 +81,9 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help=f"comma-separated names, '<tool>:*' or 'all' (of {list(METHODS)})",
     )
-    run.add_argument(
-        "--problems",
-        default="all",
-        help=f"comma-separated names, 'synthetic', 'model-tuning' or 'all' (of {list(PROBLEMS)})",
-    )
-    run.add_argument("--seeds", type=int, default=8, help="seeds 0 .. N-1 per method and problem")
+    _add_problem_filters(run, "all")
+    run.add_argument("--seeds", type=int, default=8, help="N seeds per method and problem")
+    run.add_argument("--first-seed", type=int, default=0, help="seeds first .. first+N-1")
     run.add_argument("--budget", type=int, default=50, help="evaluations per run")
     run.add_argument("--jobs", type=int, default=1, help="worker processes")
     run.add_argument("--out", default=DEFAULT_OUT, help="results file (resumed if it exists)")
@@ -87,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
         default="all",
         help="methods to report, as for `run` (the best value found is over these only)",
     )
+    _add_problem_filters(report, None)
+    report.add_argument(
+        "--seeds", type=int, default=None, help="report seeds 0 .. N-1 only (default: all stored)"
+    )
     return parser
 
 
@@ -98,8 +133,8 @@ def _run(args: argparse.Namespace) -> None:
         run_benchmark(
             store,
             select_methods(_split(args.methods)),
-            select_problems(_split(args.problems)),
-            list(range(args.seeds)),
+            _problems(args),
+            list(range(args.first_seed, args.first_seed + args.seeds)),
             args.budget,
             jobs=args.jobs,
             overwrite=args.overwrite,
@@ -119,9 +154,20 @@ def _report(args: argparse.Namespace) -> None:
     if not store.runs:
         raise SystemExit(f"{args.results}: no runs stored")
     wanted = set(select_methods(_split(args.methods)))
+    if any(x is not None for x in (args.problems, args.dims, args.instances, args.exclude)):
+        args.problems = args.problems or "all"
+        problems = set(_problems(args))
+    else:
+        problems = {r.problem for r in store.runs.values()}
     store = dataclasses.replace(
         store,
-        runs={k: r for k, r in store.runs.items() if r.method in wanted},
+        runs={
+            k: r
+            for k, r in store.runs.items()
+            if r.method in wanted
+            and r.problem in problems
+            and (args.seeds is None or r.seed < args.seeds)
+        },
         skipped={m: why for m, why in store.skipped.items() if m in wanted},
         errors={k: e for k, e in store.errors.items() if k.partition("|")[0] in wanted},
     )

@@ -4,6 +4,9 @@ Each entry knows whether it can run here (and why not) and how to run one
 optimisation of a problem with a seed and a budget through an
 :class:`~benchmarks.sample_efficiency.recording.EvaluationLog`. Tool defaults
 are used except where the issue fixes a setting (Optuna TPE: multivariate).
+Entries ending in ``-batch4`` propose 4 trials before any of them is told (ask
+4, evaluate 4, tell 4), as ``n_jobs=4`` produces: the sampler sees 3 pending
+trials at each ask but the first of a batch.
 hypersense samplers come from its registry, so samplers that land later are
 picked up without changing this file.
 """
@@ -20,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.problems.base import Problem
-from benchmarks.problems.translation import params_from_skopt, skopt_dimensions, suggest_params
+from benchmarks.problems.translation import (
+    configspace_space,
+    params_from_configspace,
+    params_from_skopt,
+    skopt_dimensions,
+    suggest_params,
+)
 from benchmarks.sample_efficiency.recording import EvaluationLog
 
 __all__ = ["METHODS", "Method", "package_version", "select_methods"]
@@ -46,8 +55,12 @@ class Method:
 
     @property
     def tool(self) -> str:
-        """``"hypersense"``, ``"optuna"`` or ``"skopt"``."""
+        """``"hypersense"``, ``"optuna"``, ``"skopt"`` or ``"smac"``."""
         return self.name.partition(":")[0]
+
+
+#: Trials proposed together (pending) by the ``-batch4`` entries.
+BATCH_SIZE = 4
 
 
 def package_version(distribution: str) -> str:
@@ -126,6 +139,28 @@ def _hypersense_run(sampler_name: str) -> RunFunction:
     return run
 
 
+def _hypersense_batch_run(sampler_name: str) -> RunFunction:
+    def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
+        import hypersense as hs
+        from hypersense.samplers.registry import make_sampler
+
+        sampler = make_sampler(sampler_name, {"seed": seed})
+        study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
+        log.restart_clock()
+        done = 0
+        while done < budget:
+            batch = []
+            for _ in range(min(BATCH_SIZE, budget - done)):
+                trial = study.ask()
+                batch.append((trial, suggest_params(trial, problem.space)))
+            for trial, params in batch:
+                study.tell(trial, log.evaluate(params))
+            done += len(batch)
+        study.close()
+
+    return run
+
+
 # --------------------------------------------------------------------- optuna
 def _optuna_sampler(kind: str, seed: int) -> Any:
     import optuna
@@ -157,6 +192,28 @@ def _optuna_run(kind: str) -> RunFunction:
     return run
 
 
+def _optuna_batch_run(kind: str) -> RunFunction:
+    def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            study = optuna.create_study(sampler=_optuna_sampler(kind, seed))
+            log.restart_clock()
+            done = 0
+            while done < budget:
+                batch = []
+                for _ in range(min(BATCH_SIZE, budget - done)):
+                    trial = study.ask()
+                    batch.append((trial, suggest_params(trial, problem.space)))
+                for trial, params in batch:
+                    study.tell(trial, log.evaluate(params))
+                done += len(batch)
+
+    return run
+
+
 # ---------------------------------------------------------------------- skopt
 #: gp_minimize's own default number of random initial points.
 _SKOPT_INITIAL_POINTS = 10
@@ -181,6 +238,42 @@ def _skopt_run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> 
         )
 
 
+# ---------------------------------------------------------------------- smac
+def _smac_run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
+    """SMAC3's ``HyperparameterOptimizationFacade`` (random forest) with its defaults.
+
+    Driven by ask/tell; the problems are deterministic, so ``deterministic=True``
+    (no repeated evaluations of a configuration); its run files go to a
+    temporary directory.
+    """
+    import tempfile
+
+    from smac import HyperparameterOptimizationFacade, Scenario
+    from smac.runhistory.dataclasses import TrialValue
+
+    with tempfile.TemporaryDirectory(prefix="smac-") as folder:
+        scenario = Scenario(
+            configspace_space(problem.space, seed),
+            deterministic=True,
+            n_trials=budget,
+            seed=seed,
+            output_directory=Path(folder),
+        )
+        smac = HyperparameterOptimizationFacade(
+            scenario, target_function=_unused_target, overwrite=True, logging_level=40
+        )
+        log.restart_clock()
+        for _ in range(budget):
+            info = smac.ask()
+            value = log.evaluate(params_from_configspace(problem.space, info.config))
+            smac.tell(info, TrialValue(cost=value))
+
+
+def _unused_target(config: Any, seed: int = 0) -> float:
+    """SMAC's facade wants a target function; the ask/tell loop above never calls it."""
+    raise RuntimeError("the SMAC run is driven by ask/tell")
+
+
 # -------------------------------------------------------------------- catalog
 def _catalog() -> dict[str, Method]:
     methods: dict[str, Method] = {}
@@ -189,6 +282,12 @@ def _catalog() -> dict[str, Method]:
         methods[name] = Method(
             name, _hypersense_run(sampler), _hypersense_unavailable(sampler), _hypersense_version
         )
+    methods["hypersense:auto-batch4"] = Method(
+        "hypersense:auto-batch4",
+        _hypersense_batch_run("auto"),
+        _hypersense_unavailable("auto"),
+        _hypersense_version,
+    )
     optuna_needs: dict[str, tuple[str, ...]] = {
         "random": (),
         "tpe": (),
@@ -202,11 +301,23 @@ def _catalog() -> dict[str, Method]:
             _needs_modules("optuna", *extra),
             lambda: f"optuna {package_version('optuna')}",
         )
+    methods["optuna:tpe-batch4"] = Method(
+        "optuna:tpe-batch4",
+        _optuna_batch_run("tpe"),
+        _needs_modules("optuna"),
+        lambda: f"optuna {package_version('optuna')}",
+    )
     methods["skopt:gp"] = Method(
         "skopt:gp",
         _skopt_run,
         _needs_modules("skopt"),
         lambda: f"scikit-optimize {package_version('scikit-optimize')}",
+    )
+    methods["smac:hpo"] = Method(
+        "smac:hpo",
+        _smac_run,
+        _needs_modules("smac", "ConfigSpace"),
+        lambda: f"smac {package_version('smac')}",
     )
     return methods
 

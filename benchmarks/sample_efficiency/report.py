@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.sample_efficiency.report_groups import group_sections
 from benchmarks.sample_efficiency.results import ResultsStore
-from benchmarks.sample_efficiency.summary import SCOPES, Summary
+from benchmarks.sample_efficiency.summary import Summary
 from benchmarks.sample_efficiency.targets import ALPHA, check_targets
 
 __all__ = ["render_report"]
@@ -87,7 +88,7 @@ def _version_lines(store: ResultsStore) -> list[str]:
 
 def _score_section(summary: Summary) -> list[str]:
     last = summary.checkpoints[-1]
-    cols = [f"@{k}" for k in summary.checkpoints] + [f"{g} @{last}" for g in SCOPES[1:]]
+    cols = [f"@{k}" for k in summary.checkpoints] + [f"{g} @{last}" for g in summary.scopes[1:]]
     lines = [
         "## Normalised score",
         "",
@@ -102,7 +103,7 @@ def _score_section(summary: Summary) -> list[str]:
         cells = []
         for c in range(len(summary.checkpoints)):
             cells.append(_interval(summary, c, 0, m))
-        for s in range(1, len(SCOPES)):
+        for s in range(1, len(summary.scopes)):
             cells.append(_interval(summary, len(summary.checkpoints) - 1, s, m))
         lines.append(_row([f"`{method}`", *cells]))
     undefined = [
@@ -180,7 +181,7 @@ def _quartile_cell(quartiles: np.ndarray) -> str:
 
 def _problem_section(summary: Summary, p: int) -> list[str]:
     t = summary.table
-    what = "regret" if t.groups[p] == "synthetic" else "CV error"
+    what = "CV error" if t.groups[p] == "model-tuning" else "regret"
     eval_ms = 1000 * _median_defined(t.eval_time_s[:, p].ravel())
     memo = int(np.nansum(t.memo_hits[:, p]))
     lines = [
@@ -210,6 +211,7 @@ def render_report(store: ResultsStore, summary: Summary) -> str:
     lines = _run_section(store, summary)
     lines += _score_section(summary)
     lines += _comparison_section(summary)
+    lines += group_sections(summary)
     lines += _targets_section(summary)
     lines += [
         "## Per problem",

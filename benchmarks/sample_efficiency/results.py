@@ -25,6 +25,7 @@ _PACKAGES = (
     "hypersense",
     "optuna",
     "scikit-optimize",
+    "smac",
     "ioh",
     "cmaes",
     "torch",

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from benchmarks.problems.base import GROUPS
 from benchmarks.sample_efficiency.summary import Summary
 from hypersense.analysis.experiments.variance_components import holm_adjust
 
@@ -93,6 +92,7 @@ def check_targets(summary: Summary) -> list[TargetCheck]:
     peers = [m for m in summary.scored if not m.startswith("hypersense:") and m != candidate]
     checks = [_beats_every_peer(summary, candidate, peers)]
     checks.append(_beats_tpe(summary, candidate, EARLY_CHECKPOINT, "all"))
-    checks.extend(_beats_tpe(summary, candidate, summary.checkpoints[-1], g) for g in GROUPS)
+    last = summary.checkpoints[-1]
+    checks.extend(_beats_tpe(summary, candidate, last, g) for g in summary.scopes[1:])
     checks.append(_never_worse_than_random(summary, candidate))
     return checks

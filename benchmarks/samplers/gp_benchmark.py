@@ -132,11 +132,13 @@ def _rosenbrock(x: Sequence[float]) -> float:
     return float(sum(100 * (b - a * a) ** 2 + (1 - a) ** 2 for a, b in itertools.pairwise(x)))
 
 
-def time_asks_hypersense(n_trials: int, n_timed: int, seed: int) -> list[float]:
-    """Seconds per ask of the GPSampler after ``n_trials`` random trials."""
+def time_asks_hypersense(
+    n_trials: int, n_timed: int, seed: int, *, sampler: str = "gp"
+) -> list[float]:
+    """Seconds per ask of a hypersense sampler (registry name) after ``n_trials`` random trials."""
     import hypersense as hs
     from hypersense.samplers import RandomSampler
-    from hypersense.samplers.gp import GPSampler
+    from hypersense.samplers.registry import make_sampler
     from hypersense.storage import InMemoryStorage
 
     storage = InMemoryStorage()
@@ -150,7 +152,7 @@ def time_asks_hypersense(n_trials: int, n_timed: int, seed: int) -> list[float]:
     study = hs.load_study(
         study_name="timing",
         storage=storage,
-        sampler=GPSampler(seed=seed),
+        sampler=make_sampler(sampler, {"seed": seed}),
         heartbeat_interval_s=None,
     )
     times = []

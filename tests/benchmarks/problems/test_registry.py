@@ -18,10 +18,25 @@ from benchmarks.problems import (
 from hypersense.samplers import RandomSampler
 
 
-def test_suite_has_the_issue_problems_in_two_groups() -> None:
-    assert len(PROBLEMS) == 12
+def test_suites_have_the_issue_problems_in_their_groups() -> None:
+    twelve = select_problems(["twelve"])
+    assert len(twelve) == 12
+    assert [PROBLEM_GROUPS[n] for n in twelve].count("synthetic") == 7
     groups = list(PROBLEM_GROUPS.values())
-    assert groups.count("synthetic") == 7 and groups.count("model-tuning") == 5
+    assert groups.count("model-tuning") == 10
+    # 24 BBOB functions x 3 dimensions x 2 instances, in BBOB's five groups (5, 4, 5, 5, 5).
+    assert len(select_problems(["bbob"])) == 144 and len(PROBLEMS) == 12 + 5 + 144
+    assert groups.count("bbob-moderate-conditioning") == 4 * 6
+    assert groups.count("bbob-multimodal-weak") == 5 * 6
+    assert PROBLEM_GROUPS["bbob-f20-d10-i2"] == "bbob-multimodal-weak"
+
+
+def test_dims_and_instances_filter_only_the_bbob_suite() -> None:
+    chosen = select_problems(["bbob-f0?-*", "svc-breast-cancer"], dims=[2], instances=[1])
+    assert chosen == [
+        "svc-breast-cancer",
+        *[f"bbob-f0{i}-d2-i1" for i in range(1, 10)],
+    ]
 
 
 def test_selectors_expand_groups_and_keep_suite_order() -> None:

@@ -80,6 +80,11 @@ def test_one_hypersense_run_end_to_end() -> None:
     assert record.tool_version.startswith("hypersense ")
 
 
+def test_batch_run_proposes_four_pending_trials_at_a_time() -> None:
+    record = run_one(RunTask("hypersense:auto-batch4", "branin", 1, 10))
+    assert record.budget == 10 and min(record.values) >= BraninProblem.optimum
+
+
 def test_method_catalog_and_selection() -> None:
     assert {"hypersense:auto", "optuna:tpe", "optuna:gp", "skopt:gp"} <= set(METHODS)
     assert select_methods(["optuna:*"]) == [
@@ -87,6 +92,7 @@ def test_method_catalog_and_selection() -> None:
         "optuna:tpe",
         "optuna:gp",
         "optuna:cmaes",
+        "optuna:tpe-batch4",
     ]
     with pytest.raises(ValueError, match="nope:x"):
         select_methods(["nope:x"])
