@@ -59,6 +59,7 @@ def test_the_highest_level_with_enough_observations_is_chosen() -> None:
     assert [t.number for t in full.trials] == [0, 3]
     np.testing.assert_array_equal(full.losses, [5.0, 4.0])
     assert {t.number for t in full.stopped_below} == {1, 2, 4}
+    assert full.diverged == ()
     assert full.levels == (1, 3, None)
 
     rung3 = observations_at_budget(h, min_observations=3)
@@ -76,7 +77,7 @@ def test_the_highest_level_with_enough_observations_is_chosen() -> None:
     assert most is not None and most.step == 1
 
 
-def test_maximised_values_become_losses_and_diverged_ones_are_stopped_below() -> None:
+def test_maximised_values_become_losses_and_diverged_ones_are_not_observed() -> None:
     trials = [
         complete(0, [1.0, 2.0, 3.0], tags={"rungs": "1"}),
         pruned(1, [1.0, math.nan], tags={"rungs": "1"}),
@@ -85,11 +86,16 @@ def test_maximised_values_become_losses_and_diverged_ones_are_stopped_below() ->
     obs = observations_at_budget(history(trials, MAX), min_observations=1)
     assert obs is not None and obs.step is None
     np.testing.assert_array_equal(obs.losses, [-3.0])
+    # At the full budget trial 2 stopped below (finite last value); trial 1
+    # diverged before it and stays diverged.
+    assert [t.number for t in obs.stopped_below] == [2]
+    assert [t.number for t in obs.diverged] == [1]
     rung = observations_at_budget(history(trials, MAX), min_observations=2)
     assert rung is not None and rung.step == 1
     assert [t.number for t in rung.trials] == [0, 2]
     np.testing.assert_array_equal(rung.losses, [-2.0, -0.5])
-    assert [t.number for t in rung.stopped_below] == [1]
+    assert rung.stopped_below == ()
+    assert [t.number for t in rung.diverged] == [1]
 
 
 @pytest.mark.parametrize(

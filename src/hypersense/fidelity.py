@@ -96,9 +96,14 @@ class BudgetObservations:
         trials: Finished trials observed at the level with a finite value, in
             number order.
         losses: Their values there in minimisation form; shape ``(n,)``.
-        stopped_below: Finished trials not observed at the level (stopped
-            before it, or diverged there): known to be worse than the trials
-            that went on, without a value to compare.
+        stopped_below: Finished trials that stopped before the level with a
+            finite last value: they lost at a lower level, which says nothing
+            sure about this one (on crossing curves, slow starters lose early
+            and win late), so a model of this level leaves them out, as BOHB
+            does.
+        diverged: Finished trials whose value at the level, or whose last
+            value if they stopped before it, is not finite (NaN, infinite): a
+            diverged run stays diverged, so they are bad at every level.
         levels: Every level of the study, increasing, None (full) last.
     """
 
@@ -106,6 +111,7 @@ class BudgetObservations:
     trials: tuple[FrozenTrial, ...]
     losses: NDArray[np.float64]
     stopped_below: tuple[FrozenTrial, ...]
+    diverged: tuple[FrozenTrial, ...]
     levels: tuple[int | None, ...]
 
     @property
@@ -164,10 +170,27 @@ def observations_at_budget(
     assert chosen is not None  # levels is never empty
     step, observed, losses = chosen
     numbers = {t.number for t in observed}
+    unobserved = [t for t in finished if t.number not in numbers]
+    diverged = tuple(t for t in unobserved if _is_diverged(t, step))
+    gone = {t.number for t in diverged}
     return BudgetObservations(
         step=step,
         trials=tuple(observed),
         losses=np.asarray(losses, dtype=float),
-        stopped_below=tuple(t for t in finished if t.number not in numbers),
+        stopped_below=tuple(t for t in unobserved if t.number not in gone),
+        diverged=diverged,
         levels=levels,
     )
+
+
+def _is_diverged(trial: FrozenTrial, step: int | None) -> bool:
+    """Whether a finished trial without a finite value at level ``step`` diverged:
+    its value there (its final values for the full budget), or its last value
+    if it stopped before the level, is not finite."""
+    if step is None and trial.state is TrialState.COMPLETE and trial.values:
+        return not all(math.isfinite(v) for v in trial.values)
+    value = None if step is None else value_at_step(trial.intermediate_values, step)
+    if value is None:
+        last = trial.last_step
+        value = None if last is None else trial.intermediate_values[last]
+    return value is not None and not math.isfinite(value)

@@ -4,6 +4,8 @@ across Hyperband's brackets."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -89,6 +91,43 @@ def test_the_full_budget_is_modelled_once_enough_trials_completed(name: str) -> 
     xs, levels = proposals(SAMPLERS[name](), crossing_history(n_complete=12))
     assert levels == {"full"}
     assert np.median(np.abs(np.array(xs) - 0.2)) < 0.15
+
+
+def pruned_early_history(*, n_pruned: int) -> StudyHistory:
+    """12 complete trials spread over [0, 1] whose final values are best near
+    x = 0.2, and ``n_pruned`` trials at x in [0.1, 0.3] pruned at rung 1 (they
+    started slowly: the crossing). Trial 12 diverged (NaN) at step 0."""
+    trials = []
+    for k in range(12):
+        x = (k + 0.5) / 12
+        early = (x - 0.8) ** 2
+        curve = [1.0 + early, 0.5 + early, 0.4 + early, 0.3 + early, 0.1, (x - 0.2) ** 2]
+        trials.append(_trial(k, x, curve, hs.TrialState.COMPLETE, tagged=True))
+    trials.append(_trial(12, 0.9, [math.nan], hs.TrialState.PRUNED, tagged=True))
+    for i in range(n_pruned):
+        x = 0.1 + 0.2 * (i + 0.5) / n_pruned
+        trials.append(_trial(13 + i, x, [2.0, 1.5], hs.TrialState.PRUNED, tagged=True))
+    return StudyHistory.from_trials((hs.StudyDirection.MINIMIZE,), trials)
+
+
+def test_tpe_leaves_out_trials_stopped_below_the_modelled_level() -> None:
+    """At the full budget the 12 complete trials are modelled on their final
+    values; the 30 trials pruned at rung 1 are not bad points there (only the
+    diverged trial 12 is), so they do not push TPE away from x = 0.2, where
+    the final values are best."""
+    sampler = TPESampler(n_startup_trials=10, seed=0)
+    history = pruned_early_history(n_pruned=30)
+    table, level = sampler._table(history)
+    assert level is not None and level.label == "full"
+    assert [r.number for r in table.completed] == list(range(12))
+    assert [r.losses for r in table.completed] == [((x - 0.2) ** 2,) for x in X12]
+    assert [r.number for r in table.pruned] == [12]
+    xs, levels = proposals(sampler, history)
+    assert levels == {"full"}
+    assert np.median(np.abs(np.array(xs) - 0.2)) < 0.1
+
+
+X12 = [(k + 0.5) / 12 for k in range(12)]
 
 
 def test_without_rung_tags_tpe_models_final_values_as_before() -> None:

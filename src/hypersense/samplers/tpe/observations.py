@@ -192,15 +192,22 @@ class RecordCache:
 def table_at_budget(table: HistoryTable, observations: BudgetObservations) -> HistoryTable:
     """``table`` as a multi-fidelity model sees it: the trials observed at the
     budget level, with their losses there, as the modelled ones; the trials
-    stopped below it as bad points; running trials as they are."""
+    that diverged as bad points; running trials as they are.
+
+    Trials stopped below the level are left out, as in BOHB, whose model of a
+    budget holds only the observations at that budget: losing at a lower rung
+    says little about this level when rankings cross (a slow starter pruned
+    early is often the best at the end), and as bad points they pushed the
+    model away from exactly those configurations.
+    """
     by_number = {r.number: r for r in (*table.completed, *table.pruned)}
     observed = tuple(
         dataclasses.replace(by_number[t.number], losses=(float(loss),))
         for t, loss in zip(observations.trials, observations.losses, strict=True)
         if t.number in by_number
     )
-    below = tuple(by_number[t.number] for t in observations.stopped_below if t.number in by_number)
-    return HistoryTable(observed, below, table.running)
+    diverged = tuple(by_number[t.number] for t in observations.diverged if t.number in by_number)
+    return HistoryTable(observed, diverged, table.running)
 
 
 def _pending_row(trial: FrozenTrial, space: SearchSpace) -> list[float] | None:

@@ -107,8 +107,10 @@ class TPESampler(Sampler):
     highest budget level (a rung step, or the final value) that at least
     ``max(n_startup_trials, 2)`` finished trials reached, whatever their
     bracket, so pruned trials inform it through the values they reached;
-    trials stopped below that level are bad observations. One start-up serves
-    every bracket (see :mod:`hypersense.fidelity`).
+    trials stopped below that level are left out (losing at a lower rung does
+    not make a trial bad at this one when curves cross) unless they diverged.
+    One start-up, counted over every finished trial, serves every bracket (see
+    :mod:`hypersense.fidelity`).
 
     Args:
         n_startup_trials: Trials proposed from a scrambled Sobol sequence
@@ -183,8 +185,9 @@ class TPESampler(Sampler):
         With a multi-fidelity pruner's rungs (and no constraints), the trials
         observed at the highest budget level with at least
         ``max(n_startup_trials, 2)`` observations are modelled on their values
-        there; trials stopped below that level are bad points. Otherwise the
-        completed trials on their final values (level None).
+        there; trials stopped below that level are left out, diverged ones
+        are bad points. Otherwise the completed trials on their final values
+        (level None).
         """
         last = self._level
         if last is not None and last[0] is history:
@@ -199,7 +202,10 @@ class TPESampler(Sampler):
         return table, level
 
     # ---------------------------------------------------------------- phases
-    def _in_startup(self, table: HistoryTable) -> bool:
+    def _in_startup(self, history: StudyHistory) -> bool:
+        """Whether fewer than ``n_startup_trials`` trials finished (complete or
+        pruned, whatever the level modelled)."""
+        table = self._records.table(history)
         return len(table.completed) + len(table.pruned) < self._n_startup_trials
 
     def _startup_value(self, context: SamplingContext, distribution: Distribution) -> ParamValue:
@@ -231,7 +237,7 @@ class TPESampler(Sampler):
         once the start-up phase is over. In a multi-fidelity study the budget
         level modelled is stored on the trial as ``model_budget``."""
         table, level = self._table(history)
-        if self._in_startup(table):
+        if self._in_startup(history):
             return SearchSpace()
         if level is not None:
             context.system_attrs[MODEL_BUDGET_ATTR] = level.label
@@ -262,7 +268,7 @@ class TPESampler(Sampler):
         if distribution.is_single:
             return distribution.from_unit(0.5)
         table, _ = self._table(history)
-        if self._in_startup(table):
+        if self._in_startup(history):
             return self._startup_value(context, distribution)
         _log.debug(
             "trial %d: parameter %r is outside the joint model; sampled on its own",
