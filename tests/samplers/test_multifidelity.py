@@ -80,10 +80,26 @@ SAMPLERS = {
 @pytest.mark.parametrize("name", SAMPLERS)
 def test_a_rung_is_modelled_while_too_few_trials_finished(name: str) -> None:
     """3 complete trials are fewer than 10: the model is fitted at rung 3, where
-    20 trials (pruned ones) have values, and proposes near 0.8."""
+    21 trials (18 of them pruned) have values, and proposes near 0.8."""
     xs, levels = proposals(SAMPLERS[name](), crossing_history(n_complete=3))
     assert levels == {3}
     assert np.median(np.abs(np.array(xs) - 0.8)) < 0.15
+
+
+def test_tpe_models_pruned_trials_on_their_values_at_the_rung() -> None:
+    """At rung 3 TPE's modelled records are the 18 pruned trials that reached
+    step 3 (x > 0.4) and the 3 complete ones, each with its value at step 3;
+    the 12 trials pruned at rung 1 are left out, not counted as bad."""
+    history = crossing_history(n_complete=3)
+    table, level = TPESampler(n_startup_trials=10, seed=0)._table(history)
+    assert level is not None and level.step == 3
+    reached = [i for i in range(30) if abs((i + 0.5) / 30 - 0.8) < 0.4]
+    assert reached == list(range(12, 30))
+    assert [r.number for r in table.completed] == [*reached, 30, 31, 32]
+    expected = [0.3 + ((i + 0.5) / 30 - 0.8) ** 2 for i in reached]
+    expected += [0.3 + ((k + 0.5) / 3 - 0.8) ** 2 for k in range(3)]
+    np.testing.assert_allclose([r.losses[0] for r in table.completed], expected)
+    assert table.pruned == ()
 
 
 @pytest.mark.parametrize("name", SAMPLERS)
