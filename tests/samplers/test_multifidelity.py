@@ -88,8 +88,9 @@ def test_a_rung_is_modelled_while_too_few_trials_finished(name: str) -> None:
 
 def test_tpe_models_pruned_trials_on_their_values_at_the_rung() -> None:
     """At rung 3 TPE's modelled records are the 18 pruned trials that reached
-    step 3 (x > 0.4) and the 3 complete ones, each with its value at step 3;
-    the 12 trials pruned at rung 1 are left out, not counted as bad."""
+    step 3 (x > 0.4) and the 3 complete ones, each with its value at step 3.
+    The 12 trials pruned at rung 1 are left out, not counted as bad: the 3
+    complete trials rank in reverse at rung 1 and at the end (tau = -1)."""
     history = crossing_history(n_complete=3)
     table, level = TPESampler(n_startup_trials=10, seed=0)._table(history)
     assert level is not None and level.step == 3
@@ -126,11 +127,12 @@ def pruned_early_history(*, n_pruned: int) -> StudyHistory:
     return StudyHistory.from_trials((hs.StudyDirection.MINIMIZE,), trials)
 
 
-def test_tpe_leaves_out_trials_stopped_below_the_modelled_level() -> None:
+def test_tpe_leaves_out_trials_stopped_at_a_rung_that_ranks_in_reverse() -> None:
     """At the full budget the 12 complete trials are modelled on their final
-    values; the 30 trials pruned at rung 1 are not bad points there (only the
-    diverged trial 12 is), so they do not push TPE away from x = 0.2, where
-    the final values are best."""
+    values. Their values at rung 1 rank them against their final values
+    (Kendall's tau < 0: the curves cross), so the 30 trials pruned at rung 1
+    get weight 0 and are not bad points there (only the diverged trial 12 is):
+    they do not push TPE away from x = 0.2, where the final values are best."""
     sampler = TPESampler(n_startup_trials=10, seed=0)
     history = pruned_early_history(n_pruned=30)
     table, level = sampler._table(history)
@@ -144,6 +146,26 @@ def test_tpe_leaves_out_trials_stopped_below_the_modelled_level() -> None:
 
 
 X12 = [(k + 0.5) / 12 for k in range(12)]
+
+
+def test_tpe_keeps_trials_stopped_at_a_rung_that_ranks_like_the_end_as_bad() -> None:
+    """The same layout with final values that rank like rung 1 (no crossing):
+    the 30 trials pruned at rung 1 are bad points of weight 1 (tau = 1), as
+    they should be when losing early means losing at the end."""
+    trials = list(pruned_early_history(n_pruned=30).trials())
+    same_ranks = []
+    for t in trials:
+        if t.state is hs.TrialState.COMPLETE:
+            final = t.intermediate_values[1] - 0.4  # rung-1 order, below every rung value
+            values = {**t.intermediate_values, 5: final}
+            t = _trial(t.number, t.params["x"], list(values.values()), t.state, tagged=True)
+        same_ranks.append(t)
+    history = StudyHistory.from_trials((hs.StudyDirection.MINIMIZE,), same_ranks)
+    table, level = TPESampler(n_startup_trials=10, seed=0)._table(history)
+    assert level is not None and level.label == "full"
+    np.testing.assert_array_equal(level.below_weights, np.ones(30))
+    assert [r.number for r in table.pruned] == list(range(12, 43))
+    assert [r.bad_weight for r in table.pruned] == [1.0] * 31
 
 
 def test_without_rung_tags_tpe_models_final_values_as_before() -> None:
