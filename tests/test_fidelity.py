@@ -11,6 +11,7 @@ import hypersense as hs
 from hypersense.fidelity import (
     budget_levels,
     observations_at_budget,
+    rank_agreement,
     rungs_of,
     value_at_step,
 )
@@ -59,6 +60,9 @@ def test_the_highest_level_with_enough_observations_is_chosen() -> None:
     assert [t.number for t in full.trials] == [0, 3]
     np.testing.assert_array_equal(full.losses, [5.0, 4.0])
     assert {t.number for t in full.stopped_below} == {1, 2, 4}
+    # Two complete trials: too few to measure rank agreement, so full weight.
+    np.testing.assert_array_equal(full.below_weights, [1.0, 1.0, 1.0])
+    assert full.diverged == ()
     assert full.levels == (1, 3, None)
 
     rung3 = observations_at_budget(h, min_observations=3)
@@ -76,7 +80,7 @@ def test_the_highest_level_with_enough_observations_is_chosen() -> None:
     assert most is not None and most.step == 1
 
 
-def test_maximised_values_become_losses_and_diverged_ones_are_stopped_below() -> None:
+def test_maximised_values_become_losses_and_diverged_ones_are_not_observed() -> None:
     trials = [
         complete(0, [1.0, 2.0, 3.0], tags={"rungs": "1"}),
         pruned(1, [1.0, math.nan], tags={"rungs": "1"}),
@@ -85,11 +89,54 @@ def test_maximised_values_become_losses_and_diverged_ones_are_stopped_below() ->
     obs = observations_at_budget(history(trials, MAX), min_observations=1)
     assert obs is not None and obs.step is None
     np.testing.assert_array_equal(obs.losses, [-3.0])
+    # At the full budget trial 2 stopped below (finite last value); trial 1
+    # diverged before it and stays diverged.
+    assert [t.number for t in obs.stopped_below] == [2]
+    assert [t.number for t in obs.diverged] == [1]
     rung = observations_at_budget(history(trials, MAX), min_observations=2)
     assert rung is not None and rung.step == 1
     assert [t.number for t in rung.trials] == [0, 2]
     np.testing.assert_array_equal(rung.losses, [-2.0, -0.5])
-    assert [t.number for t in rung.stopped_below] == [1]
+    assert rung.stopped_below == ()
+    assert [t.number for t in rung.diverged] == [1]
+
+
+def test_rank_agreement_is_kendalls_tau() -> None:
+    assert rank_agreement(np.array([1.0, 2.0, 3.0, 4.0]), np.array([10.0, 20.0, 30.0, 40.0])) == 1
+    assert rank_agreement(np.array([1.0, 2.0, 3.0, 4.0]), np.array([4.0, 3.0, 2.0, 1.0])) == -1
+    # 6 pairs, 5 concordant and 1 discordant.
+    assert rank_agreement(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 4.0, 3.0])) == (
+        pytest.approx(4 / 6)
+    )
+    # Tau-b with a tie on one side: (2 - 0) / sqrt(2 * 3).
+    assert rank_agreement(np.array([1.0, 1.0, 2.0]), np.array([1.0, 2.0, 3.0])) == (
+        pytest.approx(2 / math.sqrt(6))
+    )
+    assert math.isnan(rank_agreement(np.array([1.0, 2.0]), np.array([1.0, 2.0])))
+    assert math.isnan(rank_agreement(np.array([1.0, 1.0, 1.0]), np.array([1.0, 2.0, 3.0])))
+
+
+@pytest.mark.parametrize(
+    ("finals", "weight"),
+    [
+        ([1.0, 2.0, 3.0, 4.0], 1.0),  # ranks persist: losing at rung 1 is losing
+        ([1.0, 2.0, 4.0, 3.0], 4 / 6),
+        ([4.0, 3.0, 2.0, 1.0], 0.0),  # ranks reverse (crossing curves): no evidence
+    ],
+)
+def test_trials_stopped_below_weigh_as_their_rung_ranks_like_the_final_values(
+    finals: list[float], weight: float
+) -> None:
+    """Four complete trials whose values at rung 1 are 1..4 and whose final
+    values are ``finals``; trial 4 lost at rung 1, trial 5 was stopped at
+    step 0, before any rung (no evidence: weight 1)."""
+    tags = {"rungs": "1"}
+    trials = [complete(i, [9.0, i + 1.0, finals[i]], tags=tags) for i in range(4)]
+    trials += [pruned(4, [9.0, 5.0], tags=tags), pruned(5, [9.0], tags=tags)]
+    obs = observations_at_budget(history(trials), min_observations=4)
+    assert obs is not None and obs.step is None
+    assert [t.number for t in obs.stopped_below] == [4, 5]
+    np.testing.assert_allclose(obs.below_weights, [weight, 1.0])
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,14 @@ so any pruner that writes the ``rungs`` tag gets model-based multi-fidelity
 highest level with enough observations and returns them as (trial, value)
 pairs; the report and the analysis use :func:`value_at_step` and
 :func:`budget_levels` to compare trials only on a budget they all reached.
+
+A trial stopped below the chosen level lost at a lower one. How much that
+says is measured, not assumed: it is the rank agreement (Kendall's tau,
+:func:`rank_agreement`) between that lower level and the final values of
+the complete trials (the chosen level while fewer than 3 trials completed).
+When learning curves cross (slow starters lose early and win late) the
+agreement is near zero and such trials carry little weight as bad
+observations; when ranks persist it is near one.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ __all__ = [
     "BudgetObservations",
     "budget_levels",
     "observations_at_budget",
+    "rank_agreement",
     "rungs_of",
     "value_at_step",
 ]
@@ -96,9 +105,19 @@ class BudgetObservations:
         trials: Finished trials observed at the level with a finite value, in
             number order.
         losses: Their values there in minimisation form; shape ``(n,)``.
-        stopped_below: Finished trials not observed at the level (stopped
-            before it, or diverged there): known to be worse than the trials
-            that went on, without a value to compare.
+        stopped_below: Finished trials that stopped before the level with a
+            finite last value: they lost at a lower level, which says nothing
+            sure about this one (on crossing curves, slow starters lose early
+            and win late).
+        below_weights: Shape ``(len(stopped_below),)``, in [0, 1]: how far each
+            of them counts as a bad observation at this level: the rank
+            agreement (Kendall's tau, floored at 0) between the highest level
+            it was observed at and the final values, on the complete trials
+            (else this level, on the trials observed at both); 1 without
+            evidence (fewer than 3 such trials, or no level reached).
+        diverged: Finished trials whose value at the level, or whose last
+            value if they stopped before it, is not finite (NaN, infinite): a
+            diverged run stays diverged, so they are bad at every level.
         levels: Every level of the study, increasing, None (full) last.
     """
 
@@ -106,6 +125,8 @@ class BudgetObservations:
     trials: tuple[FrozenTrial, ...]
     losses: NDArray[np.float64]
     stopped_below: tuple[FrozenTrial, ...]
+    below_weights: NDArray[np.float64]
+    diverged: tuple[FrozenTrial, ...]
     levels: tuple[int | None, ...]
 
     @property
@@ -164,10 +185,80 @@ def observations_at_budget(
     assert chosen is not None  # levels is never empty
     step, observed, losses = chosen
     numbers = {t.number for t in observed}
+    unobserved = [t for t in finished if t.number not in numbers]
+    diverged = tuple(t for t in unobserved if _is_diverged(t, step))
+    gone = {t.number for t in diverged}
+    below = tuple(t for t in unobserved if t.number not in gone)
     return BudgetObservations(
         step=step,
         trials=tuple(observed),
         losses=np.asarray(losses, dtype=float),
-        stopped_below=tuple(t for t in finished if t.number not in numbers),
+        stopped_below=below,
+        below_weights=_below_weights(finished, below, step, levels, sign),
+        diverged=diverged,
         levels=levels,
     )
+
+
+def rank_agreement(low: NDArray[np.float64], high: NDArray[np.float64]) -> float:
+    """Kendall's tau-b between paired values at two levels, shapes ``(n,)``: 1
+    when they rank trials alike, -1 when in reverse; NaN with fewer than 3
+    pairs or when either side is constant."""
+    x, y = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    if x.size < 3:
+        return math.nan
+    dx = np.sign(x[:, None] - x[None, :])
+    dy = np.sign(y[:, None] - y[None, :])
+    untied_x, untied_y = float(np.abs(dx).sum()), float(np.abs(dy).sum())
+    if untied_x == 0.0 or untied_y == 0.0:
+        return math.nan
+    return float((dx * dy).sum() / math.sqrt(untied_x * untied_y))
+
+
+def _below_weights(
+    finished: Sequence[FrozenTrial],
+    below: Sequence[FrozenTrial],
+    step: int | None,
+    levels: tuple[int | None, ...],
+    sign: float,
+) -> NDArray[np.float64]:
+    """:attr:`BudgetObservations.below_weights` of the trials ``below`` level ``step``."""
+    by_number = {lvl: dict(_numbered(*_at_level(finished, lvl, sign))) for lvl in levels}
+    agreement: dict[int | None, float] = {}
+    weights = np.ones(len(below))
+    for i, trial in enumerate(below):
+        reached = [lvl for lvl in levels[: levels.index(step)] if trial.number in by_number[lvl]]
+        if not reached:
+            continue
+        low = reached[-1]
+        if low not in agreement:
+            agreement[low] = math.nan
+            for high in (None, step):  # the final values, else the modelled level
+                shared = [n for n in by_number[high] if n in by_number[low]]
+                tau = rank_agreement(
+                    np.array([by_number[low][n] for n in shared]),
+                    np.array([by_number[high][n] for n in shared]),
+                )
+                if not math.isnan(tau):
+                    agreement[low] = tau
+                    break
+        if not math.isnan(agreement[low]):
+            weights[i] = max(agreement[low], 0.0)
+    return weights
+
+
+def _numbered(trials: list[FrozenTrial], losses: list[float]) -> list[tuple[int, float]]:
+    return [(t.number, loss) for t, loss in zip(trials, losses, strict=True)]
+
+
+def _is_diverged(trial: FrozenTrial, step: int | None) -> bool:
+    """Whether a finished trial without a finite value at level ``step`` diverged:
+    its value there (its final values for the full budget), or its last value
+    if it stopped before the level, is not finite."""
+    if step is None and trial.state is TrialState.COMPLETE and trial.values:
+        return not all(math.isfinite(v) for v in trial.values)
+    value = None if step is None else value_at_step(trial.intermediate_values, step)
+    if value is None:
+        last = trial.last_step
+        value = None if last is None else trial.intermediate_values[last]
+    return value is not None and not math.isfinite(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -58,6 +60,28 @@ def test_completed_pruned_and_pending_points() -> None:
     np.testing.assert_allclose(obs.losses, [[3.0]])
     assert obs.violations is None
     np.testing.assert_allclose(obs.bad_points, [[0.2, 0.125], [0.7, 0.625]])
+    np.testing.assert_array_equal(obs.bad_weights, [1.0, 1.0])
+
+
+def test_a_pruned_record_carries_its_bad_weight_and_pending_points_weigh_one() -> None:
+    trials = [
+        _trial(0, hs.TrialState.PRUNED, {"x": 2.0}),
+        _trial(1, hs.TrialState.RUNNING, {"x": 7.0}),
+    ]
+    cache = RecordCache(None)
+    table = cache.table(_history(trials))
+    weighted = dataclasses.replace(table.pruned[0], bad_weight=0.25)
+    space = SearchSpace({"x": X})
+    obs = collect_observations(
+        dataclasses.replace(table, pruned=(weighted,)),
+        space,
+        cache.space_keys(space),
+        n_objectives=1,
+        current_number=2,
+        include_pending=True,
+    )
+    np.testing.assert_allclose(obs.bad_points, [[0.2], [0.7]])
+    np.testing.assert_array_equal(obs.bad_weights, [0.25, 1.0])
 
 
 def test_pending_points_are_left_out_without_constant_liar() -> None:

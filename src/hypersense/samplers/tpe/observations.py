@@ -65,6 +65,9 @@ class TrialRecord:
         trial: The trial itself.
         violation: Total constraint violation of a completed trial, filled in by
             :meth:`RecordCache.violations` the first time it is needed.
+        bad_weight: Weight of the trial as a bad observation (pruned records),
+            in (0, 1]; below 1 for a trial stopped below a multi-fidelity
+            model's level (:func:`table_at_budget`).
     """
 
     number: int
@@ -74,6 +77,7 @@ class TrialRecord:
     losses: tuple[float, ...] | None
     trial: FrozenTrial
     violation: float | None = None
+    bad_weight: float = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,12 +105,14 @@ class GroupObservations:
         violations: Shape ``(n,)`` total constraint violations, or None when
             the study has no constraints.
         bad_points: Shape ``(p, d)``, points of pruned and pending trials.
+        bad_weights: Shape ``(p,)``, their weights as bad observations.
     """
 
     completed_points: NDArray[np.float64]
     losses: NDArray[np.float64]
     violations: NDArray[np.float64] | None
     bad_points: NDArray[np.float64]
+    bad_weights: NDArray[np.float64]
 
 
 class RecordCache:
@@ -191,16 +197,36 @@ class RecordCache:
 
 def table_at_budget(table: HistoryTable, observations: BudgetObservations) -> HistoryTable:
     """``table`` as a multi-fidelity model sees it: the trials observed at the
-    budget level, with their losses there, as the modelled ones; the trials
-    stopped below it as bad points; running trials as they are."""
+    budget level, with their losses there, as the modelled ones; running
+    trials as they are; as bad points, the trials that diverged (weight 1)
+    and those stopped below the level, weighted by how well the level they
+    lost at ranks trials like this one
+    (:attr:`~hypersense.fidelity.BudgetObservations.below_weights`).
+
+    Counting every trial stopped below as fully bad, as if ranks never changed
+    between levels, pushed the model away from the slow starters that end
+    best when learning curves cross; leaving them all out, as BOHB does,
+    throws away what low rungs do say when ranks persist. A weight of 0
+    leaves a trial out.
+    """
     by_number = {r.number: r for r in (*table.completed, *table.pruned)}
     observed = tuple(
         dataclasses.replace(by_number[t.number], losses=(float(loss),))
         for t, loss in zip(observations.trials, observations.losses, strict=True)
         if t.number in by_number
     )
-    below = tuple(by_number[t.number] for t in observations.stopped_below if t.number in by_number)
-    return HistoryTable(observed, below, table.running)
+    below = tuple(
+        dataclasses.replace(by_number[t.number], losses=None, bad_weight=float(w))
+        for t, w in zip(observations.stopped_below, observations.below_weights, strict=True)
+        if t.number in by_number and w > 0.0
+    )
+    diverged = tuple(
+        dataclasses.replace(by_number[t.number], losses=None)
+        for t in observations.diverged
+        if t.number in by_number
+    )
+    bad = tuple(sorted((*below, *diverged), key=lambda r: r.number))
+    return HistoryTable(observed, bad, table.running)
 
 
 def _pending_row(trial: FrozenTrial, space: SearchSpace) -> list[float] | None:
@@ -253,6 +279,7 @@ def collect_observations(
     completed = [r for r in table.completed if space_keys <= r.keys]
     pruned = [r for r in table.pruned if space_keys <= r.keys]
     bad = _rows(pruned, names)
+    bad_weights = np.array([r.bad_weight for r in pruned], dtype=float)
     if include_pending:
         pending = [
             row
@@ -261,12 +288,14 @@ def collect_observations(
         ]
         if pending:
             bad = np.concatenate([bad, np.array(pending)], axis=0)
+            bad_weights = np.concatenate([bad_weights, np.ones(len(pending))])
     losses = np.array([r.losses for r in completed], dtype=float).reshape(-1, n_objectives)
     return GroupObservations(
         completed_points=_rows(completed, names),
         losses=losses,
         violations=None if violations is None else violations(completed),
         bad_points=bad,
+        bad_weights=bad_weights,
     )
 
 

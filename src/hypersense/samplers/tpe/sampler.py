@@ -107,8 +107,12 @@ class TPESampler(Sampler):
     highest budget level (a rung step, or the final value) that at least
     ``max(n_startup_trials, 2)`` finished trials reached, whatever their
     bracket, so pruned trials inform it through the values they reached;
-    trials stopped below that level are bad observations. One start-up serves
-    every bracket (see :mod:`hypersense.fidelity`).
+    trials stopped below that level are bad observations weighted by how well
+    the level they lost at ranks trials like the modelled one (Kendall's tau
+    on the trials observed at both, floored at 0: near 0 when learning curves
+    cross, near 1 when ranks persist); diverged trials are bad observations.
+    One start-up, counted over every finished trial, serves every bracket (see
+    :mod:`hypersense.fidelity`).
 
     Args:
         n_startup_trials: Trials proposed from a scrambled Sobol sequence
@@ -183,8 +187,9 @@ class TPESampler(Sampler):
         With a multi-fidelity pruner's rungs (and no constraints), the trials
         observed at the highest budget level with at least
         ``max(n_startup_trials, 2)`` observations are modelled on their values
-        there; trials stopped below that level are bad points. Otherwise the
-        completed trials on their final values (level None).
+        there; trials stopped below that level are bad points weighted by
+        rank agreement, diverged ones bad points. Otherwise the completed
+        trials on their final values (level None).
         """
         last = self._level
         if last is not None and last[0] is history:
@@ -199,7 +204,10 @@ class TPESampler(Sampler):
         return table, level
 
     # ---------------------------------------------------------------- phases
-    def _in_startup(self, table: HistoryTable) -> bool:
+    def _in_startup(self, history: StudyHistory) -> bool:
+        """Whether fewer than ``n_startup_trials`` trials finished (complete or
+        pruned, whatever the level modelled)."""
+        table = self._records.table(history)
         return len(table.completed) + len(table.pruned) < self._n_startup_trials
 
     def _startup_value(self, context: SamplingContext, distribution: Distribution) -> ParamValue:
@@ -231,7 +239,7 @@ class TPESampler(Sampler):
         once the start-up phase is over. In a multi-fidelity study the budget
         level modelled is stored on the trial as ``model_budget``."""
         table, level = self._table(history)
-        if self._in_startup(table):
+        if self._in_startup(history):
             return SearchSpace()
         if level is not None:
             context.system_attrs[MODEL_BUDGET_ATTR] = level.label
@@ -262,7 +270,7 @@ class TPESampler(Sampler):
         if distribution.is_single:
             return distribution.from_unit(0.5)
         table, _ = self._table(history)
-        if self._in_startup(table):
+        if self._in_startup(history):
             return self._startup_value(context, distribution)
         _log.debug(
             "trial %d: parameter %r is outside the joint model; sampled on its own",
@@ -286,10 +294,12 @@ class TPESampler(Sampler):
 
     def _split(
         self, obs: GroupObservations, is_multi_objective: bool
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64]]:
-        """Points and weights of the good set; points of the bad set (pruned and
-        pending included). Good points are weighted by improvement with one
-        objective, uniformly with several."""
+    ) -> tuple[
+        NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64], NDArray[np.float64]
+    ]:
+        """Points and weights of the good set; points and weights of the bad set
+        (pruned and pending included). Good points are weighted by improvement
+        with one objective, uniformly with several."""
         n_good = n_good_observations(
             obs.losses.shape[0],
             gamma=_GAMMA[is_multi_objective] if self._gamma is None else self._gamma,
@@ -302,7 +312,8 @@ class TPESampler(Sampler):
                 obs.losses, good, share=_IMPROVEMENT_SHARE, violations=obs.violations
             )
         bad = np.concatenate([obs.completed_points[~good], obs.bad_points], axis=0)
-        return obs.completed_points[good], weights, bad
+        bad_weights = np.concatenate([np.ones(int((~good).sum())), obs.bad_weights])
+        return obs.completed_points[good], weights, bad, bad_weights
 
     def _propose(
         self,
@@ -321,7 +332,7 @@ class TPESampler(Sampler):
             include_pending=self._constant_liar,
             violations=self._records.violations,
         )
-        good, good_weights, bad = self._split(obs, history.is_multi_objective)
+        good, good_weights, bad, bad_weights = self._split(obs, history.is_multi_objective)
         columns = [column_for(d) for d in space.values()]
         rule = _RULE[history.is_multi_objective]
         below = fit_parzen_mixture(
@@ -331,7 +342,9 @@ class TPESampler(Sampler):
             weights=good_weights,
             rule=rule,
         )
-        above = fit_parzen_mixture(bad, columns, prior_weight=self._prior_weight, rule=rule)
+        above = fit_parzen_mixture(
+            bad, columns, prior_weight=self._prior_weight, weights=bad_weights, rule=rule
+        )
         candidates = sample_parzen_mixture(below, context.rng, self._n_ei_candidates)
         score = parzen_log_pdf(below, candidates) - parzen_log_pdf(above, candidates)
         return space.decode(candidates[int(np.argmax(score))])
