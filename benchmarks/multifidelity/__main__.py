@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--coverage-curves", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        default=None,
+        help="JSON lines of finished runs: appended as they finish, reused on a re-run",
+    )
     parser.add_argument("--markdown", type=Path, default=None)
     parser.add_argument("--figures", type=Path, default=None, help="folder of HTML figures")
     return parser
@@ -79,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # worker processes: one thread each
     load_before, start = os.getloadavg()[0], time.perf_counter()
-    runs = run_all(args.task, args.seeds, args.configs, args.epochs, args.jobs)
+    runs = run_all(args.task, args.seeds, args.configs, args.epochs, args.jobs, args.journal)
     settings = {
         "tasks": args.task,
         "seeds": args.seeds,
