@@ -68,7 +68,7 @@ def _load_journal(path: Path | None, n_configs: int, n_epochs: int) -> dict[Job,
     code = code_fingerprint()
     for line in path.read_text().splitlines():
         entry = json.loads(line)
-        if (entry["configs"], entry["epochs"], entry["code"]) != (n_configs, n_epochs, code):
+        if (entry["configs"], entry["epochs"], entry.get("code")) != (n_configs, n_epochs, code):
             continue
         record = entry["record"]
         trials = tuple(TrialRecord(**t) for t in record.pop("trials"))
