@@ -6,6 +6,7 @@ import math
 import statistics
 from pathlib import Path
 
+from benchmarks.multifidelity.methods import BASELINE
 from benchmarks.multifidelity.records import RunRecord
 
 __all__ = ["best_so_far_on_grid", "write_figure"]
@@ -42,7 +43,12 @@ def write_figure(task: str, runs: dict[str, list[RunRecord]], path: Path, note: 
             median = statistics.median(seed[j] for seed in per_seed)
             xs.append(e)
             ys.append(median if math.isfinite(median) else None)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, line={"shape": "hv"}))
+        line: dict[str, str] = {"shape": "hv"}
+        if name.startswith("Optuna"):
+            line["dash"] = "dash"  # peers dashed, no pruning black
+        elif name == BASELINE:
+            line["color"] = "black"
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=line))
     fig.update_layout(
         title=f"{task}: best final validation error found vs. epochs spent (median over seeds)",
         xaxis_title="epochs spent (all trials, in order)",
