@@ -86,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # worker processes: one thread each
     load_before, start = os.getloadavg()[0], time.perf_counter()
     runs = run_all(args.task, args.seeds, args.configs, args.epochs, args.jobs, args.journal)
+    every = [r for by_method in runs.values() for rs in by_method.values() for r in rs]
     settings = {
         "tasks": args.task,
         "seeds": args.seeds,
@@ -93,12 +94,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         "epochs": args.epochs,
         "jobs": args.jobs,
         "total_wall_s": round(time.perf_counter() - start, 1),
+        # Over every run reported (some may come from the journal of an earlier invocation).
+        "sum_of_runs_wall_s": round(sum(r.wall_s for r in every), 1),
+        "sum_of_runs_cpu_s": round(sum(r.cpu_s for r in every), 1),
         "load_average_1min": [load_before, os.getloadavg()[0]],
         "python": platform.python_version(),
     }
     header = (
         f"{args.configs} configurations of {args.epochs} epochs, seeds 0..{args.seeds - 1}, "
-        f"{args.jobs} worker process(es); total {settings['total_wall_s']} s; load average "
+        f"{args.jobs} worker process(es); this invocation {settings['total_wall_s']} s; "
+        f"the runs' wall time {settings['sum_of_runs_wall_s']} s and CPU time "
+        f"{settings['sum_of_runs_cpu_s']} s in all; load average "
         f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
         f"Python {platform.python_version()} on {platform.machine()}"
     )
