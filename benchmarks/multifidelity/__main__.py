@@ -1,8 +1,13 @@
-"""``python -m benchmarks.multifidelity``: pruning methods side by side on
-synthetic learning curves with known final values, several seeds; prints
-Markdown tables and writes the raw records as JSON.
+"""``python -m benchmarks.multifidelity``: pruning methods side by side, several
+seeds, on synthetic learning curves with known final values and on the
+built-in PyTorch tasks (real training on the CPU); prints Markdown tables and
+writes the raw records as JSON and one figure per task.
 
-Usage: ``python -m benchmarks.multifidelity [--seeds 5] [--configs 81] [--json PATH]``.
+Usage::
+
+    python -m benchmarks.multifidelity [--task synthetic] [--seeds 5] [--configs 81]
+    python -m benchmarks.multifidelity --task digits-mlp digits-cnn tabular \\
+        --seeds 5 --configs 27 --epochs 27 --jobs 2 --json out.json --figures DIR
 """
 
 from __future__ import annotations
@@ -11,77 +16,26 @@ import argparse
 import dataclasses
 import json
 import math
+import os
 import platform
-import statistics
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from benchmarks.multifidelity.curves import LR_RANGE, curve, true_final
-from benchmarks.multifidelity.methods import METHODS, N_EPOCHS, RunRecord, noise_seed
+from benchmarks.multifidelity.methods import N_EPOCHS, OPTUNA_HYPERBAND, TOP_K
+from benchmarks.multifidelity.problems import noise_seed
+from benchmarks.multifidelity.records import RunRecord
+from benchmarks.multifidelity.runner import SYNTHETIC, TASK_NAMES, run_all
+from benchmarks.multifidelity.tables import methods_table, paired_table
 from hypersense.pruners.curves import forecast_curve
-
-BASELINE = "no pruning (TPE)"
-
-
-def _fmt(values: Sequence[float], digits: int = 3) -> str:
-    finite = [v for v in values if math.isfinite(v)]
-    if not finite:
-        return "never"
-    return f"{statistics.median(finite):.{digits}g}"
-
-
-def methods_table(runs: dict[str, list[RunRecord]]) -> str:
-    """One row per method: epochs, wall time, chosen configuration's true final
-    value, epochs to reach the no-pruning run's best (medians over seeds)."""
-    base = runs[BASELINE]
-    targets = [r.chosen_true_final() for r in base]
-    base_epochs = statistics.mean(r.epochs for r in base)
-    lines = [
-        "| method | epochs (mean) | % of no pruning | wall s (mean) | true final of the chosen "
-        "config (median [min, max]) | epochs to reach no-pruning's best (median; seeds reached) |",
-        "|---|---|---|---|---|---|",
-    ]
-    for name, rs in runs.items():
-        epochs = statistics.mean(r.epochs for r in rs)
-        finals = [r.chosen_true_final() for r in rs]
-        reach = [r.epochs_to_reach(t) for r, t in zip(rs, targets, strict=True)]
-        n_reached = sum(math.isfinite(v) for v in reach)
-        lines.append(
-            f"| {name} | {epochs:.0f} | {100 * epochs / base_epochs:.0f}% | "
-            f"{statistics.mean(r.wall_s for r in rs):.1f} | {statistics.median(finals):.4f} "
-            f"[{min(finals):.4f}, {max(finals):.4f}] | {_fmt(reach, 4)} ({n_reached}/{len(rs)}) |"
-        )
-    return "\n".join(lines)
-
-
-def paired_table(runs: dict[str, list[RunRecord]], against: str) -> str:
-    """Per seed, epochs to reach the no-pruning run's best: each hypersense method
-    against ``against`` (a method that never reaches it spends infinitely many)."""
-    targets = [r.chosen_true_final() for r in runs[BASELINE]]
-    lines = [
-        f"| method | seeds with fewer epochs than {against} | as many | more | neither reached |",
-        "|---|---|---|---|---|",
-    ]
-    theirs = [r.epochs_to_reach(t) for r, t in zip(runs[against], targets, strict=True)]
-    for name, rs in runs.items():
-        if name in (against, BASELINE) or name.startswith("Optuna"):
-            continue
-        ours = [r.epochs_to_reach(t) for r, t in zip(rs, targets, strict=True)]
-        pairs = list(zip(ours, theirs, strict=True))
-        neither = sum(math.isinf(a) and math.isinf(b) for a, b in pairs)
-        fewer = sum(a < b for a, b in pairs)
-        same = sum(a == b and math.isfinite(a) for a, b in pairs)
-        lines.append(
-            f"| {name} | {fewer} | {same} | {len(rs) - fewer - same - neither} | {neither} |"
-        )
-    return "\n".join(lines)
 
 
 def coverage(seed: int, n_curves: int, observed: Sequence[int]) -> dict[int, float]:
-    """Share of curves whose true final value lies in the 90% interval forecast
-    from their first ``k`` epochs, for each ``k`` in ``observed``."""
+    """Share of synthetic curves whose true final value lies in the 90% interval
+    forecast from their first ``k`` epochs, for each ``k`` in ``observed``."""
     rng = np.random.default_rng(seed)
     lows, highs = math.log10(LR_RANGE[0]), math.log10(LR_RANGE[1])
     hits = {k: 0 for k in observed}
@@ -90,36 +44,95 @@ def coverage(seed: int, n_curves: int, observed: Sequence[int]) -> dict[int, flo
         losses = curve(lr, width, N_EPOCHS, noise_seed(seed, lr, width))
         final = true_final(lr, width, N_EPOCHS)
         for k in observed:
-            fc = forecast_curve(np.arange(k), losses[:k], N_EPOCHS - 1)
+            fc = forecast_curve(np.arange(k, dtype=float), losses[:k], N_EPOCHS - 1)
             hits[k] += fc.quantile(0.05) <= final <= fc.quantile(0.95)
     return {k: h / n_curves for k, h in hits.items()}
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def report(task: str, runs: dict[str, list[RunRecord]]) -> str:
+    """The Markdown tables of one task."""
+    return "\n\n".join(
+        [
+            f"### {task}",
+            methods_table(runs),
+            paired_table(runs, OPTUNA_HYPERBAND),
+            paired_table(runs, TOP_K),
+        ]
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.multifidelity")
+    parser.add_argument("--task", nargs="+", choices=TASK_NAMES, default=[SYNTHETIC])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--configs", type=int, default=81)
+    parser.add_argument("--epochs", type=int, default=N_EPOCHS, help="the full budget")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--coverage-curves", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None)
-    args = parser.parse_args(argv)
-    runs: dict[str, list[RunRecord]] = {name: [] for name in METHODS}
-    for seed in range(args.seeds):
-        for name, run in METHODS.items():
-            runs[name].append(dataclasses.replace(run(seed, args.configs), method=name))
-    cover = coverage(1000, args.coverage_curves, (5, 9, 14))
-    print(
-        f"{args.configs} configurations of {N_EPOCHS} epochs, seeds 0..{args.seeds - 1}; "
-        f"Python {platform.python_version()} on {platform.machine()}\n"
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        default=None,
+        help="JSON lines of finished runs: appended as they finish, reused on a re-run",
     )
-    print(methods_table(runs), "\n")
-    print(paired_table(runs, "Optuna HyperbandPruner (TPE)"), "\n")
-    print("| epochs observed | 90% interval covers the true final value |")
-    print("|---|---|")
-    for k, share in cover.items():
-        print(f"| {k} | {share:.0%} |")
+    parser.add_argument("--markdown", type=Path, default=None)
+    parser.add_argument("--figures", type=Path, default=None, help="folder of HTML figures")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # worker processes: one thread each
+    load_before, start = os.getloadavg()[0], time.perf_counter()
+    runs = run_all(args.task, args.seeds, args.configs, args.epochs, args.jobs, args.journal)
+    every = [r for by_method in runs.values() for rs in by_method.values() for r in rs]
+    settings = {
+        "tasks": args.task,
+        "seeds": args.seeds,
+        "configs": args.configs,
+        "epochs": args.epochs,
+        "jobs": args.jobs,
+        "total_wall_s": round(time.perf_counter() - start, 1),
+        # Over every run reported (some may come from the journal of an earlier invocation).
+        "sum_of_runs_wall_s": round(sum(r.wall_s for r in every), 1),
+        "sum_of_runs_cpu_s": round(sum(r.cpu_s for r in every), 1),
+        "load_average_1min": [load_before, os.getloadavg()[0]],
+        "python": platform.python_version(),
+    }
+    header = (
+        f"{args.configs} configurations of {args.epochs} epochs, seeds 0..{args.seeds - 1}, "
+        f"{args.jobs} worker process(es); this invocation {settings['total_wall_s']} s; "
+        f"the runs' wall time {settings['sum_of_runs_wall_s']} s and CPU time "
+        f"{settings['sum_of_runs_cpu_s']} s in all; load average "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
+        f"Python {platform.python_version()} on {platform.machine()}"
+    )
+    sections = [header, *(report(t, runs[t]) for t in args.task)]
+    cover: dict[int, float] = {}
+    if SYNTHETIC in args.task:
+        cover = coverage(1000, args.coverage_curves, (5, 9, 14))
+        rows = [f"| {k} | {share:.0%} |" for k, share in cover.items()]
+        head = ["| epochs observed | 90% interval covers the true final value |", "|---|---|"]
+        sections.append("\n".join(head + rows))
+    text = "\n\n".join(sections) + "\n"
+    print(text)
+    if args.markdown is not None:
+        args.markdown.write_text(text)
     if args.json is not None:
-        records = {name: [dataclasses.asdict(r) for r in rs] for name, rs in runs.items()}
-        args.json.write_text(json.dumps({"runs": records, "coverage": cover}, indent=1))
+        records = {
+            t: {m: [dataclasses.asdict(r) for r in rs] for m, rs in by_method.items()}
+            for t, by_method in runs.items()
+        }
+        payload = {"settings": settings, "runs": records, "coverage": cover}
+        args.json.write_text(json.dumps(payload, indent=1))
+    if args.figures is not None:
+        from benchmarks.multifidelity.figures import write_figure
+
+        args.figures.mkdir(parents=True, exist_ok=True)
+        for t in args.task:
+            path = args.figures / f"multifidelity-{t}.html"
+            write_figure(t, runs[t], path, header)
 
 
 if __name__ == "__main__":

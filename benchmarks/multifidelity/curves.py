@@ -16,6 +16,7 @@ value* is the noiseless loss after the last epoch.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,7 +56,9 @@ def true_final(lr: float, width: float, n_epochs: int) -> float:
     return float(noiseless(lr, width, n_epochs)[-1])
 
 
-def curve(lr: float, width: float, n_epochs: int, noise_seed: int) -> NDArray[np.float64]:
+def curve(
+    lr: float, width: float, n_epochs: int, noise_seed: int | Sequence[int]
+) -> NDArray[np.float64]:
     """The observed losses, shape ``(n_epochs,)``: noiseless plus N(0, NOISE_SD²)
     noise drawn from ``noise_seed`` (so a configuration's curve is the same in
     every method of a run)."""

@@ -1,9 +1,11 @@
-"""The methods compared, each run on the synthetic curves for a number of configurations.
+"""The methods compared, each run on a :class:`Problem` for a number of configurations.
 
-Every method sees the same objective: suggest ``lr`` (log) and ``width``, then
-report the loss of each epoch and stop when its pruner says so. A run records,
-per trial in order, the epochs it trained, whether it finished, and the true
-final value of its configuration.
+Every method sees the same objective: suggest the problem's parameters, train
+epoch by epoch reporting the validation error (step = epoch from 0, as both
+libraries' examples do) and stop when its pruner says so. A run records, per
+trial in order, the epochs it trained, whether it finished, and its error at
+full budget when known. Rungs and brackets use ``min_resource=1``,
+``max_resource=problem.n_epochs`` and ``reduction_factor=ETA`` in both libraries.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 import hypersense as hs
-from benchmarks.multifidelity.curves import LR_RANGE, curve, true_final
+from benchmarks.multifidelity.problems import Problem
+from benchmarks.multifidelity.records import RunRecord, TrialRecord
 from hypersense.pruners import (
     CurveExtrapolationPruner,
     HyperbandPruner,
@@ -27,82 +30,67 @@ from hypersense.pruners import (
     SuccessiveHalvingPruner,
 )
 from hypersense.samplers import RandomSampler, Sampler, TPESampler
+from hypersense.space.base import Distribution
+from hypersense.space.categorical import CategoricalDistribution
+from hypersense.space.numeric import FloatDistribution, IntDistribution
 
-__all__ = ["METHODS", "ETA", "N_EPOCHS", "RunRecord", "TrialRecord", "noise_seed", "top_k_baseline"]
+__all__ = ["BASELINE", "ETA", "METHODS", "N_EPOCHS", "OPTUNA_HYPERBAND", "TOP_K", "top_k_baseline"]
 
-N_EPOCHS = 27
+N_EPOCHS = 27  # of the synthetic curves
 ETA = 3
+BASELINE = "no pruning (TPE)"
+TOP_K = "one epoch, top-K"
+OPTUNA_HYPERBAND = "Optuna HyperbandPruner (TPE)"
+
+#: ``run(problem, seed, n_configs)`` -> the method's record of that seed.
+Runner = Callable[[Problem, int, int], RunRecord]
 
 
-@dataclass(frozen=True)
-class TrialRecord:
-    """One configuration as a method ran it."""
-
-    epochs: int
-    finished: bool
-    observed_final: float | None  # the loss reported after the last epoch, if it got there
-    true_final: float
+def _timed(run: Callable[[], tuple[TrialRecord, ...]], seed: int) -> RunRecord:
+    wall, cpu = time.perf_counter(), time.process_time()
+    trials = run()
+    return RunRecord("", seed, trials, time.perf_counter() - wall, time.process_time() - cpu)
 
 
-@dataclass(frozen=True)
-class RunRecord:
-    """One method on one seed."""
-
-    method: str
-    seed: int
-    trials: tuple[TrialRecord, ...]
-    wall_s: float
-
-    @property
-    def epochs(self) -> int:
-        return sum(t.epochs for t in self.trials)
-
-    def chosen_true_final(self) -> float:
-        """True final value of the finished trial with the best observed final loss."""
-        done = [t for t in self.trials if t.finished and t.observed_final is not None]
-        if not done:
-            return math.inf
-        return min(done, key=lambda t: t.observed_final or math.inf).true_final
-
-    def epochs_to_reach(self, target: float) -> float:
-        """Epochs spent (trials in order) until a finished trial's true final value
-        is at most ``target``; inf if none is."""
-        spent = 0
-        for t in self.trials:
-            spent += t.epochs
-            if t.finished and t.true_final <= target:
-                return float(spent)
-        return math.inf
-
-
-def noise_seed(seed: int, lr: float, width: float) -> list[int]:
-    """Noise of a configuration: the same in every method of a seed."""
-    return [seed, int(lr * 1e15) % 2**32, int(width * 1e15) % 2**32]
-
-
-def _run_hypersense(seed: int, n_configs: int, sampler: Sampler, pruner: Pruner) -> RunRecord:
+def _run_hypersense(
+    problem: Problem, seed: int, n_configs: int, sampler: Sampler, pruner: Pruner
+) -> RunRecord:
     records: list[TrialRecord] = []
+    space = problem.space()
 
     def objective(trial: hs.Trial) -> float:
-        lr = trial.suggest_float("lr", *LR_RANGE, log=True)
-        width = trial.suggest_float("width", 0.0, 1.0)
-        losses = curve(lr, width, N_EPOCHS, noise_seed(seed, lr, width))
-        final = true_final(lr, width, N_EPOCHS)
-        for epoch, loss in enumerate(losses):
-            trial.report(float(loss), epoch)
-            if trial.should_prune():
-                records.append(TrialRecord(epoch + 1, False, None, final))
-                raise hs.TrialPruned
-        records.append(TrialRecord(N_EPOCHS, True, float(losses[-1]), final))
-        return float(losses[-1])
+        params = {name: trial.suggest(name, dist) for name, dist in space.items()}
 
-    study = hs.create_study(sampler=sampler, pruner=pruner, heartbeat_interval_s=None)
-    start = time.perf_counter()
-    study.optimize(objective, n_trials=n_configs)
-    return RunRecord("", seed, tuple(records), time.perf_counter() - start)
+        def on_epoch(epoch: int, error: float) -> bool:
+            trial.report(error, epoch)
+            return trial.should_prune()
+
+        record = problem.train(params, seed, on_epoch)
+        records.append(record)
+        if not record.finished or record.observed_final is None:
+            raise hs.TrialPruned
+        return record.observed_final
+
+    def run() -> tuple[TrialRecord, ...]:
+        study = hs.create_study(sampler=sampler, pruner=pruner, heartbeat_interval_s=None)
+        study.optimize(objective, n_trials=n_configs)
+        return tuple(records)
+
+    return _timed(run, seed)
 
 
-def _run_optuna(seed: int, n_configs: int, pruner_name: str) -> RunRecord:
+def _suggest_optuna(trial: Any, name: str, dist: Distribution) -> Any:
+    """The same distribution, suggested through an Optuna trial."""
+    if isinstance(dist, FloatDistribution):
+        return trial.suggest_float(name, dist.low, dist.high, log=dist.log, step=dist.step)
+    if isinstance(dist, IntDistribution):
+        return trial.suggest_int(name, dist.low, dist.high, log=dist.log, step=dist.step)
+    if isinstance(dist, CategoricalDistribution):
+        return trial.suggest_categorical(name, list(dist.choices))
+    raise TypeError(f"no Optuna equivalent of {dist!r}")
+
+
+def _run_optuna(problem: Problem, seed: int, n_configs: int, pruner_name: str) -> RunRecord:
     import optuna
 
     optuna.logging.set_verbosity(logging.WARNING)
@@ -111,73 +99,90 @@ def _run_optuna(seed: int, n_configs: int, pruner_name: str) -> RunRecord:
         pruner = optuna.pruners.MedianPruner()
     else:
         pruner = optuna.pruners.HyperbandPruner(
-            min_resource=1, max_resource=N_EPOCHS, reduction_factor=ETA
+            min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA
         )
     records: list[TrialRecord] = []
+    space = problem.space()
 
     def objective(trial: optuna.Trial) -> float:
-        lr = trial.suggest_float("lr", *LR_RANGE, log=True)
-        width = trial.suggest_float("width", 0.0, 1.0)
-        losses = curve(lr, width, N_EPOCHS, noise_seed(seed, lr, width))
-        final = true_final(lr, width, N_EPOCHS)
-        for epoch, loss in enumerate(losses):
-            trial.report(float(loss), epoch)  # step = epoch from 0, as for hypersense
-            if trial.should_prune():
-                records.append(TrialRecord(epoch + 1, False, None, final))
-                raise optuna.TrialPruned
-        records.append(TrialRecord(N_EPOCHS, True, float(losses[-1]), final))
-        return float(losses[-1])
+        params = {name: _suggest_optuna(trial, name, dist) for name, dist in space.items()}
 
-    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
-    start = time.perf_counter()
-    study.optimize(objective, n_trials=n_configs)
-    return RunRecord("", seed, tuple(records), time.perf_counter() - start)
+        def on_epoch(epoch: int, error: float) -> bool:
+            trial.report(error, epoch)
+            return trial.should_prune()
 
+        record = problem.train(params, seed, on_epoch)
+        records.append(record)
+        if not record.finished or record.observed_final is None:
+            raise optuna.TrialPruned
+        return record.observed_final
 
-def top_k_baseline(seed: int, n_configs: int) -> RunRecord:
-    """Train every configuration one epoch, keep the best ``max(1, n // eta**2)``,
-    train those to the end (arXiv 2307.15422)."""
-    start = time.perf_counter()
-    rng = np.random.default_rng(seed)
-    lows, highs = math.log10(LR_RANGE[0]), math.log10(LR_RANGE[1])
-    configs = [(10 ** rng.uniform(lows, highs), rng.uniform()) for _ in range(n_configs)]
-    first = [curve(lr, w, N_EPOCHS, noise_seed(seed, lr, w))[0] for lr, w in configs]
-    k = max(1, n_configs // ETA**2)
-    kept = set(np.argsort(first, kind="stable")[:k].tolist())
-    records = []
-    for i, (lr, w) in enumerate(configs):
-        final = true_final(lr, w, N_EPOCHS)
-        if i in kept:
-            losses = curve(lr, w, N_EPOCHS, noise_seed(seed, lr, w))
-            records.append(TrialRecord(N_EPOCHS, True, float(losses[-1]), final))
-        else:
-            records.append(TrialRecord(1, False, None, final))
-    # In the order a user would run them: the one-epoch pass first, then the kept ones.
-    ordered = [r for i, r in enumerate(records) if i not in kept]
-    ordered += [r for i, r in enumerate(records) if i in kept]
-    return RunRecord("", seed, tuple(ordered), time.perf_counter() - start)
+    def run() -> tuple[TrialRecord, ...]:
+        sampler = optuna.samplers.TPESampler(seed=seed)
+        study = optuna.create_study(sampler=sampler, pruner=pruner)
+        study.optimize(objective, n_trials=n_configs)
+        return tuple(records)
+
+    return _timed(run, seed)
 
 
-def _hb() -> HyperbandPruner:
-    return HyperbandPruner(min_resource=1, max_resource=N_EPOCHS, reduction_factor=ETA)
+def top_k_baseline(problem: Problem, seed: int, n_configs: int) -> RunRecord:
+    """Train every configuration (drawn at random) one epoch, keep the best
+    ``max(1, n // eta**2)``, train those to the end (arXiv 2307.15422).
+
+    A kept configuration is counted ``n_epochs`` epochs, as if its training went
+    on from the first epoch; it is trained again from the start (the same seed
+    gives the same first epoch), so the wall time includes that epoch twice.
+    """
+
+    def run() -> tuple[TrialRecord, ...]:
+        rng = np.random.default_rng(seed)
+        space = problem.space()
+        configs = [
+            {name: dist.from_unit(rng.uniform()) for name, dist in space.items()}
+            for _ in range(n_configs)
+        ]
+        first: list[float] = []
+
+        def after_one_epoch(_epoch: int, error: float) -> bool:
+            first.append(error)
+            return True
+
+        for params in configs:
+            problem.train(params, seed, after_one_epoch)
+        k = max(1, n_configs // ETA**2)
+        kept = np.argsort(np.nan_to_num(first, nan=math.inf), kind="stable")[:k].tolist()
+        # In the order a user would run them: the one-epoch pass first, then the kept ones.
+        screened = [TrialRecord(1, False, None, None) for i in range(n_configs) if i not in kept]
+        full = [problem.train(configs[i], seed, lambda _e, _v: False) for i in kept]
+        return (*screened, *full)
+
+    return _timed(run, seed)
 
 
-#: Method name to ``run(seed, n_configs)``.
-METHODS: dict[str, Callable[[int, int], RunRecord]] = {
-    "no pruning (TPE)": lambda s, n: _run_hypersense(s, n, TPESampler(seed=s), NopPruner()),
-    "median (TPE)": lambda s, n: _run_hypersense(s, n, TPESampler(seed=s), MedianPruner()),
-    "ASHA (TPE)": lambda s, n: _run_hypersense(
-        s,
-        n,
-        TPESampler(seed=s),
-        SuccessiveHalvingPruner(min_resource=1, max_resource=N_EPOCHS, reduction_factor=ETA),
+def _hb(problem: Problem) -> HyperbandPruner:
+    return HyperbandPruner(min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA)
+
+
+def _asha(problem: Problem) -> SuccessiveHalvingPruner:
+    return SuccessiveHalvingPruner(
+        min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA
+    )
+
+
+#: Method name to its runner.
+METHODS: dict[str, Runner] = {
+    BASELINE: lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), NopPruner()),
+    "median (TPE)": lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), MedianPruner()),
+    "ASHA (TPE)": lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), _asha(p)),
+    "Hyperband (random)": lambda p, s, n: _run_hypersense(p, s, n, RandomSampler(seed=s), _hb(p)),
+    "model-based Hyperband (TPE)": lambda p, s, n: _run_hypersense(
+        p, s, n, TPESampler(seed=s), _hb(p)
     ),
-    "Hyperband (random)": lambda s, n: _run_hypersense(s, n, RandomSampler(seed=s), _hb()),
-    "model-based Hyperband (TPE)": lambda s, n: _run_hypersense(s, n, TPESampler(seed=s), _hb()),
-    "curve extrapolation (TPE)": lambda s, n: _run_hypersense(
-        s, n, TPESampler(seed=s), CurveExtrapolationPruner(max_resource=N_EPOCHS)
+    "curve extrapolation (TPE)": lambda p, s, n: _run_hypersense(
+        p, s, n, TPESampler(seed=s), CurveExtrapolationPruner(max_resource=p.n_epochs)
     ),
-    "one epoch, top-K": top_k_baseline,
-    "Optuna MedianPruner (TPE)": lambda s, n: _run_optuna(s, n, "median"),
-    "Optuna HyperbandPruner (TPE)": lambda s, n: _run_optuna(s, n, "hyperband"),
+    TOP_K: top_k_baseline,
+    "Optuna MedianPruner (TPE)": lambda p, s, n: _run_optuna(p, s, n, "median"),
+    OPTUNA_HYPERBAND: lambda p, s, n: _run_optuna(p, s, n, "hyperband"),
 }

@@ -1,4 +1,4 @@
-"""The multi-fidelity benchmark's curves, baseline and scoring on known answers."""
+"""The multi-fidelity benchmark: curves, baseline, real-task harness, scoring (known answers)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ import numpy as np
 import pytest
 from benchmarks.multifidelity.__main__ import coverage
 from benchmarks.multifidelity.curves import curve, lr_fraction, noiseless, true_final
-from benchmarks.multifidelity.methods import (
-    ETA,
-    METHODS,
-    N_EPOCHS,
-    RunRecord,
-    TrialRecord,
-    top_k_baseline,
-)
+from benchmarks.multifidelity.figures import best_so_far_on_grid
+from benchmarks.multifidelity.methods import BASELINE, ETA, METHODS, N_EPOCHS, top_k_baseline
+from benchmarks.multifidelity.problems import SyntheticCurves
+from benchmarks.multifidelity.real_tasks import TorchTaskProblem
+from benchmarks.multifidelity.records import RunRecord, TrialRecord
+from benchmarks.multifidelity.tables import methods_table, paired_table
 
 
 def test_small_learning_rates_look_bad_early_and_win_late() -> None:
@@ -28,25 +26,47 @@ def test_small_learning_rates_look_bad_early_and_win_late() -> None:
     assert 0 < np.std(noisy - slow) < 0.03
 
 
+def _run(method: str, *trials: TrialRecord) -> RunRecord:
+    return RunRecord(method, 0, trials, 1.0)
+
+
 def test_scoring_of_a_run() -> None:
-    run = RunRecord(
+    run = _run(
         "m",
-        0,
-        (
-            TrialRecord(27, True, 0.30, 0.31),
-            TrialRecord(2, False, None, 0.05),
-            TrialRecord(27, True, 0.20, 0.22),
-        ),
-        1.0,
+        TrialRecord(27, True, 0.30, 0.31),
+        TrialRecord(2, False, None, 0.05),
+        TrialRecord(27, True, 0.20, 0.22),
     )
     assert run.epochs == 56
     assert run.chosen_true_final() == 0.22
     assert run.epochs_to_reach(0.25) == 56 and run.epochs_to_reach(0.31) == 27
     assert math.isinf(run.epochs_to_reach(0.1))
+    assert run.best_so_far() == [(27, 0.31), (56, 0.22)]
+    assert best_so_far_on_grid(run, [0, 27, 30, 56]) == [math.inf, 0.31, 0.31, 0.22]
+
+
+def test_a_real_task_run_knows_only_the_finished_errors() -> None:
+    # An error of zero is a real choice (a perfect validation score), not a missing one.
+    run = _run("m", TrialRecord(3, False, None, None), TrialRecord(27, True, 0.0, 0.0))
+    assert run.chosen_true_final() == 0.0 and run.epochs_to_reach(0.0) == 30
+    assert math.isinf(_run("m", TrialRecord(3, False, None, None)).chosen_true_final())
+
+
+def test_paired_table_counts_seeds() -> None:
+    done = TrialRecord(10, True, 0.2, 0.2)
+    runs = {
+        BASELINE: [_run(BASELINE, done), _run(BASELINE, done)],
+        "peer": [_run("peer", TrialRecord(1, False, None, None), done), _run("peer", done)],
+        "ours": [_run("ours", done), _run("ours", TrialRecord(5, True, 0.1, 0.1))],
+    }
+    rows = paired_table(runs, "peer").splitlines()
+    # Seed 0: 10 epochs against 11; seed 1: 5 against 10 and a lower error.
+    assert rows[-1] == "| ours | 2 / 0 / 0 / 0 | 1 / 1 / 0 |"
+    assert "| ours | 8 | 75% |" in methods_table(runs)
 
 
 def test_the_one_epoch_top_k_baseline() -> None:
-    run = top_k_baseline(0, 27)
+    run = top_k_baseline(SyntheticCurves(N_EPOCHS), 0, 27)
     k = 27 // ETA**2
     assert sum(t.finished for t in run.trials) == k
     assert run.epochs == 27 + k * (N_EPOCHS - 1)
@@ -54,8 +74,22 @@ def test_the_one_epoch_top_k_baseline() -> None:
 
 
 def test_methods_run_and_coverage_is_a_share() -> None:
-    for name in ("no pruning (TPE)", "Hyperband (random)", "Optuna HyperbandPruner (TPE)"):
-        run = METHODS[name](0, 9)
+    problem = SyntheticCurves(N_EPOCHS)
+    for name in (BASELINE, "Hyperband (random)", "Optuna HyperbandPruner (TPE)"):
+        run = METHODS[name](problem, 0, 9)
         assert len(run.trials) == 9 and 9 <= run.epochs <= 9 * N_EPOCHS
     shares = coverage(0, 5, (5,))
     assert set(shares) == {5} and 0.0 <= shares[5] <= 1.0
+
+
+def test_a_real_task_trains_until_told_to_stop() -> None:
+    problem = TorchTaskProblem("tabular", n_epochs=3)
+    params = {name: dist.from_unit(0.5) for name, dist in problem.space().items()}
+    seen: list[tuple[int, float]] = []
+    stopped = problem.train(params, 0, lambda epoch, error: seen.append((epoch, error)) is None)
+    assert stopped == TrialRecord(1, False, None, None) and [e for e, _ in seen] == [0]
+    full = problem.train(params, 0, lambda epoch, error: False)
+    assert full.finished and full.epochs == 3 and full.observed_final == full.true_final
+    assert full.observed_final is not None and full.observed_final > 0  # an RMSE
+    run = METHODS["ASHA (TPE)"](problem, 0, 4)
+    assert len(run.trials) == 4 and 4 <= run.epochs <= 12

@@ -1,0 +1,74 @@
+"""What a method did on one seed: its trials in order, and how they are scored.
+
+A trial's *true final* value is its configuration's validation error at the
+full budget: known for every configuration of the synthetic curves, and for
+the real tasks known only for the trials that trained to the end (``None``
+for a pruned one — nobody trained it further).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["RunRecord", "TrialRecord"]
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    """One configuration as a method ran it."""
+
+    epochs: int
+    finished: bool
+    observed_final: float | None  # the error reported after the last epoch, if it got there
+    true_final: float | None  # the configuration's error at full budget, when known
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One method on one seed; ``cpu_s`` is the process CPU time of the run."""
+
+    method: str
+    seed: int
+    trials: tuple[TrialRecord, ...]
+    wall_s: float
+    cpu_s: float = 0.0
+
+    @property
+    def epochs(self) -> int:
+        return sum(t.epochs for t in self.trials)
+
+    def chosen_true_final(self) -> float:
+        """True final value of the finished trial with the best observed final
+        error (the configuration this method would pick); inf if none finished."""
+        done = [
+            (t.observed_final, t.true_final)
+            for t in self.trials
+            if t.finished and t.observed_final is not None
+        ]
+        if not done:
+            return math.inf
+        chosen = min(done, key=lambda pair: pair[0])[1]  # the first of equal errors
+        return math.inf if chosen is None else chosen
+
+    def epochs_to_reach(self, target: float) -> float:
+        """Epochs spent (trials in order) until a finished trial's true final value
+        is at most ``target``; inf if none is."""
+        spent = 0
+        for t in self.trials:
+            spent += t.epochs
+            if t.finished and t.true_final is not None and t.true_final <= target:
+                return float(spent)
+        return math.inf
+
+    def best_so_far(self) -> list[tuple[int, float]]:
+        """``(epochs spent, best true final value of the finished trials so far)``
+        after each finished trial, trials in order."""
+        points: list[tuple[int, float]] = []
+        spent, best = 0, math.inf
+        for t in self.trials:
+            spent += t.epochs
+            if t.finished and t.true_final is not None and t.true_final < best:
+                best = t.true_final
+                points.append((spent, best))
+        return points

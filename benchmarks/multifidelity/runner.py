@@ -1,0 +1,121 @@
+"""Runs every method on every seed of every task, optionally in worker processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+import hypersense
+from benchmarks.multifidelity.methods import METHODS
+from benchmarks.multifidelity.problems import Problem, SyntheticCurves
+from benchmarks.multifidelity.records import RunRecord, TrialRecord
+
+__all__ = ["SYNTHETIC", "TASK_NAMES", "code_fingerprint", "problem", "run_all", "run_job"]
+
+SYNTHETIC = "synthetic"
+TASK_NAMES = (SYNTHETIC, "digits-mlp", "digits-cnn", "tabular")
+_PROBLEMS: dict[tuple[str, int], Problem] = {}  # one per task and process
+
+
+def problem(task: str, n_epochs: int) -> Problem:
+    """The task's problem, built once per process (the real ones load data)."""
+    key = (task, n_epochs)
+    if key not in _PROBLEMS:
+        if task == SYNTHETIC:
+            _PROBLEMS[key] = SyntheticCurves(n_epochs)
+        else:
+            from benchmarks.multifidelity.real_tasks import TorchTaskProblem
+
+            _PROBLEMS[key] = TorchTaskProblem(task, n_epochs)
+    return _PROBLEMS[key]
+
+
+def run_job(task: str, method: str, seed: int, n_configs: int, n_epochs: int) -> RunRecord:
+    """One method on one seed of one task."""
+    run = METHODS[method](problem(task, n_epochs), seed, n_configs)
+    return dataclasses.replace(run, method=method)
+
+
+Job = tuple[str, str, int]  # task, method, seed
+#: The benchmark's modules that decide a run's records (tables and figures do not).
+_RESULT_MODULES = ("curves", "methods", "problems", "real_tasks", "records")
+
+
+def code_fingerprint() -> str:
+    """A digest of hypersense's sources and of the modules that produce the runs:
+    a journal written by other code is not reused (e.g. after a merge)."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    sources = sorted(Path(hypersense.__file__).parent.rglob("*.py"))
+    sources += [here / f"{name}.py" for name in _RESULT_MODULES]
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _load_journal(path: Path | None, n_configs: int, n_epochs: int) -> dict[Job, RunRecord]:
+    """Runs already recorded in the journal ``path`` for these sizes."""
+    done: dict[Job, RunRecord] = {}
+    if path is None or not path.exists():
+        return done
+    code = code_fingerprint()
+    for line in path.read_text().splitlines():
+        entry = json.loads(line)
+        if (entry["configs"], entry["epochs"], entry.get("code")) != (n_configs, n_epochs, code):
+            continue
+        record = entry["record"]
+        trials = tuple(TrialRecord(**t) for t in record.pop("trials"))
+        done[(entry["task"], record["method"], record["seed"])] = RunRecord(**record, trials=trials)
+    return done
+
+
+def run_all(
+    tasks: Sequence[str],
+    seeds: int,
+    n_configs: int,
+    n_epochs: int,
+    n_jobs: int,
+    journal: Path | None = None,
+) -> dict[str, dict[str, list[RunRecord]]]:
+    """Every method on every seed of every task, in ``n_jobs`` processes (1: here).
+
+    Each finished run is appended to ``journal`` (JSON lines) at once; runs
+    already there (same numbers of configurations and epochs, same code) are
+    not run again, so an interrupted benchmark resumes where it stopped.
+    """
+    done = _load_journal(journal, n_configs, n_epochs)
+    # Seed after seed, the longest task first: a cut leaves whole seeds.
+    jobs = [(t, m, s) for s in range(seeds) for t in tasks for m in METHODS]
+    todo = [j for j in jobs if j not in done]
+    start, code = time.perf_counter(), code_fingerprint()
+
+    def note(job: Job, run: RunRecord) -> None:
+        done[job] = run
+        if journal is not None:
+            entry = {"task": job[0], "configs": n_configs, "epochs": n_epochs, "code": code}
+            with journal.open("a") as f:
+                f.write(json.dumps({**entry, "record": dataclasses.asdict(run)}) + "\n")
+        print(
+            f"[{time.perf_counter() - start:7.0f} s] {len(done)}/{len(jobs)} {job[0]} seed "
+            f"{job[2]} {job[1]}: {run.epochs} epochs, {run.wall_s:.1f} s wall, "
+            f"{run.cpu_s:.1f} s CPU",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    if n_jobs == 1:
+        for job in todo:
+            note(job, run_job(*job, n_configs, n_epochs))
+    else:
+        with ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(run_job, *job, n_configs, n_epochs): job for job in todo}
+            for future in as_completed(futures):
+                note(futures[future], future.result())
+    return {t: {m: [done[(t, m, s)] for s in range(seeds)] for m in METHODS} for t in tasks}
