@@ -50,7 +50,7 @@ def cluster() -> Iterator[Any]:
 def client(cluster: Any) -> Iterator[Any]:
     """A client of the module's cluster once both workers are up (a test may kill one)."""
     with distributed.Client(cluster, set_as_default=False) as connected:
-        connected.wait_for_workers(2, timeout=60)
+        connected.wait_for_workers(2, timeout=120)  # a killed worker's nanny restarts it
         yield connected
 
 
@@ -150,9 +150,24 @@ def test_a_killed_worker_mid_fit_is_retried_from_the_checkpoint_of_fit(
     resume_objectives.assert_resumed_after_the_kill(study)
 
 
+@pytest.fixture
+def own_client() -> Iterator[Any]:
+    """A client of a cluster of its own, for a test whose worker is restarted: a
+    restart that is slow on a loaded machine must not starve the module's cluster."""
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as local,
+        distributed.Client(local, set_as_default=False) as connected,
+    ):
+        connected.wait_for_workers(2, timeout=120)
+        yield connected
+
+
 def test_a_hung_objective_fails_as_timeout_and_the_next_trial_runs(
-    client: Any, tmp_path: Path
+    own_client: Any, tmp_path: Path
 ) -> None:
+    client = own_client
     study = _study(tmp_path)
     for x in (5.0, -1.0, -2.0):
         study.enqueue_trial({"x": x})
