@@ -1,19 +1,31 @@
 """What a Dask task of the DaskExecutor runs on a worker: one trial.
 
-The task talks to the coordinator through Dask queues held by the scheduler:
-every message of the study's trials goes to one ``calls`` queue, and each
-attempt of a trial gets its own ``reply`` queue. Each queue has a Dask Event
-of the same name rung after every put: waiting on an Event with a timeout is
-quiet, whereas a queue read that times out is logged as an error by the
-scheduler. Messages are pickled tuples ``(kind, number, attempt, payload)``:
+The task talks to the coordinator through the scheduler, on two kinds of
+Dask channels:
 
-* ``start`` (worker address and pid): the coordinator answers ``go`` to the
-  first start of a live attempt and ``abort`` otherwise (Dask re-ran a task
-  whose worker died; that trial was already failed as lost), so an objective
-  never runs twice for one trial;
+* towards the coordinator, every message of the study's trials is a
+  structured event of the executor's ``calls`` topic (``Worker.log_event``):
+  it travels on the worker's batched stream, in order, without a round trip,
+  and the scheduler forwards it to the coordinator's client, which subscribed
+  to the topic before submitting any task;
+* towards the task, each attempt of a trial has its own ``reply`` queue,
+  with a Dask Event of the same name rung after every put: waiting on an
+  Event with a timeout is quiet, whereas a queue read that times out is
+  logged as an error by the scheduler.
+
+Messages are pickled tuples ``(kind, number, attempt, payload)``:
+
+* ``start`` (worker address and pid): the task claimed the attempt's
+  one-off start token, which the coordinator put on the reply queue before
+  submitting the task, so the objective runs. Dask re-runs a task whose
+  worker died; the re-run finds no token and returns None without running
+  the objective (that trial was already failed as lost), so an objective
+  never runs twice for one trial — and a normal start costs no round trip;
 * ``call`` (method, args): a ``suggest``/``report``/... of the trial, answered
   ``(ok, value or exception)``;
-* ``done``: the objective ended; its outcome is the task's result.
+* ``done`` (the outcome): the objective ended. The outcome is also the
+  task's result, which the coordinator fetches only if this message did
+  not reach it first.
 """
 
 from __future__ import annotations
@@ -27,8 +39,10 @@ from typing import Any
 from hypersense.execution._relay import RelayBackend
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
 
-__all__ = ["DaskChannel", "Mailbox", "QueueBackend", "run_trial_task"]
+__all__ = ["START_TOKEN", "DaskChannel", "Mailbox", "QueueBackend", "run_trial_task"]
 
+#: What the coordinator puts on an attempt's reply queue for its first run to take.
+START_TOKEN = b"start"
 #: How often a task waiting for the coordinator checks that it is still wanted.
 _POLL_S = 1.0
 
@@ -41,7 +55,7 @@ class DaskChannel:
 
     @property
     def calls(self) -> str:
-        """The queue every task writes to and the coordinator reads."""
+        """The event topic every task writes to and the coordinator subscribes to."""
         return f"{self.prefix}-calls"
 
     def reply(self, number: int, attempt: str) -> str:
@@ -62,10 +76,15 @@ class Mailbox:
         self._queue: Any = distributed.Queue(name, client=client)
         self._bell: Any = distributed.Event(name, client=client)
 
-    def put(self, message: bytes) -> None:
-        """Add a message and ring the bell."""
+    def put(self, message: bytes, *, ring: bool = True) -> None:
+        """Add a message and ring the bell (unless nobody waits for it)."""
         self._queue.put(message)
-        self._bell.set()
+        if ring:
+            self._bell.set()
+
+    def take_now(self) -> list[bytes]:
+        """The messages waiting now, without waiting for the bell."""
+        return list(self._queue.get(batch=True))
 
     def take(self, timeout_s: float) -> list[bytes]:
         """The messages waiting, after at most ``timeout_s`` for the bell."""
@@ -83,14 +102,27 @@ class QueueBackend(RelayBackend):
     """A TrialBackend that sends each call to the coordinator and waits for its answer."""
 
     def __init__(self, channel: DaskChannel, number: int, attempt: str) -> None:
+        from distributed import get_worker
+
+        self._worker: Any = get_worker()
+        self._topic = channel.calls
         self._number = number
         self._attempt = attempt
-        self._calls = Mailbox(channel.calls)
         self._replies = Mailbox(channel.reply(number, attempt))
 
+    @property
+    def worker_address(self) -> str:
+        """The address of the Dask worker running the task."""
+        return str(self._worker.address)
+
+    def claim_start(self) -> bool:
+        """Take the attempt's start token; False when it is gone (a re-run)."""
+        return START_TOKEN in self._replies.take_now()
+
     def send(self, kind: str, payload: Any) -> None:
-        """Put one message on the coordinator's queue."""
-        self._calls.put(pickle.dumps((kind, self._number, self._attempt, payload)))
+        """Send one message to the coordinator (an event of the calls topic)."""
+        message = pickle.dumps((kind, self._number, self._attempt, payload))
+        self._worker.log_event(self._topic, message)
 
     def receive(self) -> Any:
         """The coordinator's next answer; CoordinatorGoneError once this task is cancelled."""
@@ -131,19 +163,17 @@ def _is_wanted() -> bool:
 def run_trial_task(
     pickled_objective: bytes, task: TrialTask, channel: DaskChannel, attempt: str
 ) -> TrialOutcome | None:
-    """Run one trial on this Dask worker; None when the coordinator says abort."""
-    from distributed import get_worker
-
+    """Run one trial on this Dask worker; None when this is a re-run by Dask."""
     objective: Objective = pickle.loads(pickled_objective)
 
     backend = QueueBackend(channel, task.number, attempt)
     try:
-        backend.send("start", {"address": get_worker().address, "pid": os.getpid()})
-        if backend.receive() != "go":
+        if not backend.claim_start():
             return None
+        backend.send("start", {"address": backend.worker_address, "pid": os.getpid()})
         trial = task.trial(backend)
         outcome = run_objective(objective, trial, task, remote=True)
-        backend.send("done", None)
+        backend.send("done", outcome)
         return outcome
     finally:
         backend.close()

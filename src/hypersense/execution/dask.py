@@ -2,7 +2,7 @@
 
 The calling process stays the coordinator: a Dask task only runs the objective
 (see :mod:`hypersense.execution._dask_worker`) and sends each of the trial's
-calls through a queue held by the scheduler; ``serve`` answers them here, so
+calls as an event through the scheduler; ``serve`` answers them here, so
 sampler, pruner and storage keep one writer. Dask gives no way to stop a
 running task, so a trial that must stop (past its ``timeout_s``, or cancelled)
 has its worker restarted through its nanny.
@@ -31,7 +31,7 @@ from hypersense.execution._dask_cluster import (
     restart_workers_in_background,
     wait_for_room,
 )
-from hypersense.execution._dask_worker import DaskChannel, Mailbox, run_trial_task
+from hypersense.execution._dask_worker import START_TOKEN, DaskChannel, Mailbox, run_trial_task
 from hypersense.execution.base import Executor
 from hypersense.execution.outcome import (
     Objective,
@@ -117,7 +117,7 @@ class DaskExecutor(Executor):
         self._reconnect_timeout_s = float(reconnect_timeout_s)
         self._connection: DaskConnection | None = None
         self._channel = DaskChannel("")
-        self._calls: Any = None
+        self._inbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()  #: the tasks' messages
         self._scheduler_id: str | None = None  #: the scheduler the channel's queues are on
         self._lost_at: float | None = None  #: when the scheduler was found lost
         self._events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
@@ -144,14 +144,23 @@ class DaskExecutor(Executor):
         return self._connection.client
 
     def _open_channel(self) -> None:
-        """Fresh queues (a new name, so messages of lost tasks cannot reach them) and
-        a subscription to the scheduler's worker events."""
+        """A fresh channel (a new name, so messages of lost tasks cannot reach it):
+        subscriptions to its calls topic and to the scheduler's worker events.
+
+        Subscribing goes on the client's stream before any task of the channel
+        is submitted on it, so the scheduler forwards every message of them.
+        """
         assert self._connection is not None
         client = self._connection.client
+        self._leave_channel()  # that of a lost scheduler
         self._channel = DaskChannel(f"hypersense-{uuid.uuid4().hex[:12]}")
-        self._calls = Mailbox(self._channel.calls, client=client)
+        client.subscribe_topic(self._channel.calls, self._on_call)
         client.subscribe_topic("all", self._on_event)
         self._scheduler_id = client.scheduler_info(n_workers=0).get("id")
+
+    def _on_call(self, event: tuple[float, Any]) -> None:
+        # Runs in the client's event-loop thread: only hand the message over.
+        self._inbox.put(event[1])
 
     def _on_event(self, event: tuple[float, Any]) -> None:
         # Runs in the client's event-loop thread: only hand the event over.
@@ -193,6 +202,16 @@ class DaskExecutor(Executor):
         client = self._client()
         attempt = uuid.uuid4().hex[:12]
         key = f"{self._channel.prefix}-trial-{task.number}-{attempt}"
+        future: Future[TrialOutcome] = Future()
+        try:
+            reply = Mailbox(self._channel.reply(task.number, attempt), client=client)
+            reply.put(START_TOKEN, ring=False)  # before the task exists: its first run takes it
+        except OSError:  # CommClosedError: the scheduler went; the trial is retried later
+            _log.debug("preparing trial %d on Dask failed", task.number, exc_info=True)
+            self._fail_on_lost_scheduler()
+            why = f"worker lost: {SCHEDULER_LOST} before the trial started"
+            future.set_result(lost_outcome(task, why, started_at=None, worker=None))
+            return future
         dask_future = client.submit(
             run_trial_task,
             self._pickled(objective),
@@ -203,8 +222,8 @@ class DaskExecutor(Executor):
             pure=False,
             resources=self._resources or None,
         )
-        future: Future[TrialOutcome] = Future()
-        self._live[task.number] = Attempt(task, attempt, key, future, dask_future, backend)
+        live = Attempt(task, attempt, key, future, dask_future, backend, reply=reply)
+        self._live[task.number] = live
         return future
 
     def _pickled(self, objective: Objective) -> bytes:
@@ -229,24 +248,28 @@ class DaskExecutor(Executor):
         self._check_dask_futures()
 
     def _receive(self, timeout_s: float) -> list[bytes]:
+        """The tasks' messages, after at most ``timeout_s`` for a first one."""
         try:
-            messages: list[bytes] = self._calls.take(max(timeout_s, 0.001))
-        except OSError:  # the connection broke (CommClosedError): the next serve sees it
-            _log.debug("reading the Dask queue failed", exc_info=True)
+            messages = [self._inbox.get(timeout=max(timeout_s, 0.001))]
+        except queue.Empty:
             return []
-        return messages
+        while True:
+            try:
+                messages.append(self._inbox.get_nowait())
+            except queue.Empty:
+                return messages
 
     def _handle(self, kind: str, number: int, attempt: str, payload: Any) -> None:
         live = self._live.get(number)
         current = live is not None and live.attempt == attempt
         if kind == "start":
+            # A re-run by Dask takes no start token and says nothing: a second start
+            # of one attempt cannot come, but if Dask's bookkeeping ever allowed one,
+            # the trial is failed as lost rather than run twice.
             if current and live is not None and live.started_at is None:
                 live.started_at, live.address = time.time(), payload["address"]
-                self._reply(live, number, attempt, "go")
-                return
-            if current and live is not None:  # Dask re-ran it: its first worker died
-                self._resolve_lost(live, f"its Dask worker {live.address} died")
-            self._reply(None, number, attempt, "abort")
+            elif current and live is not None:
+                self._resolve_lost(live, f"its Dask worker {live.address} died (started twice)")
         elif kind == "call":
             method, args = payload
             if not current or live is None:
@@ -259,7 +282,10 @@ class DaskExecutor(Executor):
                 answer = (False, sendable_exception(exc))
             self._reply(live, number, attempt, answer)
         elif kind == "done" and current and live is not None:
-            self._finish(live)
+            if isinstance(payload, TrialOutcome):
+                self._resolve(live, payload)  # no round trip to fetch the task's result
+            else:
+                self._finish(live)
 
     def _reply(self, live: Attempt | None, number: int, attempt: str, message: Any) -> None:
         """Answer a task; a connection that breaks meanwhile is a lost scheduler.
@@ -288,8 +314,8 @@ class DaskExecutor(Executor):
         except Exception as exc:  # noqa: BLE001 - any task failure is classified
             self._resolve(live, task_failure_outcome(live, exc))
             return
-        if outcome is None:
-            self._resolve_lost(live, "its task was aborted")
+        if outcome is None:  # a re-run by Dask found the start token taken
+            self._resolve_lost(live, f"its Dask worker {live.address} died (Dask re-ran its task)")
         else:
             self._resolve(live, outcome)
 
@@ -417,8 +443,19 @@ class DaskExecutor(Executor):
             thread.join(timeout=30)
         self._restarts.clear()
         if self._connection is not None:
+            self._leave_channel()
             self._connection.close()
             self._connection = None
+
+    def _leave_channel(self) -> None:
+        """Stop listening to the channel's calls topic (a user's client outlives us)."""
+        assert self._connection is not None
+        if self._channel.prefix:
+            try:
+                self._connection.client.unsubscribe_topic(self._channel.calls)
+            except Exception:  # noqa: BLE001 - the scheduler may be gone already
+                _log.debug("could not unsubscribe from %s", self._channel.calls, exc_info=True)
+            self._channel = DaskChannel("")
 
     def running_numbers(self) -> list[int]:
         """Numbers of the trials running now."""
