@@ -7,6 +7,7 @@ import os
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks.core.objectives import trivial
@@ -50,6 +51,19 @@ def _optuna_result(url: str) -> tuple[list[int], int]:
     return [t.number for t in trials], done
 
 
+def time_spawned(target: Callable[..., Any], args_list: list[tuple[Any, ...]]) -> float:
+    """Start one spawned process per argument tuple, all at once, and wait for every
+    one; the wall seconds from the first start to the last end."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=target, args=args) for args in args_list]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return time.perf_counter() - start
+
+
 def run_one(tool: str, url: str, n_workers: int, n_trials: int) -> dict[str, Any]:
     """Run ``n_workers`` processes of ``n_trials`` each on one study at ``url``."""
     if tool == "hypersense":
@@ -62,15 +76,8 @@ def run_one(tool: str, url: str, n_workers: int, n_trials: int) -> dict[str, Any
 
         optuna.create_study(study_name="bench", storage=url)
         target, result = _optuna_worker, _optuna_result
-    ctx = multiprocessing.get_context("spawn")
-    errors = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(url, n_trials, i, errors)) for i in range(n_workers)]
-    start = time.perf_counter()
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - start
+    errors = multiprocessing.get_context("spawn").Queue()
+    elapsed = time_spawned(target, [(url, n_trials, i, errors) for i in range(n_workers)])
     messages = []
     while not errors.empty():
         messages.append(errors.get().strip().splitlines()[-1])

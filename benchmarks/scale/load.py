@@ -9,7 +9,6 @@ the coordinator's ``ask`` (start a trial: storage row, sampler, attributes) and
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import hypersense as hs
+from benchmarks.core.concurrency import time_spawned
 from benchmarks.core.objectives import trivial
 from benchmarks.scale.timing import percentiles_ms, time_ask_and_tell
 
@@ -69,17 +69,8 @@ def _summary(
 def run_processes(url: str, n_processes: int, n_trials: int, tmp: Path) -> dict[str, Any]:
     """``n_processes`` processes, each ``optimize(n_trials=...)`` on one study at ``url``."""
     hs.create_study(STUDY, url).close()
-    ctx = multiprocessing.get_context("spawn")
     outs = [str(tmp / f"latency-{i}.json") for i in range(n_processes)]
-    procs = [
-        ctx.Process(target=_process, args=(url, n_trials, i, outs[i])) for i in range(n_processes)
-    ]
-    start = time.perf_counter()
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    wall_s = time.perf_counter() - start
+    wall_s = time_spawned(_process, [(url, n_trials, i, outs[i]) for i in range(n_processes)])
     seconds: dict[str, list[float]] = {"ask": [], "tell": []}
     errors = []
     for out in outs:
@@ -153,11 +144,12 @@ def run_optuna(url: str, n_processes: int, n_trials: int) -> dict[str, Any]:
 def run(
     *, n_processes: int, n_dask_workers: int, n_trials: int, optuna: bool = True
 ) -> list[dict[str, Any]]:
-    """Every setup on SQLite and on PostgreSQL (and Optuna's processes beside ours)."""
+    """Every setup on SQLite and on PostgreSQL (and Optuna's processes beside ours);
+    ``n_processes=0`` or ``n_dask_workers=0`` leaves that setup out."""
     rows = []
     with tempfile.TemporaryDirectory(dir=os.getcwd()) as name, _storages(Path(name)) as fresh:
         tmp = Path(name)
-        for backend in ("sqlite", "postgresql"):
+        for backend in ("sqlite", "postgresql") if n_processes else ():
             row = run_processes(fresh(backend), n_processes, n_trials, tmp)
             rows.append({"backend": backend, **row})
             print(json.dumps(rows[-1]), flush=True)
@@ -166,7 +158,7 @@ def run(
                     {"backend": backend, **run_optuna(fresh(backend), n_processes, n_trials)}
                 )
                 print(json.dumps(rows[-1]), flush=True)
-        for backend in ("sqlite", "postgresql"):
+        for backend in ("sqlite", "postgresql") if n_dask_workers else ():
             rows.append({"backend": backend, **run_dask(fresh(backend), n_dask_workers, n_trials)})
             print(json.dumps(rows[-1]), flush=True)
     return rows

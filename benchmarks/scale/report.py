@@ -52,15 +52,22 @@ def fault_row(r: dict[str, Any]) -> str:
 
 def scaling_table(result: dict[str, Any]) -> list[str]:
     lines = [
-        "| executor | 1 worker trials/s | 2 workers trials/s | speed-up | load average "
-        "(1 min) during |",
-        "|---|---|---|---|---|",
+        "| executor | 1 worker trials/s | 2 workers trials/s | speed-up (median of pairs) | "
+        "pairs' range | coordinator CPU ms/trial (1 / 2 workers) | load average (1 min) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in result["rows"]:
         loads = r["load_average_1min"]
+        speedups = r.get("speedups", [r["speedup"]])
+        cpu = (
+            f"{r['coordinator_cpu_ms_per_trial_1']:.1f} / {r['coordinator_cpu_ms_per_trial_2']:.1f}"
+            if "coordinator_cpu_ms_per_trial_1" in r
+            else "-"
+        )
         lines.append(
             f"| {r['executor']} | {r['trials_per_s_1']:.2f} | {r['trials_per_s_2']:.2f} | "
-            f"{r['speedup']:.2f}x | {min(loads):.1f}-{max(loads):.1f} |"
+            f"{r['speedup']:.2f}x | {min(speedups):.2f}-{max(speedups):.2f} | {cpu} | "
+            f"{min(loads):.1f}-{max(loads):.1f} |"
         )
     return lines
 
