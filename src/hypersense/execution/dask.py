@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import pickle
-import queue
 import threading
 import time
 import uuid
@@ -31,7 +30,8 @@ from hypersense.execution._dask_cluster import (
     restart_workers_in_background,
     wait_for_room,
 )
-from hypersense.execution._dask_worker import START_TOKEN, DaskChannel, Mailbox, run_trial_task
+from hypersense.execution._dask_inbox import CoordinatorInbox
+from hypersense.execution._dask_worker import START_TOKEN, Mailbox, run_trial_task
 from hypersense.execution.base import Executor
 from hypersense.execution.outcome import (
     Objective,
@@ -116,11 +116,8 @@ class DaskExecutor(Executor):
         self._resources = needs
         self._reconnect_timeout_s = float(reconnect_timeout_s)
         self._connection: DaskConnection | None = None
-        self._channel = DaskChannel("")
-        self._inbox: queue.SimpleQueue[bytes] = queue.SimpleQueue()  #: the tasks' messages
-        self._scheduler_id: str | None = None  #: the scheduler the channel's queues are on
+        self._inbox = CoordinatorInbox()
         self._lost_at: float | None = None  #: when the scheduler was found lost
-        self._events: queue.SimpleQueue[dict[str, Any]] = queue.SimpleQueue()
         self._live: dict[int, Attempt] = {}
         self._capacity = (0, -float("inf"))  # (value, when measured)
         self._restarts: list[threading.Thread] = []
@@ -140,33 +137,8 @@ class DaskExecutor(Executor):
                 n_workers=self._max_workers,
                 reconnect_timeout_s=self._reconnect_timeout_s,
             )
-            self._open_channel()
+            self._inbox.open(self._connection.client)
         return self._connection.client
-
-    def _open_channel(self) -> None:
-        """A fresh channel (a new name, so messages of lost tasks cannot reach it):
-        subscriptions to its calls topic and to the scheduler's worker events.
-
-        Subscribing goes on the client's stream before any task of the channel
-        is submitted on it, so the scheduler forwards every message of them.
-        """
-        assert self._connection is not None
-        client = self._connection.client
-        self._leave_channel()  # that of a lost scheduler
-        self._channel = DaskChannel(f"hypersense-{uuid.uuid4().hex[:12]}")
-        client.subscribe_topic(self._channel.calls, self._on_call)
-        client.subscribe_topic("all", self._on_event)
-        self._scheduler_id = client.scheduler_info(n_workers=0).get("id")
-
-    def _on_call(self, event: tuple[float, Any]) -> None:
-        # Runs in the client's event-loop thread: only hand the message over.
-        self._inbox.put(event[1])
-
-    def _on_event(self, event: tuple[float, Any]) -> None:
-        # Runs in the client's event-loop thread: only hand the event over.
-        message = event[1]
-        if isinstance(message, dict) and message.get("action") == "remove-worker":
-            self._events.put(message)
 
     @property
     def n_workers(self) -> int:
@@ -174,8 +146,8 @@ class DaskExecutor(Executor):
         value, when = self._capacity
         if time.monotonic() - when > _CAPACITY_REFRESH_S:
             info = self._client().scheduler_info(n_workers=-1)
-            if info.get("id") != self._scheduler_id and not self._live:
-                self._open_channel()  # restarted while idle: queues on the new one
+            if info.get("id") != self._inbox.scheduler_id and not self._live:
+                self._inbox.open(self._client())  # restarted while idle: a channel on the new one
             workers = info.get("workers", {})
             value = max(1, cluster_capacity(workers, self._resources))
             if self._max_workers is not None:
@@ -201,10 +173,10 @@ class DaskExecutor(Executor):
         self._await_scheduler()
         client = self._client()
         attempt = uuid.uuid4().hex[:12]
-        key = f"{self._channel.prefix}-trial-{task.number}-{attempt}"
+        key = f"{self._inbox.channel.prefix}-trial-{task.number}-{attempt}"
         future: Future[TrialOutcome] = Future()
         try:
-            reply = Mailbox(self._channel.reply(task.number, attempt), client=client)
+            reply = Mailbox(self._inbox.channel.reply(task.number, attempt), client=client)
             reply.put(START_TOKEN, ring=False)  # before the task exists: its first run takes it
         except OSError:  # CommClosedError: the scheduler went; the trial is retried later
             _log.debug("preparing trial %d on Dask failed", task.number, exc_info=True)
@@ -216,7 +188,7 @@ class DaskExecutor(Executor):
             run_trial_task,
             self._pickled(objective),
             task,
-            self._channel,
+            self._inbox.channel,
             attempt,
             key=key,
             pure=False,
@@ -243,21 +215,9 @@ class DaskExecutor(Executor):
             return
         self._handle_lost_workers()
         timeout_s = self._stop_late_trials(timeout_s)
-        for raw in self._receive(timeout_s):
+        for raw in self._inbox.receive(timeout_s):
             self._handle(*pickle.loads(raw))
         self._check_dask_futures()
-
-    def _receive(self, timeout_s: float) -> list[bytes]:
-        """The tasks' messages, after at most ``timeout_s`` for a first one."""
-        try:
-            messages = [self._inbox.get(timeout=max(timeout_s, 0.001))]
-        except queue.Empty:
-            return []
-        while True:
-            try:
-                messages.append(self._inbox.get_nowait())
-            except queue.Empty:
-                return messages
 
     def _handle(self, kind: str, number: int, attempt: str, payload: Any) -> None:
         live = self._live.get(number)
@@ -293,7 +253,7 @@ class DaskExecutor(Executor):
         The task would wait for an answer that never comes, so every running
         trial is failed as lost (and retried) as when the scheduler goes.
         """
-        name = self._channel.reply(number, attempt)
+        name = self._inbox.channel.reply(number, attempt)
         try:
             if live is None:
                 stray = Mailbox(name, client=self._client())
@@ -331,15 +291,11 @@ class DaskExecutor(Executor):
                 self._resolve_lost(live, "the Dask scheduler dropped its task")
 
     def _is_scheduler_replaced(self) -> bool:
-        return is_scheduler_replaced(self._client(), self._scheduler_id)
+        return is_scheduler_replaced(self._client(), self._inbox.scheduler_id)
 
     # ------------------------------------------------------------ faults
     def _handle_lost_workers(self) -> None:
-        while True:
-            try:
-                event = self._events.get_nowait()
-            except queue.Empty:
-                return
+        for event in self._inbox.worker_removals():
             keys = set(event.get("processing-tasks") or ())
             for live in list(self._live.values()):
                 if live.key in keys and live.started_at is not None:
@@ -397,7 +353,7 @@ class DaskExecutor(Executor):
         _log.warning("reconnected to the Dask scheduler %s", self._connection)
         self._lost_at = None
         self._capacity = (0, -float("inf"))
-        self._open_channel()
+        self._inbox.open(self._client())
 
     # ------------------------------------------------------------ resolution
     def _resolve_lost(self, live: Attempt, why: str) -> None:
@@ -443,19 +399,9 @@ class DaskExecutor(Executor):
             thread.join(timeout=30)
         self._restarts.clear()
         if self._connection is not None:
-            self._leave_channel()
+            self._inbox.leave(self._connection.client)
             self._connection.close()
             self._connection = None
-
-    def _leave_channel(self) -> None:
-        """Stop listening to the channel's calls topic (a user's client outlives us)."""
-        assert self._connection is not None
-        if self._channel.prefix:
-            try:
-                self._connection.client.unsubscribe_topic(self._channel.calls)
-            except Exception:  # noqa: BLE001 - the scheduler may be gone already
-                _log.debug("could not unsubscribe from %s", self._channel.calls, exc_info=True)
-            self._channel = DaskChannel("")
 
     def running_numbers(self) -> list[int]:
         """Numbers of the trials running now."""
