@@ -72,6 +72,18 @@ def scaling_table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def overhead_table(result: dict[str, Any]) -> list[str]:
+    lines = [
+        "| what | n per measurement | wall ms | coordinator + scheduler CPU ms |",
+        "|---|---|---|---|",
+    ]
+    for r in result["rows"]:
+        lines.append(
+            f"| {r['what']} | {r['n']} | {r['wall_ms']:.1f} | {r['coordinator_cpu_ms']:.1f} |"
+        )
+    return lines
+
+
 def simulate_table(result: dict[str, Any]) -> list[str]:
     lines = [
         "| storage | sampler | workers | trial durations | trials | coordinator CPU ms/trial "
@@ -96,6 +108,8 @@ def markdown(command: str, document: dict[str, Any]) -> str:
         lines = FAULT_HEADER + [fault_row(r) for r in results]
     elif command == "scaling":
         lines = scaling_table(results)
+    elif command == "overhead":
+        lines = overhead_table(results)
     else:
         lines = simulate_table(results)
     return "\n".join(lines)
