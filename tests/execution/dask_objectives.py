@@ -50,6 +50,27 @@ def hangs(trial: hs.Trial) -> float:
     return x
 
 
+def hangs_a_while_on_its_worker(trial: hs.Trial) -> float:
+    """Records its Dask worker's address; sleeps 20 s if x >= 0, else 0.5 s."""
+    from distributed import get_worker
+
+    trial.set_user_attr("worker", get_worker().address)
+    x = trial.suggest_float("x", -10.0, 10.0)
+    time.sleep(20 if x >= 0 else 0.5)
+    return x
+
+
+def breaks_its_channel_once(trial: hs.Trial) -> float:
+    """Trial 0 closes its worker's client (the way to the coordinator) mid-objective."""
+    from distributed import get_client
+
+    x = trial.suggest_float("x", -10.0, 10.0)
+    if trial.number == 0:
+        get_client().close()
+    trial.report(x, 0)  # trial 0 cannot reach the coordinator any more
+    return x
+
+
 def checkpoints_then_hangs(trial: hs.Trial) -> float:
     """Saves a checkpoint and hangs until its cluster goes; a retry resumes from it."""
     x = trial.suggest_float("x", -10.0, 10.0)

@@ -182,6 +182,26 @@ def test_a_hung_objective_fails_as_timeout_and_the_next_trial_runs(
     ]
 
 
+def test_a_broken_channel_is_a_lost_worker_not_an_error_of_the_objective(
+    own_client: Any, tmp_path: Path
+) -> None:
+    # Trial 0 closes its worker's client mid-objective: its next call cannot reach the
+    # coordinator. That is the cluster failing, not the objective: stored as lost (and
+    # retried), and optimize goes on. (That worker stays without a client, so a trial
+    # it runs later is lost too: the cluster here is the test's own.)
+    study = _study(tmp_path, max_retries=1)
+    study.enqueue_trial({"x": 2.0})
+    study.optimize(
+        dask_objectives.breaks_its_channel_once, n_trials=4, executor=DaskExecutor(own_client)
+    )
+    broken = study.trials[0]
+    assert broken.state is hs.TrialState.FAIL and broken.fail_kind is hs.FailKind.WORKER_LOST
+    assert "could not reach the coordinator" in (broken.fail_reason or "")
+    failed = [t for t in study.trials if t.state is hs.TrialState.FAIL]
+    assert all(t.fail_kind is hs.FailKind.WORKER_LOST for t in failed)
+    assert any(t.state is hs.TrialState.COMPLETE for t in study.trials)
+
+
 _CONFIG_OBJECTIVE = """
 import os
 

@@ -76,6 +76,11 @@ class _Cluster:
         with distributed.Client(self.address, timeout=60, set_as_default=False) as client:
             client.wait_for_workers(1, timeout=60)
 
+    def start_workers_without_nanny(self, n: int) -> None:
+        """``n`` more single-thread workers with no nanny (none can be restarted)."""
+        for _ in range(n):
+            self._start("worker", self.address, "--nthreads", "1", "--no-nanny")
+
     def kill_scheduler(self) -> None:
         assert self.scheduler is not None
         self.scheduler.send_signal(signal.SIGKILL)
@@ -174,3 +179,40 @@ def test_a_scheduler_that_stays_away_fails_its_trial_and_a_rerun_resumes(
     )
     assert [t.number for t in study.trials] == [0, 1]
     _assert_resumed(study.trials[1], lost)
+
+
+def test_a_hung_worker_that_cannot_be_restarted_is_retired(
+    tmp_path: Path, processes: Callable[[], _Cluster]
+) -> None:
+    # A worker with no nanny cannot be restarted: the one stuck in a timed-out objective
+    # must leave the cluster, and no later trial may go to it (Dask thinks it free once
+    # its task is cancelled, and a trial given to it would wait behind the stuck one).
+    cluster = processes()
+    cluster.start()
+    cluster.start_workers_without_nanny(2)
+    with distributed.Client(cluster.address, timeout=60, set_as_default=False) as client:
+        client.wait_for_workers(3, timeout=60)
+        nanny_worker = [
+            a for a, w in client.scheduler_info(n_workers=-1)["workers"].items() if w.get("nanny")
+        ]
+        client.retire_workers(nanny_worker, close_workers=True)  # keep the two without one
+        study = hs.create_study(max_retries=1)
+        for x in (5.0, -1.0, -2.0, -3.0, -4.0, -5.0, -6.0, -7.0, -8.0):
+            study.enqueue_trial({"x": x})
+        study.optimize(
+            dask_objectives.hangs_a_while_on_its_worker,
+            n_trials=9,
+            executor=DaskExecutor(client),
+            trial_timeout_s=2.0,
+        )
+        hung, *others = study.trials
+        assert hung.state is hs.TrialState.FAIL and hung.fail_kind is hs.FailKind.TIMEOUT
+        stuck = hung.user_attrs["worker"]
+        assert [t.state for t in others] == [hs.TrialState.COMPLETE] * 8
+        late = [t for t in others if t.datetime_start > hung.datetime_complete]
+        assert late, "no trial started after the timeout"
+        assert all(t.user_attrs["worker"] != stuck for t in late)
+        deadline = time.monotonic() + 30
+        while stuck in client.scheduler_info(n_workers=-1)["workers"]:
+            assert time.monotonic() < deadline, f"the stuck worker {stuck} was not retired"
+            time.sleep(0.1)

@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
+from hypersense.execution._dask_worker import ChannelError
 from hypersense.execution.outcome import (
     TrialOutcome,
     TrialTask,
@@ -40,6 +41,14 @@ def task_failure_outcome(live: Attempt, exc: BaseException) -> TrialOutcome:
         return lost_outcome(
             live.task,
             f"worker lost: Dask workers died while running the trial ({exc})",
+            started_at=live.started_at,
+            worker=live.address,
+        )
+    if isinstance(exc, ChannelError):
+        return lost_outcome(
+            live.task,
+            f"worker lost: the Dask worker {live.address or 'of its task'} could not reach "
+            f"the coordinator through the scheduler ({exc})",
             started_at=live.started_at,
             worker=live.address,
         )

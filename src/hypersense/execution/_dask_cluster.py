@@ -116,16 +116,31 @@ def is_scheduler_replaced(client: Any, scheduler_id: str | None) -> bool:
 def restart_workers_in_background(
     client: Any, addresses: list[str | None]
 ) -> threading.Thread | None:
-    """Restart these workers through their nannies in a thread (None: no address)."""
+    """Restart these workers through their nannies in a thread (None: no address).
+
+    A worker that cannot be restarted (no nanny, or its restart timed out) is
+    retired from the cluster instead: its thread is stuck in an objective, and
+    the scheduler would otherwise count it as room for the next trial, which
+    would wait behind the stuck one forever.
+    """
     workers = [a for a in addresses if a is not None]
     if not workers:
         return None
 
     def restart() -> None:
         try:
-            client.restart_workers(workers, raise_for_error=False)
-        except Exception:  # noqa: BLE001 - e.g. no nanny; the thread is only logged
-            _log.warning("could not restart Dask workers %s", workers, exc_info=True)
+            results = client.restart_workers(workers, raise_for_error=False)
+            stuck = [w for w in workers if results.get(w) not in ("OK", "removed")]
+        except Exception:  # noqa: BLE001 - e.g. no nanny: retire them below
+            _log.debug("restarting Dask workers %s failed", workers, exc_info=True)
+            stuck = workers
+        if not stuck:
+            return
+        _log.warning("could not restart Dask workers %s; retiring them", stuck)
+        try:
+            client.retire_workers(stuck, close_workers=True)
+        except Exception:  # noqa: BLE001 - the thread can only log
+            _log.warning("could not retire Dask workers %s either", stuck, exc_info=True)
 
     thread = threading.Thread(target=restart, name="hypersense-dask-restart", daemon=True)
     thread.start()

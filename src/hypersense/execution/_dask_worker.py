@@ -30,16 +30,25 @@ Messages are pickled tuples ``(kind, number, attempt, payload)``:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from hypersense.execution._relay import RelayBackend
 from hypersense.execution.outcome import Objective, TrialOutcome, TrialTask, run_objective
 
-__all__ = ["START_TOKEN", "DaskChannel", "Mailbox", "QueueBackend", "run_trial_task"]
+__all__ = [
+    "START_TOKEN",
+    "ChannelError",
+    "DaskChannel",
+    "Mailbox",
+    "QueueBackend",
+    "run_trial_task",
+]
 
 #: What the coordinator puts on an attempt's reply queue for its first run to take.
 START_TOKEN = b"start"
@@ -61,6 +70,31 @@ class DaskChannel:
     def reply(self, number: int, attempt: str) -> str:
         """The queue the coordinator answers one attempt of trial ``number`` on."""
         return f"{self.prefix}-reply-{number}-{attempt}"
+
+
+class ChannelError(ConnectionError):
+    """The task cannot reach the coordinator: its worker is closing, or the
+    scheduler went. The coordinator stores the trial as lost (and retries it),
+    never as the objective's own failure."""
+
+
+@contextlib.contextmanager
+def _channel_errors(number: int, client: Any, worker: Any) -> Iterator[None]:
+    """An error of a Dask call made while ``client`` or ``worker`` is closed or
+    closing, as ChannelError: which exception Dask raises then varies
+    (CommClosedError, "ConnectionPool is closed", a None scheduler handle), so the
+    error is told apart by the state it left, not by its type."""
+    try:
+        yield
+    except Exception as exc:
+        if _is_up(client, worker):
+            raise
+        raise ChannelError(f"trial {number}: no way to the coordinator ({exc!r})") from exc
+
+
+def _is_up(client: Any, worker: Any) -> bool:
+    """Whether the task's client and worker are both running."""
+    return bool(client.status == "running" and getattr(worker.status, "name", "") == "running")
 
 
 class CoordinatorGoneError(RuntimeError):
@@ -102,13 +136,18 @@ class QueueBackend(RelayBackend):
     """A TrialBackend that sends each call to the coordinator and waits for its answer."""
 
     def __init__(self, channel: DaskChannel, number: int, attempt: str) -> None:
-        from distributed import get_worker
+        from distributed import get_client, get_worker
 
         self._worker: Any = get_worker()
+        self._client: Any = get_client()
         self._topic = channel.calls
         self._number = number
         self._attempt = attempt
-        self._replies = Mailbox(channel.reply(number, attempt))
+        with self._channel_errors():
+            self._replies = Mailbox(channel.reply(number, attempt), client=self._client)
+
+    def _channel_errors(self) -> contextlib.AbstractContextManager[None]:
+        return _channel_errors(self._number, self._client, self._worker)
 
     @property
     def worker_address(self) -> str:
@@ -117,17 +156,20 @@ class QueueBackend(RelayBackend):
 
     def claim_start(self) -> bool:
         """Take the attempt's start token; False when it is gone (a re-run)."""
-        return START_TOKEN in self._replies.take_now()
+        with self._channel_errors():
+            return START_TOKEN in self._replies.take_now()
 
     def send(self, kind: str, payload: Any) -> None:
         """Send one message to the coordinator (an event of the calls topic)."""
         message = pickle.dumps((kind, self._number, self._attempt, payload))
-        self._worker.log_event(self._topic, message)
+        with self._channel_errors():
+            self._worker.log_event(self._topic, message)
 
     def receive(self) -> Any:
         """The coordinator's next answer; CoordinatorGoneError once this task is cancelled."""
         while True:
-            answers = self._replies.take(_POLL_S)
+            with self._channel_errors():
+                answers = self._replies.take(_POLL_S)
             if answers:
                 return pickle.loads(answers[0])  # one question is open at a time
             if not _is_wanted():
@@ -136,8 +178,9 @@ class QueueBackend(RelayBackend):
                 )
 
     def close(self) -> None:
-        """Release the reply queue."""
-        self._replies.close()
+        """Release the reply queue (if the connection still allows it)."""
+        with contextlib.suppress(OSError, RuntimeError):
+            self._replies.close()
 
     def _call(self, method: str, *args: Any) -> Any:
         self.send("call", (method, args))
@@ -163,7 +206,12 @@ def _is_wanted() -> bool:
 def run_trial_task(
     pickled_objective: bytes, task: TrialTask, channel: DaskChannel, attempt: str
 ) -> TrialOutcome | None:
-    """Run one trial on this Dask worker; None when this is a re-run by Dask."""
+    """Run one trial on this Dask worker; None when this is a re-run by Dask.
+
+    Raises:
+        ChannelError: The channel to the coordinator broke (the worker is
+            closing, the scheduler went) before or while the objective ran.
+    """
     objective: Objective = pickle.loads(pickled_objective)
 
     backend = QueueBackend(channel, task.number, attempt)
@@ -173,7 +221,10 @@ def run_trial_task(
         backend.send("start", {"address": backend.worker_address, "pid": os.getpid()})
         trial = task.trial(backend)
         outcome = run_objective(objective, trial, task, remote=True)
-        backend.send("done", outcome)
+        if isinstance(outcome.error, ChannelError):
+            raise outcome.error
+        with contextlib.suppress(ChannelError):  # the coordinator fetches the result then
+            backend.send("done", outcome)
         return outcome
     finally:
         backend.close()
