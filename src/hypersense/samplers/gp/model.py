@@ -75,25 +75,20 @@ class GPPosterior:
         """Shape ``(d,)``."""
         return self._is_categorical
 
-    def with_fantasies(
-        self, x_new: NDArray[np.float64], values: NDArray[np.float64] | None = None
-    ) -> GPPosterior:
-        """This posterior after also "observing" ``values`` (by default its own mean) at ``x_new``.
+    def with_fantasies(self, x_new: NDArray[np.float64]) -> GPPosterior:
+        """This posterior after also "observing" its own mean at ``x_new``.
 
-        Fantasies of pending evaluations: the variance shrinks around
-        ``x_new``, so an acquisition stops proposing points next to evaluations
-        still running. With the posterior mean (kriging believer) the mean is
-        unchanged everywhere; with a constant (constant liar) it is pulled
-        towards that value around ``x_new``. The Cholesky factor is extended by
-        a block update in ``O(n^2 m)``.
+        The kriging-believer fantasy of pending evaluations: the mean is
+        unchanged everywhere while the variance shrinks around ``x_new``, so an
+        acquisition stops proposing points next to evaluations still running.
+        The Cholesky factor is extended by a block update in ``O(n^2 m)``.
 
         Args:
             x_new: Pending inputs; shape ``(m, d)``.
-            values: Fantasised outputs; shape ``(m,)``.
         """
         if x_new.shape[0] == 0:
             return self
-        mean = self.mean_var(x_new)[0] if values is None else values
+        mean, _ = self.mean_var(x_new)
         k21 = kernel_matrix(x_new, self._x, self._params, self._is_categorical)
         k22 = kernel_matrix(x_new, x_new, self._params, self._is_categorical)
         k22[np.diag_indices_from(k22)] += self._params.noise_var

@@ -249,16 +249,17 @@ class GPSampler(Sampler):
         x = model_space.encode([trials[i].params for i in keep])
         posterior = GPPosterior(x, y, params, model_space.is_categorical)
         # The incumbent is the best posterior mean at an evaluated point (robust
-        # to noise). Pending points are believed to land exactly on it (a
-        # constant liar), so the expected improvement around them vanishes
-        # while promising regions next to them stay attractive.
+        # to noise). Pending points are believed to land on the posterior mean,
+        # and a believed value below the incumbent becomes the incumbent, so
+        # the expected improvement around a pending point vanishes.
         best = float(np.min(posterior.mean_var(x)[0]))
         if self._consider_pending:
             pending = self._pending_points(history, context, model_space)
         else:
             pending = np.zeros((0, model_space.n_dims))
         if pending.shape[0]:
-            posterior = posterior.with_fantasies(pending, np.full(pending.shape[0], best))
+            best = min(best, float(np.min(posterior.mean_var(pending)[0])))
+            posterior = posterior.with_fantasies(pending)
         order = np.argsort(y, kind="stable")[:_N_INCUMBENTS]
         point, value = optimize_acquisition(
             LogExpectedImprovement(posterior, best),
