@@ -86,6 +86,24 @@ def _needs_modules(*modules: str) -> Callable[[], str | None]:
     return check
 
 
+def _run_in_batches(study: Any, problem: Problem, log: EvaluationLog, budget: int) -> None:
+    """``budget`` evaluations of ``problem`` through ``study``'s ask/tell, ``BATCH_SIZE`` at a time.
+
+    Every trial of a batch is asked (and its parameters suggested) before any of
+    them is evaluated and told, so the sampler sees the others as pending. The
+    study is hypersense's or Optuna's: both have ``ask()`` and ``tell(trial, value)``.
+    """
+    done = 0
+    while done < budget:
+        batch = []
+        for _ in range(min(BATCH_SIZE, budget - done)):
+            trial = study.ask()
+            batch.append((trial, suggest_params(trial, problem.space)))
+        for trial, params in batch:
+            study.tell(trial, log.evaluate(params))
+        done += len(batch)
+
+
 # ----------------------------------------------------------------- hypersense
 def _hypersense_commit() -> str:
     """The short git commit of the working tree hypersense is imported from, if any."""
@@ -147,15 +165,7 @@ def _hypersense_batch_run(sampler_name: str) -> RunFunction:
         sampler = make_sampler(sampler_name, {"seed": seed})
         study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
         log.restart_clock()
-        done = 0
-        while done < budget:
-            batch = []
-            for _ in range(min(BATCH_SIZE, budget - done)):
-                trial = study.ask()
-                batch.append((trial, suggest_params(trial, problem.space)))
-            for trial, params in batch:
-                study.tell(trial, log.evaluate(params))
-            done += len(batch)
+        _run_in_batches(study, problem, log, budget)
         study.close()
 
     return run
@@ -201,15 +211,7 @@ def _optuna_batch_run(kind: str) -> RunFunction:
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             study = optuna.create_study(sampler=_optuna_sampler(kind, seed))
             log.restart_clock()
-            done = 0
-            while done < budget:
-                batch = []
-                for _ in range(min(BATCH_SIZE, budget - done)):
-                    trial = study.ask()
-                    batch.append((trial, suggest_params(trial, problem.space)))
-                for trial, params in batch:
-                    study.tell(trial, log.evaluate(params))
-                done += len(batch)
+            _run_in_batches(study, problem, log, budget)
 
     return run
 

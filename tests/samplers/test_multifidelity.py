@@ -194,18 +194,22 @@ def curve_objective(trial: hs.Trial) -> float:
 
 
 @pytest.mark.parametrize(
-    ("name", "make", "n_trials"),
+    ("name", "make", "n_trials", "n_startup"),
     [
-        ("tpe", lambda: TPESampler(n_startup_trials=10, seed=1), 80),
-        ("gp", lambda: GPSampler(n_startup_trials=10, seed=1), 30),
-        ("auto", lambda: AutoSampler(seed=1), 30),
+        ("tpe", lambda: TPESampler(n_startup_trials=10, seed=1), 80, 10),
+        ("gp", lambda: GPSampler(n_startup_trials=10, seed=1), 30, 10),
+        # The default's GP starts after d + 1 = 3, at least 4, trials (2 parameters).
+        ("auto", lambda: AutoSampler(seed=1), 30, 4),
     ],
 )
-def test_hyperband_brackets_share_one_start_up(name: str, make: object, n_trials: int) -> None:
+def test_hyperband_brackets_share_one_start_up(
+    name: str, make: object, n_trials: int, n_startup: int
+) -> None:
     """Hyperband with R = 27, eta = 3 has 4 brackets. Optuna's TPE with its
     HyperbandPruner models each bracket on its own trials and so spends its 10
-    random start-up trials in every bracket (40); here exactly the first 10
-    trials are random and every later one, in every bracket, is model-based."""
+    random start-up trials in every bracket (40); here exactly the first
+    ``n_startup`` trials are random and every later one, in every bracket, is
+    model-based."""
     assert callable(make)
     study = hs.create_study(
         sampler=make(),
@@ -214,7 +218,7 @@ def test_hyperband_brackets_share_one_start_up(name: str, make: object, n_trials
     )
     study.optimize(curve_objective, n_trials=n_trials)
     random = [t.number for t in study.trials if MODEL_BUDGET_ATTR not in t.system_attrs]
-    assert random == list(range(10))
+    assert random == list(range(n_startup))
     modelled = [t for t in study.trials if MODEL_BUDGET_ATTR in t.system_attrs]
     assert {t.tags["bracket"] for t in modelled} == {"0", "1", "2", "3"}
     assert any(t.state is hs.TrialState.PRUNED for t in study.trials)

@@ -12,10 +12,15 @@ from hypersense.space.search_space import SearchSpace
 from hypersense.trial.frozen import FrozenTrial
 from hypersense.trial.state import TrialState
 
-__all__ = ["AutoSampler", "choose_sampler"]
+__all__ = ["AutoSampler", "choose_sampler", "gp_startup_trials"]
 
 #: System attribute naming the sampler AutoSampler used for a trial.
 CHOICE_ATTR = "auto_sampler"
+#: System attribute holding the GP's number of start-up trials for a trial
+#: proposed by the GP (see :func:`gp_startup_trials`).
+STARTUP_ATTR = "auto_sampler_startup_trials"
+#: Fewest and most start-up trials of the GP.
+_GP_STARTUP_BOUNDS = (4, 10)
 
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
 
@@ -48,6 +53,18 @@ def choose_sampler(
     return "gp"
 
 
+def gp_startup_trials(dimension: int) -> int:
+    """Quasi-random trials before the default's GP proposes, for ``dimension`` parameters.
+
+    One more than the dimension, at least 4 and at most 10: the GP starts as
+    soon as it has as many points as a linear trend needs, so on small spaces
+    model-based proposals already count at 10 evaluations, while large spaces
+    keep the full space-filling start (10, the GP sampler's own default).
+    """
+    low, high = _GP_STARTUP_BOUNDS
+    return min(high, max(low, dimension + 1))
+
+
 class AutoSampler(Sampler):
     """Picks the sampler for each trial from the study's shape; the default sampler.
 
@@ -56,6 +73,13 @@ class AutoSampler(Sampler):
     trials; see :func:`choose_sampler`), so every worker and a resumed study make
     the same choice, and it is stored on each trial as the system attribute
     ``auto_sampler``. Both models see every trial, whichever sampler proposed it.
+
+    The GP's start-up (scrambled Sobol points before the model proposes) is
+    ``d + 1`` trials for ``d`` parameters, between 4 and 10 (see
+    :func:`gp_startup_trials`); it is stored on the GP's trials as the system
+    attribute ``auto_sampler_startup_trials``. Trials running in other workers
+    are fantasised by the GP, and count towards its start-up once half of it
+    finished (see :class:`~hypersense.samplers.gp.GPSampler`).
 
     Args:
         gp_max_trials: Finished trials after which the Gaussian process hands
@@ -87,43 +111,55 @@ class AutoSampler(Sampler):
         self._constraints_func = constraints_func
         self._samplers: dict[str, Sampler] = {}
 
-    def _sampler(self, name: str) -> Sampler:
-        if name not in self._samplers:
+    def _sampler(self, name: str, n_startup: int) -> Sampler:
+        key = f"gp-{n_startup}" if name == "gp" else name
+        if key not in self._samplers:
             if name == "gp":
                 from hypersense.samplers.gp import GPSampler
 
-                self._samplers[name] = GPSampler(seed=self._seed_for_delegates())
+                self._samplers[key] = GPSampler(
+                    n_startup_trials=n_startup, seed=self._seed_for_delegates()
+                )
             else:
                 from hypersense.samplers.tpe import TPESampler
 
-                self._samplers[name] = TPESampler(
+                self._samplers[key] = TPESampler(
                     constraints_func=self._constraints_func, seed=self._seed_for_delegates()
                 )
-        return self._samplers[name]
+        return self._samplers[key]
 
     def _seed_for_delegates(self) -> int:
         # The delegates share the study's seed stream (a pure function of ours).
         return self.trial_key(2**62) >> 1
 
-    def _decide(self, history: StudyHistory) -> str:
+    def _decide(self, history: StudyHistory) -> tuple[str, int]:
+        """The sampler's name and, for the GP, its number of start-up trials."""
         finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
         names = {frozenset(t.distributions) for t in finished}
-        return choose_sampler(
+        dimension = len(intersection_space(finished)) if finished else 0
+        name = choose_sampler(
             n_objectives=len(history.directions),
             n_finished=len(finished),
-            dimension=len(intersection_space(finished)) if finished else 0,
+            dimension=dimension,
             conditional=len(names) > 1,
             constrained=self._constraints_func is not None,
             gp_max_trials=self._gp_max_trials,
             gp_max_dimension=self._gp_max_dimension,
         )
+        return name, gp_startup_trials(dimension)
 
     def _chosen(self, history: StudyHistory, context: SamplingContext) -> Sampler:
-        name = context.system_attrs.get(CHOICE_ATTR)
+        attrs = context.system_attrs
+        name, n_startup = attrs.get(CHOICE_ATTR), attrs.get(STARTUP_ATTR)
         if not isinstance(name, str):
-            name = self._decide(history)
-            context.system_attrs[CHOICE_ATTR] = name
-        return self._sampler(name)
+            name, n_startup = self._decide(history)
+            attrs[CHOICE_ATTR] = name
+            if name == "gp":
+                attrs[STARTUP_ATTR] = n_startup
+        if not isinstance(n_startup, int):
+            # A trial recorded before the start-up was chosen by dimension.
+            n_startup = _GP_STARTUP_BOUNDS[1]
+        return self._sampler(name, n_startup)
 
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
         return self._chosen(history, context).infer_relative_space(history, context)

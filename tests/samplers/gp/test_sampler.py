@@ -68,6 +68,29 @@ def test_pending_trials_spread_parallel_proposals() -> None:
     assert clumped < 0.5 * spread
 
 
+def _third_of_a_batch(consider_pending: bool, n_told: int) -> dict[str, float]:
+    """Parameters of the third trial asked after ``n_told`` told ones, two still running."""
+    sampler = GPSampler(seed=5, n_startup_trials=6, consider_pending=consider_pending)
+    study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
+    study.optimize(quadratic_5d, n_trials=n_told)
+    for _ in range(2):
+        quadratic_5d(study.ask())
+    third = study.ask()
+    quadratic_5d(third)
+    return dict(third.params)
+
+
+def test_running_trials_complete_the_start_up_once_half_of_it_finished() -> None:
+    # Trial 6 is the first after the 6 start-up trials: with 4 told and 2
+    # running the GP proposes it (as one worker would after 6 told trials);
+    # without pending trials considered it takes start-up point 6.
+    from_gp = _third_of_a_batch(consider_pending=True, n_told=4)
+    from_startup = _third_of_a_batch(consider_pending=False, n_told=4)
+    assert from_gp != from_startup
+    # With only 2 told (fewer than half) trial 4 is a start-up point either way.
+    assert _third_of_a_batch(True, n_told=2) == _third_of_a_batch(False, n_told=2)
+
+
 def test_enqueued_values_are_kept_and_the_rest_is_optimised_around_them() -> None:
     study = hs.create_study(sampler=GPSampler(seed=0), heartbeat_interval_s=None)
     study.optimize(quadratic_5d, n_trials=15)
