@@ -118,6 +118,7 @@ def test_auto_max_resource_waits_for_the_first_completed_trial() -> None:
         ({"min_resource": 0}, "`min_resource` must be an integer >= 1 (got 0)"),
         ({"min_resource": "auto"}, "`min_resource` must be an integer >= 1 (got 'auto')"),
         ({"max_resource": 0}, '`max_resource` must be an integer >= 1 or "auto" (got 0)'),
+        ({"noise_tolerance": -1}, "`noise_tolerance` must be a finite number >= 0 (got -1)"),
         (
             {"min_resource": 9, "max_resource": 3},
             "`min_resource` (9) must not exceed `max_resource` (3)",

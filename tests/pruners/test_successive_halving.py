@@ -157,6 +157,8 @@ def test_decisions_are_a_function_of_the_history_alone() -> None:
             "`min_resource` (10) must not exceed `max_resource` (5)",
         ),
         ({"min_early_stopping_rate": -1}, "`min_early_stopping_rate` must be an integer >= 0"),
+        ({"noise_tolerance": -0.5}, "`noise_tolerance` must be a finite number >= 0 (got -0.5)"),
+        ({"noise_tolerance": math.inf}, "`noise_tolerance` must be a finite number >= 0 (got inf)"),
     ],
 )
 def test_bad_options_are_named(options: dict[str, object], message: str) -> None:
