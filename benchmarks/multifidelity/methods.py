@@ -5,7 +5,9 @@ epoch by epoch reporting the validation error (step = epoch from 0, as both
 libraries' examples do) and stop when its pruner says so. A run records, per
 trial in order, the epochs it trained, whether it finished, and its error at
 full budget when known. Rungs and brackets use ``min_resource=1``,
-``max_resource=problem.n_epochs`` and ``reduction_factor=ETA`` in both libraries.
+``max_resource=problem.n_epochs`` and ``reduction_factor=ETA`` in both libraries;
+hypersense's pruners keep their default ``noise_tolerance`` (ties within the
+noise go on), and the "plain rule" rows turn it off, as Optuna's rule is.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 import hypersense as hs
-from benchmarks.multifidelity.problems import Problem
+from benchmarks.multifidelity.problems import EpochCallback, Problem
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
 from hypersense.pruners import (
     CurveExtrapolationPruner,
@@ -46,6 +48,25 @@ OPTUNA_HYPERBAND = "Optuna HyperbandPruner (TPE)"
 Runner = Callable[[Problem, int, int], RunRecord]
 
 
+class _ReportingTrial(Protocol):
+    """What both libraries' trials offer a training loop."""
+
+    def report(self, value: float, step: int) -> None: ...
+
+    def should_prune(self) -> bool: ...
+
+
+def _reporter(trial: _ReportingTrial) -> EpochCallback:
+    """The epoch callback of a trial: report the epoch's error at step ``epoch``,
+    then stop if the trial's pruner says so."""
+
+    def on_epoch(epoch: int, error: float) -> bool:
+        trial.report(error, epoch)
+        return trial.should_prune()
+
+    return on_epoch
+
+
 def _timed(run: Callable[[], tuple[TrialRecord, ...]], seed: int) -> RunRecord:
     wall, cpu = time.perf_counter(), time.process_time()
     trials = run()
@@ -60,12 +81,7 @@ def _run_hypersense(
 
     def objective(trial: hs.Trial) -> float:
         params = {name: trial.suggest(name, dist) for name, dist in space.items()}
-
-        def on_epoch(epoch: int, error: float) -> bool:
-            trial.report(error, epoch)
-            return trial.should_prune()
-
-        record = problem.train(params, seed, on_epoch)
+        record = problem.train(params, seed, _reporter(trial))
         records.append(record)
         if not record.finished or record.observed_final is None:
             raise hs.TrialPruned
@@ -106,12 +122,7 @@ def _run_optuna(problem: Problem, seed: int, n_configs: int, pruner_name: str) -
 
     def objective(trial: optuna.Trial) -> float:
         params = {name: _suggest_optuna(trial, name, dist) for name, dist in space.items()}
-
-        def on_epoch(epoch: int, error: float) -> bool:
-            trial.report(error, epoch)
-            return trial.should_prune()
-
-        record = problem.train(params, seed, on_epoch)
+        record = problem.train(params, seed, _reporter(trial))
         records.append(record)
         if not record.finished or record.observed_final is None:
             raise optuna.TrialPruned
@@ -164,9 +175,19 @@ def _hb(problem: Problem) -> HyperbandPruner:
     return HyperbandPruner(min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA)
 
 
-def _asha(problem: Problem) -> SuccessiveHalvingPruner:
+def _hb_plain(problem: Problem) -> HyperbandPruner:
+    """Hyperband with the plain promotion rule (no ties within the noise)."""
+    return HyperbandPruner(
+        min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA, noise_tolerance=0.0
+    )
+
+
+def _asha(problem: Problem, noise_tolerance: float = 1.0) -> SuccessiveHalvingPruner:
     return SuccessiveHalvingPruner(
-        min_resource=1, max_resource=problem.n_epochs, reduction_factor=ETA
+        min_resource=1,
+        max_resource=problem.n_epochs,
+        reduction_factor=ETA,
+        noise_tolerance=noise_tolerance,
     )
 
 
@@ -175,9 +196,15 @@ METHODS: dict[str, Runner] = {
     BASELINE: lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), NopPruner()),
     "median (TPE)": lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), MedianPruner()),
     "ASHA (TPE)": lambda p, s, n: _run_hypersense(p, s, n, TPESampler(seed=s), _asha(p)),
+    "ASHA, plain rule (TPE)": lambda p, s, n: _run_hypersense(
+        p, s, n, TPESampler(seed=s), _asha(p, 0.0)
+    ),
     "Hyperband (random)": lambda p, s, n: _run_hypersense(p, s, n, RandomSampler(seed=s), _hb(p)),
     "model-based Hyperband (TPE)": lambda p, s, n: _run_hypersense(
         p, s, n, TPESampler(seed=s), _hb(p)
+    ),
+    "model-based Hyperband, plain rule (TPE)": lambda p, s, n: _run_hypersense(
+        p, s, n, TPESampler(seed=s), _hb_plain(p)
     ),
     "curve extrapolation (TPE)": lambda p, s, n: _run_hypersense(
         p, s, n, TPESampler(seed=s), CurveExtrapolationPruner(max_resource=p.n_epochs)

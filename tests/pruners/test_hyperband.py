@@ -65,7 +65,9 @@ def test_the_worked_example_of_the_docs() -> None:
 
 
 def test_only_trials_of_the_same_bracket_compete() -> None:
-    pruner = HyperbandPruner(min_resource=1, max_resource=27, reduction_factor=3)
+    pruner = HyperbandPruner(
+        min_resource=1, max_resource=27, reduction_factor=3, noise_tolerance=0.0
+    )
     b0 = {"bracket": "0", "rungs": "1,3,9"}
     b1 = {"bracket": "1", "rungs": "3,9"}
     # In bracket 0 at step 1: 1.0 and 2.0; in bracket 1, 0.1 and 0.2 (not rivals).
@@ -116,6 +118,7 @@ def test_auto_max_resource_waits_for_the_first_completed_trial() -> None:
         ({"min_resource": 0}, "`min_resource` must be an integer >= 1 (got 0)"),
         ({"min_resource": "auto"}, "`min_resource` must be an integer >= 1 (got 'auto')"),
         ({"max_resource": 0}, '`max_resource` must be an integer >= 1 or "auto" (got 0)'),
+        ({"noise_tolerance": -1}, "`noise_tolerance` must be a finite number >= 0 (got -1)"),
         (
             {"min_resource": 9, "max_resource": 3},
             "`min_resource` (9) must not exceed `max_resource` (3)",
@@ -137,7 +140,7 @@ def test_several_objectives_are_refused_at_the_first_call() -> None:
 
 def test_repr_is_faithful() -> None:
     assert repr(HyperbandPruner(max_resource=81)) == (
-        "HyperbandPruner(min_resource=1, max_resource=81, reduction_factor=3)"
+        "HyperbandPruner(min_resource=1, max_resource=81, reduction_factor=3, noise_tolerance=1.0)"
     )
 
 
@@ -149,7 +152,9 @@ def test_each_bracket_decides_as_optuna_successive_halving_with_its_rate(
     curves = decreasing_curves(120, n_steps, seed=seed)
     study = hs.create_study(
         sampler=RandomSampler(seed=0),
-        pruner=HyperbandPruner(min_resource=1, max_resource=n_steps, reduction_factor=eta),
+        pruner=HyperbandPruner(
+            min_resource=1, max_resource=n_steps, reduction_factor=eta, noise_tolerance=0.0
+        ),
     )
     theirs: dict[str, optuna.Study] = {}
 

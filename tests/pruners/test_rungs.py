@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from hypersense.pruners.rungs import (
     bracket_budgets,
     bracket_of,
     bracket_schedule,
+    curve_jitter,
     is_promotable,
     loss_of,
     n_brackets,
@@ -104,6 +107,37 @@ def test_bracket_schedule_gives_each_bracket_its_budget_spread_evenly() -> None:
 )
 def test_is_promotable(own: float, others: list[float], eta: int, expected: bool) -> None:
     assert is_promotable(own, others, eta) is expected
+
+
+@pytest.mark.parametrize(
+    ("own", "margin", "expected"),
+    [
+        (2.0, 0.0, True),  # the last kept of 6 // 3 = 2
+        (2.3, 0.0, False),
+        (2.3, 0.3, True),  # within the margin of the last kept value (2.0)
+        (2.31, 0.3, False),
+    ],
+)
+def test_a_margin_lets_ties_within_the_noise_go_on(
+    own: float, margin: float, expected: bool
+) -> None:
+    assert is_promotable(own, [1.0, 2.0, 3.0, 4.0, 5.0], 3, margin=margin) is expected
+
+
+def test_curve_jitter_recovers_the_noise_around_a_straight_line() -> None:
+    rng = np.random.default_rng(0)
+    steps = np.arange(2000, dtype=float)
+    curves = [0.5 - 1e-4 * steps + rng.normal(0.0, 0.03, steps.size) for _ in range(5)]
+    assert curve_jitter(curves) == pytest.approx(0.03, rel=0.03)
+    # A straight line has no jitter; fewer than three values say nothing.
+    assert curve_jitter([[3.0, 2.0, 1.0, 0.0]]) == 0.0
+    assert curve_jitter([[1.0, 9.0], [4.0], []]) == 0.0
+
+
+def test_curve_jitter_skips_triples_with_a_non_finite_value() -> None:
+    # Second differences over finite triples only: 1 - 2 + 1 = 0 and 2 - 0 + 0 = 2.
+    with_nan = [[1.0, 1.0, 1.0, math.nan, 5.0], [2.0, 0.0, 0.0]]
+    assert curve_jitter(with_nan) == pytest.approx(math.sqrt((0.0 + 2.0**2) / 2 / 6))
 
 
 def test_loss_of_flips_maximised_values_and_makes_divergence_worst() -> None:

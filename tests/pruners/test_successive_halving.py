@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import optuna
 import pytest
 
@@ -18,7 +19,10 @@ CONTINUE, PRUNE = PruneDecision.CONTINUE, PruneDecision.PRUNE
 
 
 def sh(**options: object) -> SuccessiveHalvingPruner:
-    return SuccessiveHalvingPruner(**{"min_resource": 1, "max_resource": 30, **options})  # type: ignore[arg-type]
+    """The plain rule (no noise tolerance) unless ``options`` say otherwise: the
+    hand-made curves below jump by design."""
+    defaults = {"min_resource": 1, "max_resource": 30, "noise_tolerance": 0.0}
+    return SuccessiveHalvingPruner(**{**defaults, **options})  # type: ignore[arg-type]
 
 
 # Rungs of sh(reduction_factor=3): steps 1, 3, 9, 27. At step 1 the five earlier
@@ -153,6 +157,8 @@ def test_decisions_are_a_function_of_the_history_alone() -> None:
             "`min_resource` (10) must not exceed `max_resource` (5)",
         ),
         ({"min_early_stopping_rate": -1}, "`min_early_stopping_rate` must be an integer >= 0"),
+        ({"noise_tolerance": -0.5}, "`noise_tolerance` must be a finite number >= 0 (got -0.5)"),
+        ({"noise_tolerance": math.inf}, "`noise_tolerance` must be a finite number >= 0 (got inf)"),
     ],
 )
 def test_bad_options_are_named(options: dict[str, object], message: str) -> None:
@@ -172,7 +178,7 @@ def test_several_objectives_are_refused_at_the_first_call() -> None:
 def test_repr_is_faithful() -> None:
     assert repr(SuccessiveHalvingPruner()) == (
         "SuccessiveHalvingPruner(min_resource='auto', max_resource='auto', "
-        "reduction_factor=4, min_early_stopping_rate=0)"
+        "reduction_factor=4, min_early_stopping_rate=0, noise_tolerance=1.0)"
     )
 
 
@@ -195,7 +201,7 @@ def test_decisions_match_optuna_on_the_same_asynchronous_curves(
     study = hs.create_study(
         direction=direction,
         sampler=RandomSampler(seed=0),
-        pruner=SuccessiveHalvingPruner(**options),  # type: ignore[arg-type]
+        pruner=SuccessiveHalvingPruner(**options, noise_tolerance=0.0),  # type: ignore[arg-type]
     )
     theirs = optuna.create_study(
         direction=direction,
@@ -209,3 +215,70 @@ def test_decisions_match_optuna_on_the_same_asynchronous_curves(
         t.system_attrs["passed_rung"] for t in study.trials if "passed_rung" in t.system_attrs
     ]
     assert len(passed) >= 10 and len(set(passed)) >= 2
+
+
+# ------------------------------------------------------- noise tolerance
+def planted_run(
+    seed: int, noise_tolerance: float, *, spacing: float, noise: float
+) -> tuple[bool, int]:
+    """ASHA (R = 20, eta = 3) on 27 planted curves ``final + 0.6 exp(-t / 2) + noise``
+    whose finals are ``0.1 + spacing * k`` in a random order: whether the truly
+    best configuration trained to the end, and the steps the study spent."""
+    rng = np.random.default_rng(seed)
+    finals = 0.1 + spacing * rng.permutation(27)
+    steps = np.arange(20)
+    curves = finals[:, None] + 0.6 * np.exp(-steps / 2.0) + rng.normal(0.0, noise, (27, 20))
+    pruner = SuccessiveHalvingPruner(
+        min_resource=1, max_resource=20, reduction_factor=3, noise_tolerance=noise_tolerance
+    )
+    study = hs.create_study(sampler=RandomSampler(seed=0), pruner=pruner)
+
+    def objective(trial: hs.Trial) -> float:
+        for step, value in enumerate(curves[trial.number]):
+            trial.report(float(value), step)
+            if trial.should_prune():
+                raise hs.TrialPruned
+        return float(curves[trial.number, -1])
+
+    study.optimize(objective, n_trials=27)
+    best = study.trials[int(np.argmin(finals))]
+    return best.state is hs.TrialState.COMPLETE, sum(
+        len(t.intermediate_values) for t in study.trials
+    )
+
+
+def test_a_rung_within_the_noise_does_not_cut_the_true_best() -> None:
+    # Finals 0.004 apart, noise 0.02 per value: the rungs rank the good
+    # configurations at random. The plain rule stops the truly best one on most
+    # seeds; with the noise tolerance it trains to the end on most.
+    plain = [planted_run(s, 0.0, spacing=0.004, noise=0.02) for s in range(10)]
+    tolerant = [planted_run(s, 1.0, spacing=0.004, noise=0.02) for s in range(10)]
+    assert sum(kept for kept, _ in plain) <= 3
+    assert sum(kept for kept, _ in tolerant) >= 8
+    # It costs steps, but far from training everything (27 * 20 = 540).
+    assert sum(steps for _, steps in tolerant) / 10 < 0.5 * 540
+
+
+def test_where_a_rung_ranks_clearly_the_tolerance_changes_nothing() -> None:
+    # Finals 0.1 apart, noise 0.002: the same decisions as the plain rule.
+    for seed in range(5):
+        plain = planted_run(seed, 0.0, spacing=0.1, noise=0.002)
+        tolerant = planted_run(seed, 1.0, spacing=0.1, noise=0.002)
+        assert tolerant == plain and plain[0]
+
+
+def test_the_margin_is_the_jitter_of_the_curves_up_to_the_rung() -> None:
+    # Five earlier trials: 0.5 at rung 3; second differences of their values up
+    # to the rung, [1.0, 0.6, 0.6, 0.5]: 0.4 and -0.1, so sigma = sqrt(0.085 / 6)
+    # (step 4 is past the rung and does not count). The judged trial reports
+    # steps 0 and 3 only, so it adds no triple of its own.
+    earlier = [complete(i, [1.0, 0.6, 0.6, 0.5, 9.0]) for i in range(5)]
+    sigma = math.sqrt((0.4**2 + 0.1**2) / 2 / 6)
+    margin = math.sqrt(2.0) * sigma  # z = 1: 0.168
+    pruner = sh(reduction_factor=3, noise_tolerance=1.0)
+    attrs = {"passed_rung": 1}
+    inside = running(9, {0: 1.0, 3: 0.5 + margin - 1e-6}, attrs=attrs)
+    outside = running(9, {0: 1.0, 3: 0.5 + margin + 1e-6}, attrs=attrs)
+    assert pruner.decide(history(earlier), inside) is CONTINUE
+    assert pruner.decide(history(earlier), outside) is PRUNE
+    assert sh(reduction_factor=3).decide(history(earlier), inside) is PRUNE  # plain rule

@@ -8,7 +8,13 @@ from hypersense.direction import StudyDirection
 from hypersense.fidelity import BRACKET_TAG, RUNGS_TAG
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
-from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
+from hypersense.pruners.options import (
+    Resource,
+    check_int,
+    check_non_negative,
+    check_resource,
+    only_direction,
+)
 from hypersense.pruners.resources import resolve_max_resource
 from hypersense.pruners.rungs import (
     RungLayout,
@@ -44,6 +50,9 @@ class HyperbandPruner(Pruner):
     rungs. While ``max_resource="auto"`` is unknown (no trial has completed),
     trials start without a bracket and are never pruned.
 
+    Within a bracket a rung lets a trial within the noise of the last
+    promoted value go on, as :class:`SuccessiveHalvingPruner` does.
+
     Assumes what :class:`SuccessiveHalvingPruner` assumes.
 
     Args:
@@ -51,6 +60,9 @@ class HyperbandPruner(Pruner):
         max_resource: The steps of a full training, or "auto": the length
             (last step + 1) of the study's first completed trial.
         reduction_factor: ``eta`` >= 2: a rung keeps the best ``1/eta``.
+        noise_tolerance: ``z`` >= 0: a trial within the noise of the last
+            promoted value goes on (as in :class:`SuccessiveHalvingPruner`);
+            0 is the plain rule.
     """
 
     supports_multi_objective: ClassVar[bool] = False
@@ -61,10 +73,12 @@ class HyperbandPruner(Pruner):
         min_resource: int = 1,
         max_resource: Resource = "auto",
         reduction_factor: int = 3,
+        noise_tolerance: float = 1.0,
     ) -> None:
         self._min_resource = check_int("min_resource", min_resource, minimum=1)
         self._max_resource = check_resource("max_resource", max_resource)
         self._reduction_factor = check_int("reduction_factor", reduction_factor, minimum=2)
+        self._noise_tolerance = check_non_negative("noise_tolerance", noise_tolerance)
         if isinstance(self._max_resource, int) and self._min_resource > self._max_resource:
             raise ValueError(
                 f"`min_resource` ({self._min_resource}) must not exceed `max_resource` "
@@ -137,4 +151,5 @@ class HyperbandPruner(Pruner):
             brackets[bracket],
             self._reduction_factor,
             maximize=direction is StudyDirection.MAXIMIZE,
+            noise_tolerance=self._noise_tolerance,
         )

@@ -9,10 +9,11 @@ and the plan gives three figures per rung:
 
 - ``at_most``: every trial beats those before it and goes on (no pruning at
   all); the most steps the study can spend;
-- ``at_least``: every trial is worse than those before it; only the first
-  trial at each rung goes on (it is judged alone);
+- ``at_least``: every trial is worse than those before it (by more than
+  the noise); only the first trial at each rung goes on (it is judged alone);
 - ``nominal``: successive halving's proportions, ``max(1, n // eta)`` of the
-  ``n`` trials at a rung reach the next one.
+  ``n`` trials at a rung reach the next one (a rung whose values tie within
+  the noise, see ``noise_tolerance``, lets more through).
 
 Steps are counted as ``0 .. last``: a trial stopped at rung step ``r`` trained
 ``r + 1`` steps, a full training ``max_resource``. Failed or diverged trials

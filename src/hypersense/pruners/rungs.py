@@ -13,21 +13,32 @@ Vocabulary (resources are steps, as reported with ``trial.report``):
   ``n`` brackets and ``m = n - 1 - s``: the number of configurations the
   Hyperband paper starts that bracket with.
 
-Everything here is exact integer arithmetic (no floating-point logarithms, so
+A rung judges values that carry noise (a validation error measured on a few
+hundred examples moves by a few examples from one epoch to the next). Two
+trials whose values at a rung differ by less than that noise are not ranked
+by the rung at all, so cutting between them is a coin toss that can stop the
+configuration that wins at the end. :func:`curve_jitter` estimates the noise
+from the curves themselves and :func:`is_promotable` lets a trial within a
+margin of the last promoted value go on.
+
+The bracket arithmetic is exact integer arithmetic (no floating-point logarithms, so
 ``R = 243, eta = 3`` has the 6 brackets it should).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 __all__ = [
     "RungLayout",
     "bracket_budgets",
     "bracket_of",
     "bracket_schedule",
+    "curve_jitter",
     "is_promotable",
     "loss_of",
     "n_brackets",
@@ -55,12 +66,44 @@ def rungs_to_judge(rungs: Sequence[int], passed_rung: int | None, last_step: int
     return [r for r in rungs if low < r <= last_step]
 
 
-def is_promotable(own_loss: float, other_losses: Sequence[float], reduction_factor: int) -> bool:
+def is_promotable(
+    own_loss: float,
+    other_losses: Sequence[float],
+    reduction_factor: int,
+    *,
+    margin: float = 0.0,
+) -> bool:
     """Whether ``own_loss`` is among the best ``max(1, n // eta)`` of the ``n`` losses at a
-    rung (the trial's own and ``other_losses``; smaller is better; ties go on)."""
+    rung (the trial's own and ``other_losses``; smaller is better; ties go on), or at
+    most ``margin`` (>= 0) worse than the last of them: a tie within the noise."""
     losses = sorted([own_loss, *other_losses])
     n_kept = max(1, len(losses) // reduction_factor)
-    return own_loss <= losses[n_kept - 1]
+    return own_loss <= losses[n_kept - 1] + margin
+
+
+def curve_jitter(curves: Iterable[Sequence[float]]) -> float:
+    """The noise of one value of a learning curve: the standard deviation ``sigma``
+    of values scattered around a curve that is locally a straight line.
+
+    Each curve is a trial's values in step order (consecutive reports), shape
+    ``(n_i,)``. The second difference ``y[i-1] - 2 y[i] + y[i+1]`` of a straight
+    line is 0 and that of independent noise has variance ``6 sigma**2``, so
+    ``sigma`` is the root mean square of all second differences of all curves
+    over ``sqrt(6)``. A curve that bends adds its curvature: early, steep parts
+    of learning curves count as noisier, which is the cautious side. Triples
+    with a non-finite value are skipped; 0.0 when no curve has three finite
+    consecutive values.
+    """
+    total, count = 0.0, 0
+    for curve in curves:
+        y = np.asarray(curve, dtype=float)
+        if y.size < 3:
+            continue
+        second = y[:-2] - 2.0 * y[1:-1] + y[2:]
+        second = second[np.isfinite(second)]
+        total += float(np.square(second).sum())
+        count += int(second.size)
+    return 0.0 if count == 0 else math.sqrt(total / count / 6.0)
 
 
 def n_brackets(min_resource: int, max_resource: int, reduction_factor: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
@@ -10,10 +11,17 @@ from hypersense.direction import StudyDirection
 from hypersense.fidelity import RUNGS_TAG, value_at_step
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner, PruneVerdict, TrialAssignment
-from hypersense.pruners.options import Resource, check_int, check_resource, only_direction
+from hypersense.pruners.options import (
+    Resource,
+    check_int,
+    check_non_negative,
+    check_resource,
+    only_direction,
+)
 from hypersense.pruners.resources import resolve_max_resource, resolve_min_resource
 from hypersense.pruners.rungs import (
     RungLayout,
+    curve_jitter,
     is_promotable,
     loss_of,
     rung_steps,
@@ -44,9 +52,15 @@ class SuccessiveHalvingPruner(Pruner):
     rung (at its first report at or past the rung's step) is compared with
     every other trial's value there. Of the ``n`` trials at the rung, this one
     included, the best ``max(1, n // reduction_factor)`` go on; the first
-    trial at a rung always goes on. A diverged value (NaN, infinite) at a rung
-    is pruned. The rung a trial passed last is stored on it as the system
-    attribute ``passed_rung``, so it is never judged there again.
+    trial at a rung always goes on. A rung ranks values that carry noise, so
+    a trial whose value is within the noise of the last promoted one goes on
+    too (``noise_tolerance``; see :func:`judge_at_rungs`): where the values at
+    a rung are spread far apart (early rungs) this changes nothing, where
+    they bunch within the epoch-to-epoch jitter of the curves (late rungs,
+    among good configurations) it stops the rung from cutting at random. A
+    diverged value (NaN, infinite) at a rung is pruned. The rung a trial
+    passed last is stored on it as the system attribute ``passed_rung``, so
+    it is never judged there again.
 
     Nothing waits: every trial that reached the rung counts, whatever its state
     now (running, pruned, complete, failed), and a trial that failed before the
@@ -71,6 +85,11 @@ class SuccessiveHalvingPruner(Pruner):
         reduction_factor: ``eta`` >= 2: a rung keeps the best ``1/eta``.
         min_early_stopping_rate: ``s`` >= 0: the first rung is at
             ``min_resource * eta**s``.
+        noise_tolerance: ``z`` >= 0: a trial at most ``z`` standard
+            deviations of the difference of two noisy values worse than the
+            last promoted one goes on, the noise estimated from the competing
+            trials' curves up to the rung. 0 is the plain rule (Optuna's and
+            the ASHA paper's).
     """
 
     supports_multi_objective: ClassVar[bool] = False
@@ -82,6 +101,7 @@ class SuccessiveHalvingPruner(Pruner):
         max_resource: Resource = "auto",
         reduction_factor: int = 4,
         min_early_stopping_rate: int = 0,
+        noise_tolerance: float = 1.0,
     ) -> None:
         self._min_resource = check_resource("min_resource", min_resource)
         self._max_resource = check_resource("max_resource", max_resource)
@@ -89,6 +109,7 @@ class SuccessiveHalvingPruner(Pruner):
         self._min_early_stopping_rate = check_int(
             "min_early_stopping_rate", min_early_stopping_rate, minimum=0
         )
+        self._noise_tolerance = check_non_negative("noise_tolerance", noise_tolerance)
         if (
             isinstance(self._min_resource, int)
             and isinstance(self._max_resource, int)
@@ -156,6 +177,7 @@ class SuccessiveHalvingPruner(Pruner):
             rungs,
             self._reduction_factor,
             maximize=direction is StudyDirection.MAXIMIZE,
+            noise_tolerance=self._noise_tolerance,
         )
 
 
@@ -178,9 +200,16 @@ def judge_at_rungs(
     reduction_factor: int,
     *,
     maximize: bool,
+    noise_tolerance: float = 0.0,
 ) -> PruneVerdict:
     """Judge ``trial`` at the rungs it reached and has not passed yet, against
-    the values of ``others`` (any trials; ``trial`` itself is skipped) there."""
+    the values of ``others`` (any trials; ``trial`` itself is skipped) there.
+
+    With ``noise_tolerance`` ``z > 0`` a trial also goes on when its value is
+    at most ``z * sqrt(2) * sigma`` worse than the last promoted one, ``sigma``
+    being the :func:`~hypersense.pruners.rungs.curve_jitter` of the values of
+    ``trial`` and ``others`` at steps up to the rung (the standard deviation of
+    the difference of two values is ``sqrt(2) * sigma``)."""
     last = trial.last_step
     stored = trial.system_attrs.get(PASSED_RUNG_ATTR)
     passed = int(stored) if isinstance(stored, numbers.Integral) else None
@@ -195,6 +224,15 @@ def judge_at_rungs(
             return PruneVerdict(PruneDecision.PRUNE)  # diverged at a rung
         at_rung = (value_at_rung(values, rung) for values in rivals)
         losses = [loss_of(v, maximize) for v in at_rung if v is not None]
-        if not is_promotable(own, losses, reduction_factor):
+        margin = 0.0
+        if noise_tolerance > 0:
+            curves = (_curve_up_to(v, rung) for v in (trial.intermediate_values, *rivals))
+            margin = noise_tolerance * math.sqrt(2.0) * curve_jitter(curves)
+        if not is_promotable(own, losses, reduction_factor, margin=margin):
             return PruneVerdict(PruneDecision.PRUNE)
     return PruneVerdict(PruneDecision.CONTINUE, {PASSED_RUNG_ATTR: pending[-1]})
+
+
+def _curve_up_to(intermediate_values: Mapping[int, float], rung: int) -> list[float]:
+    """A trial's values at its reported steps up to ``rung``, in step order."""
+    return [intermediate_values[s] for s in sorted(intermediate_values) if s <= rung]
