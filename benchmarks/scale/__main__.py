@@ -5,6 +5,7 @@ Usage, from the repository root (``PYTHONPATH=src:.``)::
     python -m benchmarks.scale load       # 8 processes and 4 Dask workers x 500 trials
     python -m benchmarks.scale faults     # 4 Dask faults x 20 injections
     python -m benchmarks.scale scaling    # 1 vs 2 workers, CPU-bound (run it on a quiet machine)
+    python -m benchmarks.scale ceiling    # the machine's own 2-process speed-up (context)
     python -m benchmarks.scale overhead   # coordinator CPU per trivial Dask trial
     python -m benchmarks.scale simulate   # virtual clock, 64 and 512 workers
 
@@ -57,6 +58,12 @@ def _scaling(args: argparse.Namespace) -> Any:
     return scaling.run(n_trials=args.trials, repeats=args.repeats)
 
 
+def _ceiling(args: argparse.Namespace) -> Any:
+    from benchmarks.scale import scaling
+
+    return scaling.ceiling(repeats=args.repeats)
+
+
 def _overhead(args: argparse.Namespace) -> Any:
     from benchmarks.scale import overhead
 
@@ -83,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     scaling = sub.add_parser("scaling", help="1 vs 2 workers on a CPU-bound objective")
     scaling.add_argument("--trials", type=int, default=120, help="per measurement")
     scaling.add_argument("--repeats", type=int, default=5, help="pairs of 1 and 2 workers")
+    ceiling = sub.add_parser("ceiling", help="the machine's own 2-process speed-up, no hypersense")
+    ceiling.add_argument("--repeats", type=int, default=8, help="pairs of 1 and 2 processes")
     overhead = sub.add_parser("overhead", help="coordinator CPU per trivial Dask trial")
     overhead.add_argument("--trials", type=int, default=200, help="per measurement")
     overhead.add_argument("--repeats", type=int, default=3)
@@ -90,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--trials", type=int, default=3000, help="per run, random sampler")
     simulate.add_argument("--tpe-trials", type=int, default=1000, help="per run, TPE")
     simulate.add_argument("--workers", type=int, nargs="+", default=[64, 512])
-    for each in (load, faults, scaling, overhead, simulate):
+    for each in (load, faults, scaling, ceiling, overhead, simulate):
         each.add_argument("--out", type=Path, default=None, help="where the JSON goes")
     return parser
 
@@ -99,6 +108,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], Any]] = {
     "load": _load,
     "faults": _faults,
     "scaling": _scaling,
+    "ceiling": _ceiling,
     "overhead": _overhead,
     "simulate": _simulate,
 }

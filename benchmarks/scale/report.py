@@ -108,6 +108,12 @@ def markdown(command: str, document: dict[str, Any]) -> str:
         lines = FAULT_HEADER + [fault_row(r) for r in results]
     elif command == "scaling":
         lines = scaling_table(results)
+    elif command == "ceiling":
+        speedups = results["speedups"]
+        lines = [
+            f"bare 2-process speed-up: median {results['speedup']:.2f}x "
+            f"(range {min(speedups):.2f}-{max(speedups):.2f}, {len(speedups)} pairs)"
+        ]
     elif command == "overhead":
         lines = overhead_table(results)
     else:

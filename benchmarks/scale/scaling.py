@@ -95,3 +95,33 @@ def run(*, n_trials: int = 120, repeats: int = 5) -> dict[str, Any]:
         )
         print(rows[-1], flush=True)
     return {"loops": objective.loops, "cpus": os.cpu_count(), "rows": rows}
+
+
+def _loop(loops: int) -> int:
+    total = 0
+    for i in range(loops):
+        total += i % 7
+    return total
+
+
+def ceiling(*, n_tasks: int = 12, repeats: int = 8) -> dict[str, Any]:
+    """The machine's own 2-process speed-up on the same loop, without hypersense: one
+    process runs ``n_tasks // 2`` loops, then a pool of 2 spawned processes runs
+    ``n_tasks`` (started before the clock), pair by pair."""
+    import multiprocessing
+
+    loops = objectives.calibrate(0.2)
+    speedups = []
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_loop, [1000, 1000])  # the processes are up before the clock starts
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for _ in range(n_tasks // 2):
+                _loop(loops)
+            one = (n_tasks // 2) / (time.perf_counter() - start)
+            start = time.perf_counter()
+            pool.map(_loop, [loops] * n_tasks, chunksize=1)
+            two = n_tasks / (time.perf_counter() - start)
+            speedups.append(two / one)
+    print({"speedups": speedups}, flush=True)
+    return {"loops": loops, "speedup": statistics.median(speedups), "speedups": speedups}
