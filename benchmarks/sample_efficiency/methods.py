@@ -186,7 +186,9 @@ def _optuna_sampler(kind: str, seed: int) -> Any:
     raise ValueError(f"unknown Optuna sampler kind {kind!r}")
 
 
-def _optuna_run(kind: str) -> RunFunction:
+def _optuna_run(kind: str, *, batched: bool = False) -> RunFunction:
+    """An Optuna sampler's run: sequential, or 4 pending trials at a time (``batched``)."""
+
     def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
         import optuna
 
@@ -195,23 +197,13 @@ def _optuna_run(kind: str) -> RunFunction:
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             study = optuna.create_study(sampler=_optuna_sampler(kind, seed))
             log.restart_clock()
-            study.optimize(
-                lambda trial: log.evaluate(suggest_params(trial, problem.space)), n_trials=budget
-            )
-
-    return run
-
-
-def _optuna_batch_run(kind: str) -> RunFunction:
-    def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
-        import optuna
-
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            study = optuna.create_study(sampler=_optuna_sampler(kind, seed))
-            log.restart_clock()
-            _run_in_batches(study, problem, log, budget)
+            if batched:
+                _run_in_batches(study, problem, log, budget)
+            else:
+                study.optimize(
+                    lambda trial: log.evaluate(suggest_params(trial, problem.space)),
+                    n_trials=budget,
+                )
 
     return run
 
@@ -305,7 +297,7 @@ def _catalog() -> dict[str, Method]:
         )
     methods["optuna:tpe-batch4"] = Method(
         "optuna:tpe-batch4",
-        _optuna_batch_run("tpe"),
+        _optuna_run("tpe", batched=True),
         _needs_modules("optuna"),
         lambda: f"optuna {package_version('optuna')}",
     )

@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,19 @@ class ProcessCluster:
             with contextlib.suppress(Exception):
                 runner.popen.wait(timeout=20)
         return processes.orphans(self.tag, timeout_s=5.0)
+
+
+@contextlib.contextmanager
+def local_dask_client(n_workers: int) -> Iterator[Any]:
+    """A client of a ``LocalCluster`` of ``n_workers`` single-thread worker processes,
+    every worker up before it is handed over (so no clock counts their start)."""
+    import distributed
+
+    with (
+        distributed.LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
+        client.wait_for_workers(n_workers, timeout=120)
+        yield client

@@ -21,6 +21,7 @@ from typing import Any
 import hypersense as hs
 from benchmarks.core.concurrency import time_spawned
 from benchmarks.core.objectives import trivial
+from benchmarks.scale.cluster import local_dask_client
 from benchmarks.scale.timing import percentiles_ms, time_ask_and_tell
 
 STUDY = "scale-load"
@@ -87,16 +88,8 @@ def run_processes(url: str, n_processes: int, n_trials: int, tmp: Path) -> dict[
 def run_dask(url: str, n_workers: int, n_trials: int) -> dict[str, Any]:
     """One coordinator, ``n_workers`` Dask worker processes (LocalCluster), ``n_workers *
     n_trials`` trials through the DaskExecutor."""
-    import distributed
-
     study = hs.create_study(STUDY, url, sampler=hs.samplers.RandomSampler(seed=0))
-    with (
-        distributed.LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster, set_as_default=False) as client,
-    ):
-        client.wait_for_workers(n_workers, timeout=120)
+    with local_dask_client(n_workers) as client:
         seconds = time_ask_and_tell(study)
         start = time.perf_counter()
         study.optimize(trivial, n_trials=n_workers * n_trials, executor=hs.DaskExecutor(client))

@@ -12,6 +12,7 @@ from typing import Any
 
 import hypersense as hs
 from benchmarks.core.objectives import trivial
+from benchmarks.scale.cluster import local_dask_client
 
 
 def _identity(x: int) -> int:
@@ -34,16 +35,8 @@ def _trials_ms(client: Any, n: int) -> tuple[float, float]:
 
 def run(*, n_trials: int = 200, repeats: int = 3) -> dict[str, Any]:
     """Median wall and CPU milliseconds per trial and per bare task."""
-    import distributed
-
     measured: dict[str, list[tuple[float, float]]] = {"bare Dask task": [], "hypersense trial": []}
-    with (
-        distributed.LocalCluster(
-            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster, set_as_default=False) as client,
-    ):
-        client.wait_for_workers(1, timeout=120)
+    with local_dask_client(1) as client:
         _trials_ms(client, 20)  # warm-up: imports on the worker
         for _ in range(repeats):
             measured["bare Dask task"].append(_bare_tasks_ms(client, n_trials))

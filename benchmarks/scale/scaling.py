@@ -18,6 +18,7 @@ from typing import Any
 
 import hypersense as hs
 from benchmarks.core import objectives
+from benchmarks.scale.cluster import local_dask_client
 from hypersense.execution import ProcessExecutor
 
 
@@ -50,15 +51,7 @@ def _local(objective: CpuBound, n_workers: int, n_trials: int) -> tuple[float, f
 
 
 def _dask(objective: CpuBound, n_workers: int, n_trials: int) -> tuple[float, float]:
-    import distributed
-
-    with (
-        distributed.LocalCluster(
-            n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        distributed.Client(cluster, set_as_default=False) as client,
-    ):
-        client.wait_for_workers(n_workers, timeout=120)
+    with local_dask_client(n_workers) as client:
         return _rate(objective, hs.DaskExecutor(client), n_trials)
 
 
