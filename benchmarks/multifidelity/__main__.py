@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.multifidelity.curves import LR_RANGE, curve, true_final
-from benchmarks.multifidelity.methods import N_EPOCHS, OPTUNA_HYPERBAND, TOP_K
+from benchmarks.multifidelity.methods import N_EPOCHS, OPTUNA_HYPERBAND, TOP_K, RunSize
 from benchmarks.multifidelity.problems import noise_seed
 from benchmarks.multifidelity.records import RunRecord
 from benchmarks.multifidelity.runner import SYNTHETIC, TASK_NAMES, run_all
@@ -49,16 +49,22 @@ def coverage(seed: int, n_curves: int, observed: Sequence[int]) -> dict[int, flo
     return {k: h / n_curves for k, h in hits.items()}
 
 
-def report(task: str, runs: dict[str, list[RunRecord]]) -> str:
-    """The Markdown tables of one task."""
-    return "\n\n".join(
-        [
-            f"### {task}",
-            methods_table(runs),
-            paired_table(runs, OPTUNA_HYPERBAND),
-            paired_table(runs, TOP_K),
+def report(task: str, runs: dict[str, list[RunRecord]], size: RunSize) -> str:
+    """The Markdown tables of one task: the first ``size.n_configs`` trials of
+    every run and, when the runs went on to an epoch budget, the whole runs."""
+    first = {m: [r.first() for r in rs] for m, rs in runs.items()}
+    views = [(f"{size.n_configs} configurations each", first)]
+    if size.epoch_budget:
+        views.append((f"equal epochs: each run until it spent {size.epoch_budget}", runs))
+    sections = [f"### {task}"]
+    for title, view in views:
+        sections += [
+            f"#### {task}, {title}",
+            methods_table(view),
+            paired_table(view, OPTUNA_HYPERBAND),
+            paired_table(view, TOP_K),
         ]
-    )
+    return "\n\n".join(sections)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,6 +73,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--configs", type=int, default=81)
     parser.add_argument("--epochs", type=int, default=N_EPOCHS, help="the full budget")
+    parser.add_argument(
+        "--epoch-budget",
+        type=int,
+        default=None,
+        help="runs go on past --configs trials until they spent this many epochs "
+        "(default: configs x epochs, what no pruning spends; 0: exactly --configs trials)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--coverage-curves", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None)
@@ -85,12 +98,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # worker processes: one thread each
     load_before, start = os.getloadavg()[0], time.perf_counter()
-    runs = run_all(args.task, args.seeds, args.configs, args.epochs, args.jobs, args.journal)
+    budget = args.configs * args.epochs if args.epoch_budget is None else args.epoch_budget
+    size = RunSize(args.configs, budget)
+    runs = run_all(args.task, args.seeds, size, args.epochs, args.jobs, args.journal)
     every = [r for by_method in runs.values() for rs in by_method.values() for r in rs]
     settings = {
         "tasks": args.task,
         "seeds": args.seeds,
         "configs": args.configs,
+        "epoch_budget": budget,
         "epochs": args.epochs,
         "jobs": args.jobs,
         "total_wall_s": round(time.perf_counter() - start, 1),
@@ -101,14 +117,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         "python": platform.python_version(),
     }
     header = (
-        f"{args.configs} configurations of {args.epochs} epochs, seeds 0..{args.seeds - 1}, "
+        f"{args.configs} configurations of {args.epochs} epochs (runs going on to "
+        f"{budget} epochs), seeds 0..{args.seeds - 1}, "
         f"{args.jobs} worker process(es); this invocation {settings['total_wall_s']} s; "
         f"the runs' wall time {settings['sum_of_runs_wall_s']} s and CPU time "
         f"{settings['sum_of_runs_cpu_s']} s in all; load average "
         f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end; "
         f"Python {platform.python_version()} on {platform.machine()}"
     )
-    sections = [header, *(report(t, runs[t]) for t in args.task)]
+    sections = [header, *(report(t, runs[t], size) for t in args.task)]
     cover: dict[int, float] = {}
     if SYNTHETIC in args.task:
         cover = coverage(1000, args.coverage_curves, (5, 9, 14))

@@ -8,6 +8,7 @@ for a pruned one — nobody trained it further).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -26,13 +27,33 @@ class TrialRecord:
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One method on one seed; ``cpu_s`` is the process CPU time of the run."""
+    """One method on one seed; ``cpu_s`` is the process CPU time of the run.
+
+    A run that went on past its first ``n_first`` trials (to spend an epoch
+    budget) also keeps the wall and CPU time at the end of those trials, so
+    :meth:`first` is the run of ``n_first`` trials as if it had stopped there.
+    """
 
     method: str
     seed: int
     trials: tuple[TrialRecord, ...]
     wall_s: float
     cpu_s: float = 0.0
+    n_first: int = 0  # 0: every trial
+    first_wall_s: float = 0.0
+    first_cpu_s: float = 0.0
+
+    def first(self) -> RunRecord:
+        """The run cut after its first ``n_first`` trials (itself if no more ran)."""
+        if self.n_first <= 0 or len(self.trials) <= self.n_first:
+            return self
+        return dataclasses.replace(
+            self,
+            trials=self.trials[: self.n_first],
+            wall_s=self.first_wall_s,
+            cpu_s=self.first_cpu_s,
+            n_first=0,
+        )
 
     @property
     def epochs(self) -> int:

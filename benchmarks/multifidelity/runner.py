@@ -13,7 +13,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import hypersense
-from benchmarks.multifidelity.methods import METHODS
+from benchmarks.multifidelity.methods import METHODS, RunSize
 from benchmarks.multifidelity.problems import Problem, SyntheticCurves
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
 
@@ -37,9 +37,9 @@ def problem(task: str, n_epochs: int) -> Problem:
     return _PROBLEMS[key]
 
 
-def run_job(task: str, method: str, seed: int, n_configs: int, n_epochs: int) -> RunRecord:
+def run_job(task: str, method: str, seed: int, size: RunSize, n_epochs: int) -> RunRecord:
     """One method on one seed of one task."""
-    run = METHODS[method](problem(task, n_epochs), seed, n_configs)
+    run = METHODS[method](problem(task, n_epochs), seed, size)
     return dataclasses.replace(run, method=method)
 
 
@@ -60,7 +60,7 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _load_journal(path: Path | None, n_configs: int, n_epochs: int) -> dict[Job, RunRecord]:
+def _load_journal(path: Path | None, size: RunSize, n_epochs: int) -> dict[Job, RunRecord]:
     """Runs already recorded in the journal ``path`` for these sizes."""
     done: dict[Job, RunRecord] = {}
     if path is None or not path.exists():
@@ -68,7 +68,8 @@ def _load_journal(path: Path | None, n_configs: int, n_epochs: int) -> dict[Job,
     code = code_fingerprint()
     for line in path.read_text().splitlines():
         entry = json.loads(line)
-        if (entry["configs"], entry["epochs"], entry.get("code")) != (n_configs, n_epochs, code):
+        recorded = RunSize(entry["configs"], entry.get("epoch_budget", 0))
+        if (recorded, entry["epochs"], entry.get("code")) != (size, n_epochs, code):
             continue
         record = entry["record"]
         trials = tuple(TrialRecord(**t) for t in record.pop("trials"))
@@ -79,7 +80,7 @@ def _load_journal(path: Path | None, n_configs: int, n_epochs: int) -> dict[Job,
 def run_all(
     tasks: Sequence[str],
     seeds: int,
-    n_configs: int,
+    size: RunSize,
     n_epochs: int,
     n_jobs: int,
     journal: Path | None = None,
@@ -87,10 +88,10 @@ def run_all(
     """Every method on every seed of every task, in ``n_jobs`` processes (1: here).
 
     Each finished run is appended to ``journal`` (JSON lines) at once; runs
-    already there (same numbers of configurations and epochs, same code) are
-    not run again, so an interrupted benchmark resumes where it stopped.
+    already there (same size and epochs, same code) are not run again, so an
+    interrupted benchmark resumes where it stopped.
     """
-    done = _load_journal(journal, n_configs, n_epochs)
+    done = _load_journal(journal, size, n_epochs)
     # Seed after seed, the longest task first: a cut leaves whole seeds.
     jobs = [(t, m, s) for s in range(seeds) for t in tasks for m in METHODS]
     todo = [j for j in jobs if j not in done]
@@ -99,7 +100,13 @@ def run_all(
     def note(job: Job, run: RunRecord) -> None:
         done[job] = run
         if journal is not None:
-            entry = {"task": job[0], "configs": n_configs, "epochs": n_epochs, "code": code}
+            entry = {
+                "task": job[0],
+                "configs": size.n_configs,
+                "epoch_budget": size.epoch_budget,
+                "epochs": n_epochs,
+                "code": code,
+            }
             with journal.open("a") as f:
                 f.write(json.dumps({**entry, "record": dataclasses.asdict(run)}) + "\n")
         print(
@@ -112,10 +119,10 @@ def run_all(
 
     if n_jobs == 1:
         for job in todo:
-            note(job, run_job(*job, n_configs, n_epochs))
+            note(job, run_job(*job, size, n_epochs))
     else:
         with ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(run_job, *job, n_configs, n_epochs): job for job in todo}
+            futures = {pool.submit(run_job, *job, size, n_epochs): job for job in todo}
             for future in as_completed(futures):
                 note(futures[future], future.result())
     return {t: {m: [done[(t, m, s)] for s in range(seeds)] for m in METHODS} for t in tasks}

@@ -31,11 +31,12 @@ def methods_table(runs: dict[str, list[RunRecord]]) -> str:
     targets = _targets(runs)
     base_epochs = statistics.mean(r.epochs for r in base)
     lines = [
-        "| method | epochs (mean) | % of no pruning | wall s (mean) | CPU s (mean) "
+        "| method | configs (mean) | epochs (mean) | % of no pruning "
+        "| wall s (mean) | CPU s (mean) "
         "| error of the chosen config at full budget (median [min, max]) "
         "| epochs to reach no-pruning's best (median; seeds reached) "
         "| as % of no pruning's epochs (median) |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, rs in runs.items():
         epochs = statistics.mean(r.epochs for r in rs)
@@ -44,7 +45,8 @@ def methods_table(runs: dict[str, list[RunRecord]]) -> str:
         share = [100 * e / b.epochs for e, b in zip(reach, base, strict=True)]
         n_reached = sum(math.isfinite(v) for v in reach)
         lines.append(
-            f"| {name} | {epochs:.0f} | {100 * epochs / base_epochs:.0f}% "
+            f"| {name} | {statistics.mean(len(r.trials) for r in rs):.0f} "
+            f"| {epochs:.0f} | {100 * epochs / base_epochs:.0f}% "
             f"| {statistics.mean(r.wall_s for r in rs):.1f} "
             f"| {statistics.mean(r.cpu_s for r in rs):.1f} "
             f"| {statistics.median(finals):.4f} [{min(finals):.4f}, {max(finals):.4f}] "

@@ -9,7 +9,14 @@ import pytest
 from benchmarks.multifidelity.__main__ import coverage
 from benchmarks.multifidelity.curves import curve, lr_fraction, noiseless, true_final
 from benchmarks.multifidelity.figures import best_so_far_on_grid
-from benchmarks.multifidelity.methods import BASELINE, ETA, METHODS, N_EPOCHS, top_k_baseline
+from benchmarks.multifidelity.methods import (
+    BASELINE,
+    ETA,
+    METHODS,
+    N_EPOCHS,
+    RunSize,
+    top_k_baseline,
+)
 from benchmarks.multifidelity.problems import SyntheticCurves
 from benchmarks.multifidelity.real_tasks import TorchTaskProblem
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
@@ -62,21 +69,43 @@ def test_paired_table_counts_seeds() -> None:
     rows = paired_table(runs, "peer").splitlines()
     # Seed 0: 10 epochs against 11; seed 1: 5 against 10 and a lower error.
     assert rows[-1] == "| ours | 2 / 0 / 0 / 0 | 1 / 1 / 0 |"
-    assert "| ours | 8 | 75% |" in methods_table(runs)
+    assert "| ours | 1 | 8 | 75% |" in methods_table(runs)
 
 
 def test_the_one_epoch_top_k_baseline() -> None:
-    run = top_k_baseline(SyntheticCurves(N_EPOCHS), 0, 27)
+    run = top_k_baseline(SyntheticCurves(N_EPOCHS), 0, RunSize(27))
     k = 27 // ETA**2
     assert sum(t.finished for t in run.trials) == k
     assert run.epochs == 27 + k * (N_EPOCHS - 1)
     assert all(t.finished for t in run.trials[-k:])  # the kept ones run last
+    # With an epoch budget it repeats whole rounds of fresh configurations until
+    # the budget is spent, and its first round is the run above.
+    longer = top_k_baseline(SyntheticCurves(N_EPOCHS), 0, RunSize(27, 27 * N_EPOCHS))
+    per_round = 27 + k * (N_EPOCHS - 1)
+    assert longer.epochs == per_round * math.ceil(27 * N_EPOCHS / per_round)
+    assert longer.first().trials == run.trials and len(longer.trials) % 27 == 0
+
+
+def test_a_run_with_an_epoch_budget_goes_on_and_its_first_trials_are_the_short_run() -> None:
+    problem = SyntheticCurves(N_EPOCHS)
+    budget = 9 * N_EPOCHS
+    for name in (BASELINE, "ASHA (TPE)", "model-based Hyperband (TPE)", "median (TPE)"):
+        short = METHODS[name](problem, 3, RunSize(9))
+        long = METHODS[name](problem, 3, RunSize(9, budget))
+        # It stops at the first trial that crosses the budget, not before.
+        assert long.epochs >= budget and long.epochs - long.trials[-1].epochs < budget
+        assert long.first().trials == short.trials
+        assert 0 < long.first().cpu_s <= long.cpu_s
+        if name == BASELINE:  # no pruning spends the budget in exactly 9 trials
+            assert len(long.trials) == 9
+        else:  # a pruner's cheaper trials leave room for more configurations
+            assert len(long.trials) > 9
 
 
 def test_methods_run_and_coverage_is_a_share() -> None:
     problem = SyntheticCurves(N_EPOCHS)
     for name in (BASELINE, "Hyperband (random)", "Optuna HyperbandPruner (TPE)"):
-        run = METHODS[name](problem, 0, 9)
+        run = METHODS[name](problem, 0, RunSize(9))
         assert len(run.trials) == 9 and 9 <= run.epochs <= 9 * N_EPOCHS
     shares = coverage(0, 5, (5,))
     assert set(shares) == {5} and 0.0 <= shares[5] <= 1.0
@@ -91,5 +120,5 @@ def test_a_real_task_trains_until_told_to_stop() -> None:
     full = problem.train(params, 0, lambda epoch, error: False)
     assert full.finished and full.epochs == 3 and full.observed_final == full.true_final
     assert full.observed_final is not None and full.observed_final > 0  # an RMSE
-    run = METHODS["ASHA (TPE)"](problem, 0, 4)
+    run = METHODS["ASHA (TPE)"](problem, 0, RunSize(4))
     assert len(run.trials) == 4 and 4 <= run.epochs <= 12
