@@ -29,7 +29,7 @@ from benchmarks.multifidelity.methods import N_EPOCHS, OPTUNA_HYPERBAND, TOP_K, 
 from benchmarks.multifidelity.problems import noise_seed
 from benchmarks.multifidelity.records import RunRecord
 from benchmarks.multifidelity.runner import SYNTHETIC, TASK_NAMES, run_all
-from benchmarks.multifidelity.tables import methods_table, paired_table
+from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table
 from hypersense.pruners.curves import forecast_curve
 
 
@@ -64,6 +64,8 @@ def report(task: str, runs: dict[str, list[RunRecord]], size: RunSize) -> str:
             paired_table(view, OPTUNA_HYPERBAND),
             paired_table(view, TOP_K),
         ]
+    if size.epoch_budget:
+        sections.append(anytime_table(runs, OPTUNA_HYPERBAND))
     return "\n\n".join(sections)
 
 

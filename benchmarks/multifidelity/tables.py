@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from benchmarks.multifidelity.methods import BASELINE
 from benchmarks.multifidelity.records import RunRecord
 
-__all__ = ["methods_table", "paired_table"]
+__all__ = ["anytime_table", "methods_table", "paired_table", "within"]
 
 
 def _median(values: Sequence[float], digits: int = 4, unit: str = "") -> str:
@@ -86,4 +87,40 @@ def paired_table(runs: dict[str, list[RunRecord]], against: str) -> str:
         lines.append(
             f"| {name} | {fewer} / {same} / {more} / {neither} | {lower} / {equal} / {higher} |"
         )
+    return "\n".join(lines)
+
+
+def within(run: RunRecord, epochs: float) -> RunRecord:
+    """``run`` cut after its last trial that ended within ``epochs`` epochs
+    spent (trials in order): what it had found by then."""
+    spent, n = 0, 0
+    for t in run.trials:
+        if spent + t.epochs > epochs:
+            break
+        spent += t.epochs
+        n += 1
+    return dataclasses.replace(run, trials=run.trials[:n], n_first=0)
+
+
+def anytime_table(
+    runs: dict[str, list[RunRecord]], against: str, shares: Sequence[float] = (0.3, 0.5, 1.0)
+) -> str:
+    """Per method, the full-budget error of the configuration it would choose
+    after spending each share of the no-pruning run's epochs (median over seeds,
+    inf: nothing finished yet), and per seed against ``against`` at the same
+    epochs: lower / equal / higher."""
+    budgets = [[share * b.epochs for b in runs[BASELINE]] for share in shares]
+    columns = [f"error of the choice after {share:.0%} (median)" for share in shares]
+    columns += [f"vs {against} after {share:.0%}: lower / equal / higher" for share in shares]
+    lines = ["| method | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    theirs = runs[against]
+    for name, rs in runs.items():
+        medians, counts = [], []
+        for at in budgets:
+            ours = [within(r, e).chosen_true_final() for r, e in zip(rs, at, strict=True)]
+            other = [within(r, e).chosen_true_final() for r, e in zip(theirs, at, strict=True)]
+            medians.append(f"{statistics.median(ours):.4f}")
+            lower, equal, higher, _ = _count(list(zip(ours, other, strict=True)))
+            counts.append("—" if name == against else f"{lower} / {equal} / {higher}")
+        lines.append(f"| {name} | " + " | ".join(medians + counts) + " |")
     return "\n".join(lines)

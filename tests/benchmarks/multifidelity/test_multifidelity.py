@@ -20,7 +20,7 @@ from benchmarks.multifidelity.methods import (
 from benchmarks.multifidelity.problems import SyntheticCurves
 from benchmarks.multifidelity.real_tasks import TorchTaskProblem
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
-from benchmarks.multifidelity.tables import methods_table, paired_table
+from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table, within
 
 
 def test_small_learning_rates_look_bad_early_and_win_late() -> None:
@@ -122,3 +122,21 @@ def test_a_real_task_trains_until_told_to_stop() -> None:
     assert full.observed_final is not None and full.observed_final > 0  # an RMSE
     run = METHODS["ASHA (TPE)"](problem, 0, RunSize(4))
     assert len(run.trials) == 4 and 4 <= run.epochs <= 12
+
+
+def test_what_a_run_had_found_after_some_epochs() -> None:
+    run = _run(
+        "m",
+        TrialRecord(10, True, 0.30, 0.30),
+        TrialRecord(3, False, None, None),
+        TrialRecord(10, True, 0.20, 0.20),
+    )
+    assert within(run, 9).trials == () and math.isinf(within(run, 9).chosen_true_final())
+    assert within(run, 22).chosen_true_final() == 0.30  # the third trial ends at 23
+    assert within(run, 23).chosen_true_final() == 0.20 and within(run, 99) == run
+    peer = _run("peer", TrialRecord(10, True, 0.25, 0.25), TrialRecord(10, True, 0.1, 0.1))
+    base = _run(BASELINE, TrialRecord(20, True, 0.2, 0.2))
+    rows = anytime_table({BASELINE: [base], "m": [run], "peer": [peer]}, "peer", (0.5, 1.0))
+    # After 10 epochs: 0.30 against 0.25 (higher); after 20: still 0.30 against 0.10.
+    assert "| m | 0.3000 | 0.3000 | 0 / 0 / 1 | 0 / 0 / 1 |" in rows.splitlines()
+    assert "| peer | 0.2500 | 0.1000 | — | — |" in rows.splitlines()
