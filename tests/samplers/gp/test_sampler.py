@@ -68,37 +68,6 @@ def test_pending_trials_spread_parallel_proposals() -> None:
     assert clumped < 0.5 * spread
 
 
-def _rugged_2d(trial: hs.Trial) -> float:
-    """A bowl with ripples finer than the GP resolves: the fit treats them as noise."""
-    x = np.array([trial.suggest_float("x0", 0.0, 1.0), trial.suggest_float("x1", 0.0, 1.0)])
-    return float(np.sum((x - 0.3) ** 2) + 0.05 * np.sum(np.sin(60.0 * x)))
-
-
-def test_pending_trials_repel_when_the_fitted_noise_is_not_negligible() -> None:
-    # 4 proposals asked together after 20 finished trials, 6 seeds. The
-    # believed values at pending points are noise-free, so the variance
-    # there vanishes and no proposal lands on a pending one. When they were
-    # believed with the fitted noise, seeds 0 and 3 put two of the four
-    # within 0.003 of each other in the unit square.
-    for seed in range(6):
-        study = hs.create_study(sampler=GPSampler(seed=seed), heartbeat_interval_s=None)
-        study.optimize(_rugged_2d, n_trials=20)
-        running = [study.ask() for _ in range(4)]
-        points = np.array([[t.suggest_float(f"x{i}", 0.0, 1.0) for i in range(2)] for t in running])
-        assert _min_pairwise_distance(points) > 0.03, seed
-
-
-def test_without_running_trials_considering_them_changes_nothing() -> None:
-    # The sequential path is untouched by the handling of pending trials.
-    def proposals(consider_pending: bool) -> list[dict[str, float]]:
-        sampler = GPSampler(seed=2, n_startup_trials=5, consider_pending=consider_pending)
-        study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
-        study.optimize(quadratic_5d, n_trials=9)
-        return [dict(t.params) for t in study.trials]
-
-    assert proposals(True) == proposals(False)
-
-
 def _third_of_a_batch(consider_pending: bool, n_told: int) -> dict[str, float]:
     """Parameters of the third trial asked after ``n_told`` told ones, two still running."""
     sampler = GPSampler(seed=5, n_startup_trials=6, consider_pending=consider_pending)

@@ -76,18 +76,11 @@ class GPPosterior:
         return self._is_categorical
 
     def with_fantasies(self, x_new: NDArray[np.float64]) -> GPPosterior:
-        """This posterior after also "observing" its own mean at ``x_new``, exactly.
+        """This posterior after also "observing" its own mean at ``x_new``.
 
         The kriging-believer fantasy of pending evaluations: the mean is
         unchanged everywhere while the variance shrinks around ``x_new``, so an
         acquisition stops proposing points next to evaluations still running.
-        The fantasy is of the latent function, so it carries no observation
-        noise and the variance at ``x_new`` itself drops to (almost) zero.
-        Believed with the fitted noise instead, a pending point would barely
-        repel: on rugged functions the fitted noise variance reaches a quarter
-        of the signal's or more, which left the posterior standard deviation at
-        a pending point at about 80 % of its value before the fantasy, and the
-        next proposals of a batch landed next to it.
         The Cholesky factor is extended by a block update in ``O(n^2 m)``.
 
         Args:
@@ -98,6 +91,7 @@ class GPPosterior:
         mean, _ = self.mean_var(x_new)
         k21 = kernel_matrix(x_new, self._x, self._params, self._is_categorical)
         k22 = kernel_matrix(x_new, x_new, self._params, self._is_categorical)
+        k22[np.diag_indices_from(k22)] += self._params.noise_var
         chol = extend_cholesky(self._chol, k21, k22)
         return GPPosterior(
             np.vstack([self._x, x_new]),
