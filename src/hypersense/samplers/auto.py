@@ -79,7 +79,10 @@ class AutoSampler(Sampler):
     :func:`gp_startup_trials`); it is stored on the GP's trials as the system
     attribute ``auto_sampler_startup_trials``. Trials running in other workers
     are fantasised by the GP, and count towards its start-up once half of it
-    finished (see :class:`~hypersense.samplers.gp.GPSampler`).
+    finished (see :class:`~hypersense.samplers.gp.GPSampler`). Until a trial
+    finishes, the dimension and the space are read from the other running
+    trials, so the workers of a parallel start take start-up points; only the
+    very first trial of a study, with nothing to read, is a uniform draw.
 
     Args:
         gp_max_trials: Finished trials after which the Gaussian process hands
@@ -132,11 +135,13 @@ class AutoSampler(Sampler):
         # The delegates share the study's seed stream (a pure function of ours).
         return self.trial_key(2**62) >> 1
 
-    def _decide(self, history: StudyHistory) -> tuple[str, int]:
-        """The sampler's name and, for the GP, its number of start-up trials."""
+    def _decide(self, history: StudyHistory, number: int) -> tuple[str, int]:
+        """The sampler's name and, for the GP, its number of start-up trials
+        (the dimension read from the other running trials while none finished)."""
         finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
         names = {frozenset(t.distributions) for t in finished}
-        dimension = len(intersection_space(finished)) if finished else 0
+        known = list(finished) or [t for t in history.running() if t.number != number and t.params]
+        dimension = len(intersection_space(known)) if known else 0
         name = choose_sampler(
             n_objectives=len(history.directions),
             n_finished=len(finished),
@@ -152,7 +157,7 @@ class AutoSampler(Sampler):
         attrs = context.system_attrs
         name, n_startup = attrs.get(CHOICE_ATTR), attrs.get(STARTUP_ATTR)
         if not isinstance(name, str):
-            name, n_startup = self._decide(history)
+            name, n_startup = self._decide(history, context.number)
             attrs[CHOICE_ATTR] = name
             if name == "gp":
                 attrs[STARTUP_ATTR] = n_startup

@@ -182,3 +182,29 @@ def test_refits_only_at_checkpoints_and_on_a_capped_subsample(
     # GP proposals at 30..69 finished trials; one fit per distinct checkpoint.
     assert len(fit_sizes) == len({fit_checkpoint(n) for n in range(30, 70)}) < 40
     assert max(fit_sizes) == 16
+
+
+def test_a_parallel_start_takes_start_up_points_before_any_trial_finished() -> None:
+    # Four trials asked before any is told (as four workers start): the first
+    # knows nothing and draws uniformly; the others read the space from the
+    # running trials and take the start-up design's points of their numbers.
+    space = {"x": hs.FloatDistribution(-5.0, 5.0), "y": hs.FloatDistribution(-5.0, 5.0)}
+
+    def ask_four(study: hs.Study) -> list[hs.Trial]:
+        trials = []
+        for _ in range(4):  # each asked and suggested before any is told
+            trial = study.ask()
+            for name, dist in space.items():
+                trial.suggest(name, dist)
+            trials.append(trial)
+        return trials
+
+    trials = ask_four(hs.create_study(sampler=GPSampler(seed=3), heartbeat_interval_s=None))
+    sampler = GPSampler(seed=3)
+    design = sampler._startup  # the same seed gives the same scrambled sequence
+    for trial in trials[1:]:
+        expected = hs.SearchSpace(space).decode(design.point(2, trial.number))
+        assert trial.params == pytest.approx(expected)
+    # Without pending trials considered, they stay independent draws.
+    others = ask_four(hs.create_study(sampler=GPSampler(seed=3, consider_pending=False)))
+    assert others[1].params != trials[1].params

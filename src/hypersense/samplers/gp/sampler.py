@@ -91,7 +91,9 @@ class GPSampler(Sampler):
     They also count towards the start-up once at least half of its trials
     finished, so that ``n_jobs`` workers switch to the GP after
     ``n_startup_trials`` proposals, as one worker does (4 workers and 10
-    start-up trials would otherwise draw 12 start-up points).
+    start-up trials would otherwise draw 12 start-up points). Before any trial
+    finished, the space is read from the other running trials, so a parallel
+    start takes start-up points instead of independent uniform draws.
 
     Cost as trials grow: kernel hyperparameters are refitted at every trial up
     to 32 completed trials, then at checkpoints spaced by 1/16 of the count
@@ -184,8 +186,17 @@ class GPSampler(Sampler):
         return observed
 
     def infer_relative_space(self, history: StudyHistory, context: SamplingContext) -> SearchSpace:
+        """The parameters every observed trial has; before any trial finished, those
+        of the other running trials (with pending trials considered), so the
+        workers of a parallel start take start-up points, not independent draws."""
         trials = self._observations(history).trials
-        return intersection_space(trials) if trials else SearchSpace()
+        if trials:
+            return intersection_space(trials)
+        if self._consider_pending:
+            running = [t for t in history.running() if t.number != context.number and t.params]
+            if running:
+                return intersection_space(running)
+        return SearchSpace()
 
     def sample_relative(
         self, history: StudyHistory, context: SamplingContext, space: SearchSpace
