@@ -99,6 +99,11 @@ class _Tally:
     def done(self) -> bool:
         return len(self.trials) >= self.size.n_configs and self.epochs >= self.size.epoch_budget
 
+    def stop_when_done(self, study: Any, _trial: Any) -> None:
+        """A study callback (either library's): no new trial once the run is done."""
+        if self.done:
+            study.stop()
+
     def record(self, seed: int) -> RunRecord:
         return RunRecord(
             "",
@@ -145,12 +150,8 @@ def _run_hypersense(
             raise hs.TrialPruned
         return record.observed_final
 
-    def stop_when_done(study: hs.Study, _trial: Any) -> None:
-        if tally.done:
-            study.stop()
-
     study = hs.create_study(sampler=sampler, pruner=pruner, heartbeat_interval_s=None)
-    study.optimize(objective, callbacks=[stop_when_done])
+    study.optimize(objective, callbacks=[tally.stop_when_done])
     return tally.record(seed)
 
 
@@ -187,13 +188,9 @@ def _run_optuna(problem: Problem, seed: int, size: RunSize, pruner_name: str) ->
             raise optuna.TrialPruned
         return record.observed_final
 
-    def stop_when_done(study: optuna.Study, _trial: Any) -> None:
-        if tally.done:
-            study.stop()
-
     sampler = optuna.samplers.TPESampler(seed=seed)
     study = optuna.create_study(sampler=sampler, pruner=pruner)
-    study.optimize(objective, callbacks=[stop_when_done])
+    study.optimize(objective, callbacks=[tally.stop_when_done])
     return tally.record(seed)
 
 

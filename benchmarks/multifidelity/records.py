@@ -72,6 +72,17 @@ class RunRecord:
         chosen = min(done, key=lambda pair: pair[0])[1]  # the first of equal errors
         return math.inf if chosen is None else chosen
 
+    def within(self, epochs: float) -> RunRecord:
+        """The run cut after its last trial that ended within ``epochs`` epochs
+        spent (trials in order): what it had found by then."""
+        spent, n = 0, 0
+        for t in self.trials:
+            if spent + t.epochs > epochs:
+                break
+            spent += t.epochs
+            n += 1
+        return dataclasses.replace(self, trials=self.trials[:n], n_first=0)
+
     def epochs_to_reach(self, target: float) -> float:
         """Epochs spent (trials in order) until a finished trial's true final value
         is at most ``target``; inf if none is."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import statistics
 from collections.abc import Sequence
@@ -10,7 +9,7 @@ from collections.abc import Sequence
 from benchmarks.multifidelity.methods import BASELINE
 from benchmarks.multifidelity.records import RunRecord
 
-__all__ = ["anytime_table", "methods_table", "paired_table", "within"]
+__all__ = ["anytime_table", "methods_table", "paired_table"]
 
 
 def _median(values: Sequence[float], digits: int = 4, unit: str = "") -> str:
@@ -90,18 +89,6 @@ def paired_table(runs: dict[str, list[RunRecord]], against: str) -> str:
     return "\n".join(lines)
 
 
-def within(run: RunRecord, epochs: float) -> RunRecord:
-    """``run`` cut after its last trial that ended within ``epochs`` epochs
-    spent (trials in order): what it had found by then."""
-    spent, n = 0, 0
-    for t in run.trials:
-        if spent + t.epochs > epochs:
-            break
-        spent += t.epochs
-        n += 1
-    return dataclasses.replace(run, trials=run.trials[:n], n_first=0)
-
-
 def anytime_table(
     runs: dict[str, list[RunRecord]], against: str, shares: Sequence[float] = (0.3, 0.5, 1.0)
 ) -> str:
@@ -117,8 +104,8 @@ def anytime_table(
     for name, rs in runs.items():
         medians, counts = [], []
         for at in budgets:
-            ours = [within(r, e).chosen_true_final() for r, e in zip(rs, at, strict=True)]
-            other = [within(r, e).chosen_true_final() for r, e in zip(theirs, at, strict=True)]
+            ours = [r.within(e).chosen_true_final() for r, e in zip(rs, at, strict=True)]
+            other = [r.within(e).chosen_true_final() for r, e in zip(theirs, at, strict=True)]
             medians.append(f"{statistics.median(ours):.4f}")
             lower, equal, higher, _ = _count(list(zip(ours, other, strict=True)))
             counts.append("—" if name == against else f"{lower} / {equal} / {higher}")

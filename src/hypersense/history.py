@@ -81,6 +81,11 @@ class StudyHistory:
         """RUNNING trials (pending results; useful to avoid proposing their points)."""
         return self.trials((TrialState.RUNNING,))
 
+    def running_besides(self, number: int) -> tuple[FrozenTrial, ...]:
+        """RUNNING trials other than trial ``number`` (the one being sampled):
+        the pending work of the other workers."""
+        return tuple(t for t in self.running() if t.number != number)
+
     def loss_matrix(self, trials: Sequence[FrozenTrial]) -> NDArray[np.float64]:
         """Values of ``trials`` in minimisation form; shape ``(len(trials), n_objectives)``."""
         if not trials:

@@ -140,7 +140,7 @@ class AutoSampler(Sampler):
         (the dimension read from the other running trials while none finished)."""
         finished = history.trials((TrialState.COMPLETE, TrialState.PRUNED))
         names = {frozenset(t.distributions) for t in finished}
-        known = list(finished) or [t for t in history.running() if t.number != number and t.params]
+        known = list(finished) or [t for t in history.running_besides(number) if t.params]
         dimension = len(intersection_space(known)) if known else 0
         name = choose_sampler(
             n_objectives=len(history.directions),

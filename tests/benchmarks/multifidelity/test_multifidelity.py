@@ -20,7 +20,7 @@ from benchmarks.multifidelity.methods import (
 from benchmarks.multifidelity.problems import SyntheticCurves
 from benchmarks.multifidelity.real_tasks import TorchTaskProblem
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
-from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table, within
+from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table
 
 
 def test_small_learning_rates_look_bad_early_and_win_late() -> None:
@@ -131,9 +131,9 @@ def test_what_a_run_had_found_after_some_epochs() -> None:
         TrialRecord(3, False, None, None),
         TrialRecord(10, True, 0.20, 0.20),
     )
-    assert within(run, 9).trials == () and math.isinf(within(run, 9).chosen_true_final())
-    assert within(run, 22).chosen_true_final() == 0.30  # the third trial ends at 23
-    assert within(run, 23).chosen_true_final() == 0.20 and within(run, 99) == run
+    assert run.within(9).trials == () and math.isinf(run.within(9).chosen_true_final())
+    assert run.within(22).chosen_true_final() == 0.30  # the third trial ends at 23
+    assert run.within(23).chosen_true_final() == 0.20 and run.within(99) == run
     peer = _run("peer", TrialRecord(10, True, 0.25, 0.25), TrialRecord(10, True, 0.1, 0.1))
     base = _run(BASELINE, TrialRecord(20, True, 0.2, 0.2))
     rows = anytime_table({BASELINE: [base], "m": [run], "peer": [peer]}, "peer", (0.5, 1.0))

@@ -193,7 +193,7 @@ class GPSampler(Sampler):
         if trials:
             return intersection_space(trials)
         if self._consider_pending:
-            running = [t for t in history.running() if t.number != context.number and t.params]
+            running = [t for t in history.running_besides(context.number) if t.params]
             if running:
                 return intersection_space(running)
         return SearchSpace()
@@ -233,7 +233,7 @@ class GPSampler(Sampler):
             return False
         if not self._consider_pending or 2 * n_observed < self._n_startup_trials:
             return True
-        n_running = sum(1 for t in history.running() if t.number != context.number)
+        n_running = len(history.running_besides(context.number))
         return n_observed + n_running < self._n_startup_trials
 
     # ------------------------------------------------------------ proposal
@@ -313,9 +313,7 @@ class GPSampler(Sampler):
         """Model-space points of running trials whose proposal covers the space."""
         space = model_space.space
         configs = []
-        for trial in history.running():
-            if trial.number == context.number:
-                continue
+        for trial in history.running_besides(context.number):
             proposed = trial.proposed_params
             if all(n in proposed and d.contains(proposed[n]) for n, d in space.items()):
                 configs.append(proposed)
