@@ -8,6 +8,12 @@ Usage::
     python -m benchmarks.multifidelity [--task synthetic] [--seeds 5] [--configs 81]
     python -m benchmarks.multifidelity --task digits-mlp digits-cnn tabular \\
         --seeds 5 --configs 27 --epochs 27 --jobs 2 --json out.json --figures DIR
+    python -m benchmarks.multifidelity --task digits-mlp --signal loss \
+        --methods "no pruning (TPE)" "one epoch, top-K" "Optuna HyperbandPruner (TPE)"
+
+``--signal loss`` hands the methods the real tasks' validation loss after each
+epoch instead of their validation error; a trial's final value (what a method
+chooses by, and what is scored) stays the validation error.
 """
 
 from __future__ import annotations
@@ -25,10 +31,17 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.multifidelity.curves import LR_RANGE, curve, true_final
-from benchmarks.multifidelity.methods import N_EPOCHS, OPTUNA_HYPERBAND, TOP_K, RunSize
-from benchmarks.multifidelity.problems import noise_seed
+from benchmarks.multifidelity.methods import (
+    BASELINE,
+    METHODS,
+    N_EPOCHS,
+    OPTUNA_HYPERBAND,
+    TOP_K,
+    RunSize,
+)
+from benchmarks.multifidelity.problems import SIGNALS, noise_seed
 from benchmarks.multifidelity.records import RunRecord
-from benchmarks.multifidelity.runner import SYNTHETIC, TASK_NAMES, run_all
+from benchmarks.multifidelity.runner import ERROR, SYNTHETIC, TASK_NAMES, run_all
 from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table
 from hypersense.pruners.curves import forecast_curve
 
@@ -83,6 +96,21 @@ def _parser() -> argparse.ArgumentParser:
         "(default: configs x epochs, what no pruning spends; 0: exactly --configs trials)",
     )
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
+    parser.add_argument(
+        "--signal",
+        choices=SIGNALS,
+        default=ERROR,
+        help="what the real tasks report after each epoch; the final value stays the error",
+    )
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        choices=list(METHODS),
+        default=None,
+        metavar="METHOD",
+        help=f"a subset of the methods (default: all); must include {BASELINE!r}, "
+        f"{TOP_K!r} and {OPTUNA_HYPERBAND!r}",
+    )
     parser.add_argument("--coverage-curves", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument(
@@ -97,12 +125,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.signal != ERROR and SYNTHETIC in args.task:
+        parser.error("--signal loss needs real tasks (the synthetic curves have no loss)")
+    if args.methods is not None and {BASELINE, TOP_K, OPTUNA_HYPERBAND} - set(args.methods):
+        parser.error(f"--methods must include {BASELINE!r}, {TOP_K!r} and {OPTUNA_HYPERBAND!r}")
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # worker processes: one thread each
     load_before, start = os.getloadavg()[0], time.perf_counter()
     budget = args.configs * args.epochs if args.epoch_budget is None else args.epoch_budget
     size = RunSize(args.configs, budget)
-    runs = run_all(args.task, args.seeds, size, args.epochs, args.jobs, args.journal)
+    runs = run_all(
+        args.task,
+        args.seeds,
+        size,
+        args.epochs,
+        args.jobs,
+        args.journal,
+        signal=args.signal,
+        methods=args.methods,
+    )
     every = [r for by_method in runs.values() for rs in by_method.values() for r in rs]
     settings = {
         "tasks": args.task,
@@ -110,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "configs": args.configs,
         "epoch_budget": budget,
         "epochs": args.epochs,
+        "signal": args.signal,
         "jobs": args.jobs,
         "total_wall_s": round(time.perf_counter() - start, 1),
         # Over every run reported (some may come from the journal of an earlier invocation).
@@ -120,7 +163,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     header = (
         f"{args.configs} configurations of {args.epochs} epochs (runs going on to "
-        f"{budget} epochs), seeds 0..{args.seeds - 1}, "
+        f"{budget} epochs), seeds 0..{args.seeds - 1}, the methods see the validation "
+        f"{args.signal} after each epoch (the final value is the error), "
         f"{args.jobs} worker process(es); this invocation {settings['total_wall_s']} s; "
         f"the runs' wall time {settings['sum_of_runs_wall_s']} s and CPU time "
         f"{settings['sum_of_runs_cpu_s']} s in all; load average "

@@ -16,10 +16,14 @@ from benchmarks.multifidelity.records import TrialRecord
 from hypersense.space.base import Distribution
 from hypersense.space.numeric import FloatDistribution
 
-__all__ = ["EpochCallback", "Problem", "SyntheticCurves", "noise_seed"]
+__all__ = ["SIGNALS", "EpochCallback", "Problem", "SyntheticCurves", "noise_seed"]
 
-#: ``on_epoch(epoch, validation_error)`` -> whether to stop training now.
+#: ``on_epoch(epoch, signal)`` -> whether to stop training now; the signal is
+#: the validation error (a real task may report its validation loss instead).
 EpochCallback = Callable[[int, float], bool]
+#: The per-epoch signals a real task can report (the first is the default);
+#: the trial's final value is its validation error either way.
+SIGNALS = ("error", "loss")
 
 
 class Problem(Protocol):

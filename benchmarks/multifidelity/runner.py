@@ -14,32 +14,39 @@ from pathlib import Path
 
 import hypersense
 from benchmarks.multifidelity.methods import METHODS, RunSize
-from benchmarks.multifidelity.problems import Problem, SyntheticCurves
+from benchmarks.multifidelity.problems import SIGNALS, Problem, SyntheticCurves
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
 
-__all__ = ["SYNTHETIC", "TASK_NAMES", "code_fingerprint", "problem", "run_all", "run_job"]
+__all__ = ["ERROR", "SYNTHETIC", "TASK_NAMES", "code_fingerprint", "problem", "run_all", "run_job"]
 
 SYNTHETIC = "synthetic"
 TASK_NAMES = (SYNTHETIC, "digits-mlp", "digits-cnn", "tabular")
-_PROBLEMS: dict[tuple[str, int], Problem] = {}  # one per task and process
+_PROBLEMS: dict[tuple[str, int, str], Problem] = {}  # one per task and process
+#: The per-epoch signal the methods see by default (the synthetic curves have no other).
+ERROR = SIGNALS[0]
 
 
-def problem(task: str, n_epochs: int) -> Problem:
-    """The task's problem, built once per process (the real ones load data)."""
-    key = (task, n_epochs)
+def problem(task: str, n_epochs: int, signal: str = ERROR) -> Problem:
+    """The task's problem, built once per process (the real ones load data);
+    ``signal`` is what a real task reports after each epoch (error or loss)."""
+    key = (task, n_epochs, signal)
     if key not in _PROBLEMS:
         if task == SYNTHETIC:
+            if signal != ERROR:
+                raise ValueError(f"the synthetic curves report their error only (got {signal!r})")
             _PROBLEMS[key] = SyntheticCurves(n_epochs)
         else:
             from benchmarks.multifidelity.real_tasks import TorchTaskProblem
 
-            _PROBLEMS[key] = TorchTaskProblem(task, n_epochs)
+            _PROBLEMS[key] = TorchTaskProblem(task, n_epochs, signal)
     return _PROBLEMS[key]
 
 
-def run_job(task: str, method: str, seed: int, size: RunSize, n_epochs: int) -> RunRecord:
+def run_job(
+    task: str, method: str, seed: int, size: RunSize, n_epochs: int, signal: str = ERROR
+) -> RunRecord:
     """One method on one seed of one task."""
-    run = METHODS[method](problem(task, n_epochs), seed, size)
+    run = METHODS[method](problem(task, n_epochs, signal), seed, size)
     return dataclasses.replace(run, method=method)
 
 
@@ -60,8 +67,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _load_journal(path: Path | None, size: RunSize, n_epochs: int) -> dict[Job, RunRecord]:
-    """Runs already recorded in the journal ``path`` for these sizes."""
+def _load_journal(
+    path: Path | None, size: RunSize, n_epochs: int, signal: str
+) -> dict[Job, RunRecord]:
+    """Runs already recorded in the journal ``path`` for these sizes and signal
+    (a line without one was written before the option: the error)."""
     done: dict[Job, RunRecord] = {}
     if path is None or not path.exists():
         return done
@@ -69,7 +79,8 @@ def _load_journal(path: Path | None, size: RunSize, n_epochs: int) -> dict[Job, 
     for line in path.read_text().splitlines():
         entry = json.loads(line)
         recorded = RunSize(entry["configs"], entry.get("epoch_budget", 0))
-        if (recorded, entry["epochs"], entry.get("code")) != (size, n_epochs, code):
+        key = (recorded, entry["epochs"], entry.get("signal", ERROR), entry.get("code"))
+        if key != (size, n_epochs, signal, code):
             continue
         record = entry["record"]
         trials = tuple(TrialRecord(**t) for t in record.pop("trials"))
@@ -84,16 +95,24 @@ def run_all(
     n_epochs: int,
     n_jobs: int,
     journal: Path | None = None,
+    *,
+    signal: str = ERROR,
+    methods: Sequence[str] | None = None,
 ) -> dict[str, dict[str, list[RunRecord]]]:
-    """Every method on every seed of every task, in ``n_jobs`` processes (1: here).
+    """``methods`` (default: every one) on every seed of every task, in
+    ``n_jobs`` processes (1: here), the real tasks reporting ``signal``.
 
     Each finished run is appended to ``journal`` (JSON lines) at once; runs
     already there (same size and epochs, same code) are not run again, so an
     interrupted benchmark resumes where it stopped.
     """
-    done = _load_journal(journal, size, n_epochs)
+    done = _load_journal(journal, size, n_epochs, signal)
+    chosen = list(METHODS) if methods is None else list(methods)
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown:
+        raise ValueError(f"unknown methods {unknown}; choose from {list(METHODS)}")
     # Seed after seed, the longest task first: a cut leaves whole seeds.
-    jobs = [(t, m, s) for s in range(seeds) for t in tasks for m in METHODS]
+    jobs = [(t, m, s) for s in range(seeds) for t in tasks for m in chosen]
     todo = [j for j in jobs if j not in done]
     start, code = time.perf_counter(), code_fingerprint()
 
@@ -105,6 +124,7 @@ def run_all(
                 "configs": size.n_configs,
                 "epoch_budget": size.epoch_budget,
                 "epochs": n_epochs,
+                "signal": signal,
                 "code": code,
             }
             with journal.open("a") as f:
@@ -119,10 +139,10 @@ def run_all(
 
     if n_jobs == 1:
         for job in todo:
-            note(job, run_job(*job, size, n_epochs))
+            note(job, run_job(*job, size, n_epochs, signal))
     else:
         with ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(run_job, *job, size, n_epochs): job for job in todo}
+            futures = {pool.submit(run_job, *job, size, n_epochs, signal): job for job in todo}
             for future in as_completed(futures):
                 note(futures[future], future.result())
-    return {t: {m: [done[(t, m, s)] for s in range(seeds)] for m in METHODS} for t in tasks}
+    return {t: {m: [done[(t, m, s)] for s in range(seeds)] for m in chosen} for t in tasks}

@@ -146,3 +146,16 @@ def test_repr_is_faithful() -> None:
         "CurveExtrapolationPruner(max_resource='auto', threshold=0.05, n_startup_trials=1, "
         "n_warmup_steps=5, interval_steps=1, families=('power', 'weibull'))"
     )
+
+
+def test_the_best_is_read_on_the_reported_curve_not_on_another_objective() -> None:
+    # The trials report one quantity and return another, on another scale (-1):
+    # the forecast is compared with the best reported value at the last step.
+    done = [complete(0, list(FAST), value=-1.0)]
+    verdict = pruner().judge(history(done), running(1, list(SLOW[:20])))
+    assert verdict.decision is CONTINUE
+    assert verdict.system_attrs["curve_forecast"]["probability_beats_best"] > 0.5
+    assert pruner().decide(history(done), running(1, list(BAD[:20]))) is PRUNE
+    # A completed trial that did not report the forecast's step counts by its value.
+    short = [complete(0, list(FAST[:50]), value=-1.0)]
+    assert pruner().decide(history(short), running(1, list(SLOW[:20]))) is PRUNE

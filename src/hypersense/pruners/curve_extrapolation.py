@@ -30,6 +30,12 @@ class CurveExtrapolationPruner(Pruner):
     """Prunes a trial when the forecast of its final value gives it less than
     ``threshold`` probability of beating the best COMPLETE trial.
 
+    The best is read on the same curve: each COMPLETE trial's reported value
+    at the forecast's step (``max_resource - 1``), its final value only if it
+    did not report that step. So the objective may differ from the reported
+    curve (report the validation loss, return the error rate or the best
+    epoch's score) without the forecast being compared with another quantity.
+
     At each decision the trial's curve so far is fitted by a weighted ensemble
     of monotone curve families (power law, exponential, log-power/MMF,
     Weibull/Janoschek, inverse logarithm; see
@@ -45,8 +51,9 @@ class CurveExtrapolationPruner(Pruner):
           validation loss that rises again (over-fitting) is forecast as if it
           had flattened; report the best value so far if the objective returns
           it.
-        - The objective's value is the curve's value at its last step, and a
-          full run reports up to step ``max_resource - 1``.
+        - A full run reports up to step ``max_resource - 1`` (a COMPLETE
+          trial that did not is compared by its final value, which should
+          then be the curve's value at its last step).
         - A single objective. Each decision is a fresh test, so over many
           decisions a good trial is pruned more often than ``threshold``.
 
@@ -107,19 +114,24 @@ class CurveExtrapolationPruner(Pruner):
             return PruneVerdict(PruneDecision.CONTINUE)
         sign = -1.0 if maximize else 1.0
         forecast = forecast_curve(steps, sign * values, top - 1, families=self._families)
-        best = self._best_loss(history, sign, trial.number)
+        best = self._best_loss(history, sign, trial.number, top - 1)
         p_beats = None if best is None else forecast.cdf(best)
         note = _note(forecast if sign > 0 else forecast.negated(), last, top - 1, p_beats)
         if p_beats is not None and p_beats < self._threshold:
             return PruneVerdict(PruneDecision.PRUNE, {FORECAST_ATTR: note})
         return PruneVerdict(PruneDecision.CONTINUE, {FORECAST_ATTR: note})
 
-    def _best_loss(self, history: StudyHistory, sign: float, number: int) -> float | None:
-        """The best final value so far as a loss, or None before enough trials completed."""
+    def _best_loss(
+        self, history: StudyHistory, sign: float, number: int, target_step: int
+    ) -> float | None:
+        """The best COMPLETE trial's value at ``target_step`` as a loss (its final
+        value if it did not report that step), or None before enough completed."""
         done = [t for t in history.completed() if t.number != number and t.values]
         if len(done) < max(self._n_startup_trials, 1):
             return None
-        return min(sign * t.values[0] for t in done if t.values)
+        return min(
+            sign * t.intermediate_values.get(target_step, t.values[0]) for t in done if t.values
+        )
 
 
 def _note(

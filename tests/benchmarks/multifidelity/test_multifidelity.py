@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,12 +17,15 @@ from benchmarks.multifidelity.methods import (
     ETA,
     METHODS,
     N_EPOCHS,
+    OPTUNA_HYPERBAND,
     RunSize,
     top_k_baseline,
 )
 from benchmarks.multifidelity.problems import SyntheticCurves
 from benchmarks.multifidelity.real_tasks import TorchTaskProblem
 from benchmarks.multifidelity.records import RunRecord, TrialRecord
+from benchmarks.multifidelity.runner import problem, run_all
+from benchmarks.multifidelity.signals import load_runs, signal_tables
 from benchmarks.multifidelity.tables import anytime_table, methods_table, paired_table
 
 
@@ -140,3 +146,77 @@ def test_what_a_run_had_found_after_some_epochs() -> None:
     # After 10 epochs: 0.30 against 0.25 (higher); after 20: still 0.30 against 0.10.
     assert "| m | 0.3000 | 0.3000 | 0 / 0 / 1 | 0 / 0 / 1 |" in rows.splitlines()
     assert "| peer | 0.2500 | 0.1000 | — | — |" in rows.splitlines()
+
+
+def _signals_seen(signal: str) -> tuple[list[float], TrialRecord]:
+    """What a method sees of one 3-epoch tabular training, and its record."""
+    task = TorchTaskProblem("tabular", n_epochs=3, signal=signal)
+    params = {name: dist.from_unit(0.5) for name, dist in task.space().items()}
+    seen: list[float] = []
+    record = task.train(params, 0, lambda _epoch, value: seen.append(value) is None and False)
+    return seen, record
+
+
+def test_the_loss_signal_changes_what_the_methods_see_not_the_training_or_the_value() -> None:
+    by_signal = {signal: _signals_seen(signal) for signal in ("error", "loss")}
+    (errors, by_error), (losses, by_loss) = by_signal["error"], by_signal["loss"]
+    # Same training, same final value (the validation RMSE); the loss signal is the
+    # mean squared error of the standardised target, so RMSE / sqrt(MSE) is the
+    # target's scale at every epoch.
+    assert by_loss == by_error and by_loss.observed_final == errors[-1]
+    scales = np.array(errors) / np.sqrt(losses)
+    assert len(losses) == 3 and np.allclose(scales, scales[0], rtol=1e-5)
+    assert scales[0] > 1.0  # the target (diabetes progression) spreads over tens
+    with pytest.raises(ValueError, match="signal"):
+        TorchTaskProblem("tabular", n_epochs=3, signal="accuracy")
+    with pytest.raises(ValueError, match="synthetic"):
+        problem("synthetic", N_EPOCHS, "loss")
+
+
+def test_the_journal_keeps_the_runs_of_each_signal_apart(tmp_path: Path) -> None:
+    journal = tmp_path / "runs.jsonl"
+
+    def run(signal: str) -> RunRecord:
+        runs = run_all(["tabular"], 1, RunSize(2), 2, 1, journal, signal=signal, methods=[BASELINE])
+        assert list(runs["tabular"]) == [BASELINE]
+        return runs["tabular"][BASELINE][0]
+
+    loss_run = run("loss")
+    assert [json.loads(line)["signal"] for line in journal.read_text().splitlines()] == ["loss"]
+    assert run("loss") == loss_run  # reused, not trained again
+    assert len(journal.read_text().splitlines()) == 1
+    run("error")  # another signal is another run
+    assert [json.loads(line)["signal"] for line in journal.read_text().splitlines()] == [
+        "loss",
+        "error",
+    ]
+    with pytest.raises(ValueError, match="unknown methods"):
+        run_all(["tabular"], 1, RunSize(2), 2, 1, None, methods=["no such method"])
+
+
+def test_two_signals_side_by_side(tmp_path: Path) -> None:
+    done, better = TrialRecord(10, True, 0.2, 0.2), TrialRecord(10, True, 0.1, 0.1)
+    cut = TrialRecord(1, False, None, None)
+
+    def write(name: str, ours: tuple[TrialRecord, ...], seeds: int) -> Path:
+        runs = {
+            BASELINE: [_run(BASELINE, done, done)] * seeds,
+            "ours": [_run("ours", *ours)] * seeds,
+            OPTUNA_HYPERBAND: [_run(OPTUNA_HYPERBAND, cut, done)] * seeds,
+        }
+        records = {m: [dataclasses.asdict(r) for r in rs] for m, rs in runs.items()}
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"runs": {"digits-mlp": records}}))
+        return path
+
+    error = load_runs(write("error", (cut, done), 2))
+    loss = load_runs(write("loss", (better,), 3))  # one seed more: left out
+    assert loss["digits-mlp"]["ours"][0].trials == (better,)
+    rows = signal_tables({"error": error, "loss": loss}).splitlines()
+    assert rows[0] == "#### digits-mlp: 2 seeds (0..1), equal epochs"
+    # Error signal: 11 epochs of 20 (55%), as many as Optuna's; loss: 10 (50%), fewer.
+    assert (
+        "| ours | 2/2 | 55.0% | 0.2000 | 0 / 2 / 0 / 0 | 2/2 | 50.0% | 0.1000 | 2 / 0 / 0 / 0 |"
+        in rows
+    )
+    assert "| ours | 2 / 0 / 0 / 0 | 2 / 0 / 0 |" in rows
