@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["RunRecord", "TrialRecord"]
 
@@ -42,6 +44,12 @@ class RunRecord:
     n_first: int = 0  # 0: every trial
     first_wall_s: float = 0.0
     first_cpu_s: float = 0.0
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> RunRecord:
+        """The run as written by ``dataclasses.asdict`` (a journal line, ``--json``)."""
+        fields = {k: v for k, v in record.items() if k != "trials"}
+        return cls(**fields, trials=tuple(TrialRecord(**t) for t in record["trials"]))
 
     def first(self) -> RunRecord:
         """The run cut after its first ``n_first`` trials (itself if no more ran)."""

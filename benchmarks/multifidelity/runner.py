@@ -15,7 +15,7 @@ from pathlib import Path
 import hypersense
 from benchmarks.multifidelity.methods import METHODS, RunSize
 from benchmarks.multifidelity.problems import SIGNALS, Problem, SyntheticCurves
-from benchmarks.multifidelity.records import RunRecord, TrialRecord
+from benchmarks.multifidelity.records import RunRecord
 
 __all__ = ["ERROR", "SYNTHETIC", "TASK_NAMES", "code_fingerprint", "problem", "run_all", "run_job"]
 
@@ -83,8 +83,7 @@ def _load_journal(
         if key != (size, n_epochs, signal, code):
             continue
         record = entry["record"]
-        trials = tuple(TrialRecord(**t) for t in record.pop("trials"))
-        done[(entry["task"], record["method"], record["seed"])] = RunRecord(**record, trials=trials)
+        done[(entry["task"], record["method"], record["seed"])] = RunRecord.from_dict(record)
     return done
 
 

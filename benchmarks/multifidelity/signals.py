@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.multifidelity.methods import BASELINE, OPTUNA_HYPERBAND
-from benchmarks.multifidelity.records import RunRecord, TrialRecord
+from benchmarks.multifidelity.records import RunRecord
+from benchmarks.multifidelity.tables import paired_counts
 
 __all__ = ["load_runs", "signal_tables"]
 
@@ -37,15 +38,7 @@ def load_runs(path: Path) -> Runs:
     payload = json.loads(path.read_text())
     runs: Runs = {}
     for task, by_method in payload["runs"].items():
-        runs[task] = {}
-        for method, records in by_method.items():
-            runs[task][method] = [
-                RunRecord(
-                    **{k: v for k, v in r.items() if k != "trials"},
-                    trials=tuple(TrialRecord(**t) for t in r["trials"]),
-                )
-                for r in records
-            ]
+        runs[task] = {m: [RunRecord.from_dict(r) for r in rs] for m, rs in by_method.items()}
     return runs
 
 
@@ -57,11 +50,7 @@ def _reach(runs: dict[str, list[RunRecord]], method: str) -> list[float]:
 
 def _counts(ours: Sequence[float], theirs: Sequence[float]) -> str:
     """``lower / equal / higher / both never`` over paired seeds."""
-    pairs = list(zip(ours, theirs, strict=True))
-    never = sum(math.isinf(a) and math.isinf(b) for a, b in pairs)
-    lower = sum(a < b for a, b in pairs)
-    equal = sum(a == b and math.isfinite(a) for a, b in pairs)
-    return f"{lower} / {equal} / {len(pairs) - lower - equal - never} / {never}"
+    return " / ".join(map(str, paired_counts(list(zip(ours, theirs, strict=True)))))
 
 
 def _summary(runs: dict[str, list[RunRecord]], method: str) -> list[str]:

@@ -55,7 +55,7 @@ def methods_table(runs: dict[str, list[RunRecord]]) -> str:
     return "\n".join(lines)
 
 
-def _count(pairs: Sequence[tuple[float, float]]) -> tuple[int, int, int, int]:
+def paired_counts(pairs: Sequence[tuple[float, float]]) -> tuple[int, int, int, int]:
     """(ours lower, equal, higher, both infinite) over ``(ours, theirs)`` pairs."""
     both_inf = sum(math.isinf(a) and math.isinf(b) for a, b in pairs)
     lower = sum(a < b for a, b in pairs)
@@ -79,10 +79,10 @@ def paired_table(runs: dict[str, list[RunRecord]], against: str) -> str:
         if name in (against, BASELINE):
             continue
         reach = [r.epochs_to_reach(t) for r, t in zip(rs, targets, strict=True)]
-        fewer, same, more, neither = _count(list(zip(reach, their_reach, strict=True)))
+        fewer, same, more, neither = paired_counts(list(zip(reach, their_reach, strict=True)))
         pairs = zip(rs, theirs, strict=True)
         finals = [(r.chosen_true_final(), o.chosen_true_final()) for r, o in pairs]
-        lower, equal, higher, _ = _count(finals)
+        lower, equal, higher, _ = paired_counts(finals)
         lines.append(
             f"| {name} | {fewer} / {same} / {more} / {neither} | {lower} / {equal} / {higher} |"
         )
@@ -107,7 +107,7 @@ def anytime_table(
             ours = [r.within(e).chosen_true_final() for r, e in zip(rs, at, strict=True)]
             other = [r.within(e).chosen_true_final() for r, e in zip(theirs, at, strict=True)]
             medians.append(f"{statistics.median(ours):.4f}")
-            lower, equal, higher, _ = _count(list(zip(ours, other, strict=True)))
+            lower, equal, higher, _ = paired_counts(list(zip(ours, other, strict=True)))
             counts.append("—" if name == against else f"{lower} / {equal} / {higher}")
         lines.append(f"| {name} | " + " | ".join(medians + counts) + " |")
     return "\n".join(lines)
