@@ -129,8 +129,8 @@ def run_all(
             with journal.open("a") as f:
                 f.write(json.dumps({**entry, "record": dataclasses.asdict(run)}) + "\n")
         print(
-            f"[{time.perf_counter() - start:7.0f} s] {len(done)}/{len(jobs)} {job[0]} seed "
-            f"{job[2]} {job[1]}: {run.epochs} epochs, {run.wall_s:.1f} s wall, "
+            f"[{time.perf_counter() - start:7.0f} s] {sum(j in done for j in jobs)}/{len(jobs)} "
+            f"{job[0]} seed {job[2]} {job[1]}: {run.epochs} epochs, {run.wall_s:.1f} s wall, "
             f"{run.cpu_s:.1f} s CPU",
             file=sys.stderr,
             flush=True,

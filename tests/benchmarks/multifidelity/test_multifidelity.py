@@ -194,6 +194,17 @@ def test_the_journal_keeps_the_runs_of_each_signal_apart(tmp_path: Path) -> None
         run_all(["tabular"], 1, RunSize(2), 2, 1, None, methods=["no such method"])
 
 
+def test_the_progress_counts_this_runs_jobs_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = tmp_path / "runs.jsonl"
+    run_all(["tabular"], 1, RunSize(2), 2, 1, journal, methods=[BASELINE])
+    capsys.readouterr()
+    # The journal's run of another method is not one of this run's jobs.
+    run_all(["tabular"], 1, RunSize(2), 2, 1, journal, methods=["ASHA (TPE)"])
+    assert "] 1/1 tabular seed 0 ASHA (TPE):" in capsys.readouterr().err
+
+
 def test_two_signals_side_by_side(tmp_path: Path) -> None:
     done, better = TrialRecord(10, True, 0.2, 0.2), TrialRecord(10, True, 0.1, 0.1)
     cut = TrialRecord(1, False, None, None)
