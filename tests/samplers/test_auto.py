@@ -81,6 +81,71 @@ def test_a_conditional_space_uses_tpe_once_it_shows() -> None:
 def test_bad_options_are_named() -> None:
     with pytest.raises(ValueError, match="gp_max_trials"):
         AutoSampler(gp_max_trials=0)
+    with pytest.raises(TypeError, match=r"first_trial_at_centre.*'yes'"):
+        AutoSampler(first_trial_at_centre="yes")  # type: ignore[arg-type]
+
+
+def mixed(trial: hs.Trial) -> float:
+    trial.suggest_float("shift", -5.0, 3.0)
+    trial.suggest_float("lr", 1e-4, 1e-2, log=True)
+    trial.suggest_int("layers", 1, 9)
+    trial.suggest_int("width", 16, 256, log=True)
+    trial.suggest_float("dropout", 0.0, 0.5, step=0.1)
+    trial.suggest_categorical("activation", ["relu", "gelu", "tanh"])
+    return 0.0
+
+
+#: The middle of each of ``mixed``'s ranges, worked out by hand.
+MIDDLE = {
+    "shift": -1.0,
+    "lr": 1e-3,  # geometric middle of a log range
+    "layers": 5,
+    "width": 63,  # a log integer spans [15.5, 256.5]: sqrt(15.5 * 256.5) = 63.05
+    "dropout": 0.3,  # six values 0.0 .. 0.5: the upper of the middle two
+    "activation": "gelu",
+}
+
+
+@pytest.mark.parametrize("directions", [["minimize"], ["minimize", "maximize"]])
+def test_the_first_trial_takes_the_middle_of_every_range(directions: list[str]) -> None:
+    def objective(trial: hs.Trial) -> float | tuple[float, float]:
+        value = mixed(trial)
+        return value if len(directions) == 1 else (value, value)
+
+    study = hs.create_study(directions=directions, sampler=AutoSampler(seed=0))
+    study.optimize(objective, n_trials=3)
+    first, *others = study.trials
+    assert first.params == pytest.approx(MIDDLE)
+    assert first.system_attrs["auto_sampler_centre"] is True
+    for trial in others:  # the rest are the chosen sampler's own
+        assert "auto_sampler_centre" not in trial.system_attrs
+        assert trial.params != pytest.approx(MIDDLE)
+
+
+def test_the_first_trial_can_be_a_uniform_draw_instead() -> None:
+    firsts = []
+    for seed in range(2):
+        study = hs.create_study(sampler=AutoSampler(first_trial_at_centre=False, seed=seed))
+        study.optimize(mixed, n_trials=1)
+        assert "auto_sampler_centre" not in study.trials[0].system_attrs
+        firsts.append(study.trials[0].params)
+    assert firsts[0] != firsts[1] and MIDDLE not in firsts
+
+
+def test_a_parallel_start_has_one_centre_and_start_up_points() -> None:
+    study = hs.create_study(sampler=AutoSampler(seed=2), heartbeat_interval_s=None)
+    batch = []
+    for _ in range(4):  # each asked and suggested before any is told, as four workers do
+        trial = study.ask()
+        mixed(trial)
+        batch.append(trial)
+    assert batch[0].params == pytest.approx(MIDDLE)
+    stored = study.trials  # running, as the workers see them
+    assert [("auto_sampler_centre" in t.system_attrs) for t in stored] == [True] + [False] * 3
+    assert {t.system_attrs["auto_sampler"] for t in stored} == {"gp"}
+    # The others read the space from the running trials: three distinct start-up points.
+    shifts = [t.params["shift"] for t in batch[1:]]
+    assert len(set(shifts)) == 3 and -1.0 not in shifts
 
 
 def _best_in_batches(seed: int, batch_size: int, n_trials: int) -> float:

@@ -19,6 +19,9 @@ CHOICE_ATTR = "auto_sampler"
 #: System attribute holding the GP's number of start-up trials for a trial
 #: proposed by the GP (see :func:`gp_startup_trials`).
 STARTUP_ATTR = "auto_sampler_startup_trials"
+#: System attribute set (to True) on the first trial when it took the middle of
+#: every range.
+CENTRE_ATTR = "auto_sampler_centre"
 #: Fewest and most start-up trials of the GP.
 _GP_STARTUP_BOUNDS = (4, 10)
 
@@ -81,8 +84,17 @@ class AutoSampler(Sampler):
     are fantasised by the GP, and count towards its start-up once half of it
     finished (see :class:`~hypersense.samplers.gp.GPSampler`). Until a trial
     finishes, the dimension and the space are read from the other running
-    trials, so the workers of a parallel start take start-up points; only the
-    very first trial of a study, with nothing to read, is a uniform draw.
+    trials, so the workers of a parallel start take start-up points.
+
+    The very first trial of a study (number 0), with no space to read, takes
+    the middle of every range in the parameter's encoding (the geometric
+    middle of a log range, the middle value of an integer range or of the list
+    of choices), whichever sampler was chosen, and records the system
+    attribute ``auto_sampler_centre``. Users set ranges around the values they expect
+    to work, so the middle is a better first guess than a uniform draw; on
+    the benchmarks it lifted the default most where the start-up is the whole
+    budget (10 evaluations in 10 dimensions). ``first_trial_at_centre=False``
+    restores the uniform draw.
 
     Args:
         gp_max_trials: Finished trials after which the Gaussian process hands
@@ -91,6 +103,7 @@ class AutoSampler(Sampler):
             which the Gaussian process is used.
         constraints_func: Constraint values of a finished trial (<= 0 means
             feasible); passed to TPE, which models infeasible trials.
+        first_trial_at_centre: Start at the middle of every range (see above).
         seed: Seed of both samplers.
     """
 
@@ -100,6 +113,7 @@ class AutoSampler(Sampler):
         gp_max_trials: int = 300,
         gp_max_dimension: int = 16,
         constraints_func: ConstraintsFunc | None = None,
+        first_trial_at_centre: bool = True,
         seed: int | None = None,
     ) -> None:
         super().__init__(seed=seed)
@@ -109,9 +123,14 @@ class AutoSampler(Sampler):
         ):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"`{name}` must be an integer >= 1 (got {value!r})")
+        if not isinstance(first_trial_at_centre, bool):
+            raise TypeError(
+                f"`first_trial_at_centre` must be True or False (got {first_trial_at_centre!r})"
+            )
         self._gp_max_trials = gp_max_trials
         self._gp_max_dimension = gp_max_dimension
         self._constraints_func = constraints_func
+        self._first_trial_at_centre = first_trial_at_centre
         self._samplers: dict[str, Sampler] = {}
 
     def _sampler(self, name: str, n_startup: int) -> Sampler:
@@ -161,6 +180,8 @@ class AutoSampler(Sampler):
             attrs[CHOICE_ATTR] = name
             if name == "gp":
                 attrs[STARTUP_ATTR] = n_startup
+            if self._first_trial_at_centre and context.number == 0:
+                attrs[CENTRE_ATTR] = True  # see sample_independent
         if not isinstance(n_startup, int):
             # A trial recorded before the start-up was chosen by dimension.
             n_startup = _GP_STARTUP_BOUNDS[1]
@@ -181,6 +202,8 @@ class AutoSampler(Sampler):
         name: str,
         distribution: Distribution,
     ) -> ParamValue:
+        if self._first_trial_at_centre and context.number == 0:
+            return distribution.from_unit(0.5)
         return self._chosen(history, context).sample_independent(
             history, context, name, distribution
         )
