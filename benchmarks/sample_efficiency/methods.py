@@ -141,12 +141,12 @@ def _hypersense_unavailable(sampler: str) -> Callable[[], str | None]:
     return check
 
 
-def _hypersense_run(sampler_name: str) -> RunFunction:
+def _hypersense_run(sampler_name: str, **options: Any) -> RunFunction:
     def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
         import hypersense as hs
         from hypersense.samplers.registry import make_sampler
 
-        sampler = make_sampler(sampler_name, {"seed": seed})
+        sampler = make_sampler(sampler_name, {"seed": seed, **options})
         study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
         log.restart_clock()
         study.optimize(
@@ -276,6 +276,13 @@ def _catalog() -> dict[str, Method]:
         methods[name] = Method(
             name, _hypersense_run(sampler), _hypersense_unavailable(sampler), _hypersense_version
         )
+    # The default as it was before its first trial took the middle of the ranges.
+    methods["hypersense:auto-uniform-first"] = Method(
+        "hypersense:auto-uniform-first",
+        _hypersense_run("auto", first_trial_at_centre=False),
+        _hypersense_unavailable("auto"),
+        _hypersense_version,
+    )
     methods["hypersense:auto-batch4"] = Method(
         "hypersense:auto-batch4",
         _hypersense_batch_run("auto"),

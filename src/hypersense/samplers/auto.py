@@ -90,11 +90,12 @@ class AutoSampler(Sampler):
     the middle of every range in the parameter's encoding (the geometric
     middle of a log range, the middle value of an integer range or of the list
     of choices), whichever sampler was chosen, and records the system
-    attribute ``auto_sampler_centre``. Users set ranges around the values they expect
-    to work, so the middle is a better first guess than a uniform draw; on
-    the benchmarks it lifted the default most where the start-up is the whole
-    budget (10 evaluations in 10 dimensions). ``first_trial_at_centre=False``
-    restores the uniform draw.
+    attribute ``auto_sampler_centre``. Users set ranges around the values they
+    expect to work, so the middle is usually a better first guess than a
+    uniform draw (it was on six of eight model-tuning benchmarks). It matters
+    most where the start-up is most of the budget (few evaluations, many
+    parameters); benchmarks/README.md has the measurements.
+    ``first_trial_at_centre=False`` restores the uniform draw.
 
     Args:
         gp_max_trials: Finished trials after which the Gaussian process hands

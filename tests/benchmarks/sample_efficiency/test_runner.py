@@ -85,6 +85,15 @@ def test_batch_run_proposes_four_pending_trials_at_a_time() -> None:
     assert record.budget == 10 and min(record.values) >= BraninProblem.optimum
 
 
+def test_the_default_starts_at_the_centre_and_its_old_variant_does_not() -> None:
+    centre = {"x1": 2.5, "x2": 7.5}  # Branin's box: [-5, 10] x [0, 15]
+    shipped = run_one(RunTask("hypersense:auto", "branin", 3, 2))
+    before = run_one(RunTask("hypersense:auto-uniform-first", "branin", 3, 2))
+    assert shipped.params[0] == pytest.approx(centre)
+    assert before.params[0] != pytest.approx(centre)
+    assert shipped.values[1:] == before.values[1:]  # the start-up after trial 0 is the same
+
+
 def test_method_catalog_and_selection() -> None:
     assert {"hypersense:auto", "optuna:tpe", "optuna:gp", "skopt:gp"} <= set(METHODS)
     assert select_methods(["optuna:*"]) == [
