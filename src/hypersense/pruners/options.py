@@ -11,6 +11,7 @@ import math
 import numbers
 from typing import Literal
 
+from hypersense._options import check_int
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 
@@ -26,13 +27,6 @@ __all__ = [
 
 #: A number of steps, or "auto": learnt from the study's first completed trial.
 Resource = int | Literal["auto"]
-
-
-def check_int(name: str, value: object, *, minimum: int) -> int:
-    """``value`` as an int, if it is an integer >= ``minimum`` (bools refused)."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
-    return int(value)
 
 
 def check_non_negative(name: str, value: object) -> float:

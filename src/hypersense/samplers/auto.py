@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from hypersense._options import check_bool, check_int
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.space_inference import intersection_space
@@ -118,20 +119,10 @@ class AutoSampler(Sampler):
         seed: int | None = None,
     ) -> None:
         super().__init__(seed=seed)
-        for name, value in (
-            ("gp_max_trials", gp_max_trials),
-            ("gp_max_dimension", gp_max_dimension),
-        ):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be an integer >= 1 (got {value!r})")
-        if not isinstance(first_trial_at_centre, bool):
-            raise TypeError(
-                f"`first_trial_at_centre` must be True or False (got {first_trial_at_centre!r})"
-            )
-        self._gp_max_trials = gp_max_trials
-        self._gp_max_dimension = gp_max_dimension
+        self._gp_max_trials = check_int("gp_max_trials", gp_max_trials, minimum=1)
+        self._gp_max_dimension = check_int("gp_max_dimension", gp_max_dimension, minimum=1)
         self._constraints_func = constraints_func
-        self._first_trial_at_centre = first_trial_at_centre
+        self._first_trial_at_centre = check_bool("first_trial_at_centre", first_trial_at_centre)
         self._samplers: dict[str, Sampler] = {}
 
     def _sampler(self, name: str, n_startup: int) -> Sampler:

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
+from hypersense._options import check_int
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
@@ -121,15 +122,17 @@ class CmaEsSampler(Sampler):
             not isinstance(sigma0, numbers.Real) or isinstance(sigma0, bool) or not 0 < sigma0 <= 1
         ):
             raise ValueError(f"`sigma0` must be a number in (0, 1] or None (got {sigma0!r})")
-        _check_int("popsize", popsize, 2, allow_none=True)
-        _check_int("n_startup_trials", n_startup_trials, 1)
+        if popsize is not None:
+            check_int("popsize", popsize, minimum=2)
+        check_int("n_startup_trials", n_startup_trials, minimum=1)
         if restart_strategy is not None and restart_strategy not in _RESTART_STRATEGIES:
             raise ValueError(
                 f"`restart_strategy` must be one of {list(_RESTART_STRATEGIES)} or None "
                 f"(got {restart_strategy!r})"
             )
-        _check_int("inc_popsize", inc_popsize, 2)
-        _check_int("stagnation_generations", stagnation_generations, 1, allow_none=True)
+        check_int("inc_popsize", inc_popsize, minimum=2)
+        if stagnation_generations is not None:
+            check_int("stagnation_generations", stagnation_generations, minimum=1)
         if not isinstance(with_margin, bool):
             raise TypeError(f"`with_margin` must be a bool (got {with_margin!r})")
         if independent_sampler is not None and not isinstance(independent_sampler, Sampler):
@@ -301,10 +304,3 @@ def _told_point(
         if name not in proposal or proposal[name] != value:
             point[j] = distribution.to_unit(value)
     return point
-
-
-def _check_int(name: str, value: Any, minimum: int, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")

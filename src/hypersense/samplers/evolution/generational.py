@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_int
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.evolution.constraints import (
@@ -73,12 +74,6 @@ def _check_probability(name: str, value: Any) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= float(value) <= 1:
         raise ValueError(f"`{name}` must be a number in [0, 1] (got {value!r})")
     return float(value)
-
-
-def _check_count(name: str, value: Any, minimum: int) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
-    return int(value)
 
 
 def _check_choice(name: str, value: Any, kinds: type[Crossover] | type[Mutation]) -> str:
@@ -138,14 +133,14 @@ class GenerationalSampler(Sampler):
         seed: int | None,
     ) -> None:
         super().__init__(seed=seed)
-        self._population_size = _check_count("population_size", population_size, 2)
+        self._population_size = check_int("population_size", population_size, minimum=2)
         self._crossover = _check_choice("crossover", crossover, Crossover)
         self._crossover_prob = _check_probability("crossover_prob", crossover_prob)
         self._mutation = _check_choice("mutation", mutation, Mutation)
         self._mutation_prob = (
             None if mutation_prob is None else _check_probability("mutation_prob", mutation_prob)
         )
-        self._tournament_size = _check_count("tournament_size", tournament_size, 1)
+        self._tournament_size = check_int("tournament_size", tournament_size, minimum=1)
         self._constraints_func = check_constraints_func(constraints_func)
         self._violations = ViolationCache(self._constraints_func)
         self._fresh_caches()

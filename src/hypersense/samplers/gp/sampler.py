@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_bool, check_int
 from hypersense.fidelity import MODEL_BUDGET_ATTR, observations_at_budget
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
@@ -58,18 +59,6 @@ def _scalarize(losses: NDArray[np.float64], rng: np.random.Generator) -> NDArray
         out: NDArray[np.float64] = losses[:, 0]
         return out
     return chebyshev_scalarization(losses, np.random.default_rng(rng.integers(2**63)))
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
-    return int(value)
-
-
-def _check_bool(name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"`{name}` must be True or False (got {value!r})")
-    return bool(value)
 
 
 class GPSampler(Sampler):
@@ -145,14 +134,14 @@ class GPSampler(Sampler):
         seed: int | None = None,
     ) -> None:
         super().__init__(seed=seed)
-        self._n_startup_trials = _check_int("n_startup_trials", n_startup_trials, 1)
-        self._deterministic_objective = _check_bool(
+        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=1)
+        self._deterministic_objective = check_bool(
             "deterministic_objective", deterministic_objective
         )
-        self._consider_pending = _check_bool("consider_pending", consider_pending)
-        self._warp_outputs = _check_bool("warp_outputs", warp_outputs)
-        self._max_fit_points = _check_int("max_fit_points", max_fit_points, 8)
-        self._max_model_points = _check_int("max_model_points", max_model_points, 8)
+        self._consider_pending = check_bool("consider_pending", consider_pending)
+        self._warp_outputs = check_bool("warp_outputs", warp_outputs)
+        self._max_fit_points = check_int("max_fit_points", max_fit_points, minimum=8)
+        self._max_model_points = check_int("max_model_points", max_model_points, minimum=8)
         self._startup = StartupDesign(self._stream_seed(_STARTUP_STREAM))
         self._model_spaces: dict[SearchSpace, ModelSpace] = {}
         self._fits: dict[tuple[SearchSpace, tuple[int, ...], int | str], SurrogateFit] = {}

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_int
 from hypersense.fidelity import MODEL_BUDGET_ATTR, BudgetObservations, observations_at_budget
 from hypersense.history import StudyHistory
 from hypersense.pareto import constraint_violations
@@ -65,12 +66,6 @@ _RULE = {False: BandwidthRule(scale=0.6), True: BandwidthRule(scale=1.0)}
 
 #: A user's constraint function: values ``<= 0`` mean satisfied.
 ConstraintsFunc = Callable[[FrozenTrial], Sequence[float]]
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
-    return int(value)
 
 
 def _check_float(name: str, value: object, low: float, high: float) -> float:
@@ -148,8 +143,8 @@ class TPESampler(Sampler):
         seed: int | None = None,
     ) -> None:
         super().__init__(seed=seed)
-        self._n_startup_trials = _check_int("n_startup_trials", n_startup_trials, 0)
-        self._n_ei_candidates = _check_int("n_ei_candidates", n_ei_candidates, 1)
+        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=0)
+        self._n_ei_candidates = check_int("n_ei_candidates", n_ei_candidates, minimum=1)
         self._gamma = None if gamma is None else _check_float("gamma", gamma, 0.0, 1.0)
         self._prior_weight = _check_float("prior_weight", prior_weight, 0.0, math.inf)
         if not isinstance(multivariate, bool):
