@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
+from hypersense._options import check_int
 
 import_optional("torch", extra="torch", purpose="the learning-rate range test (hypersense.lr)")
 
@@ -247,11 +248,11 @@ def _check_arguments(**given: Any) -> TrainingRecipe:
             raise ValueError(f"`{name}` must be a finite number > 0 (got {value!r})")
     if not start < end:
         raise ValueError(f"`start_lr` must be < `end_lr` (got start_lr={start!r}, end_lr={end!r})")
-    _check_int("num_steps", given["num_steps"], 5)
-    _check_int("batch_size", given["batch_size"], 1)
-    _check_int("accumulation_steps", given["accumulation_steps"], 1)
+    check_int("num_steps", given["num_steps"], minimum=5)
+    check_int("batch_size", given["batch_size"], minimum=1)
+    check_int("accumulation_steps", given["accumulation_steps"], minimum=1)
     if given["n_threads"] is not None:
-        _check_int("n_threads", given["n_threads"], 1)
+        check_int("n_threads", given["n_threads"], minimum=1)
     if given["mode"] not in RAMP_MODES:
         raise ValueError(f"`mode` must be one of {list(RAMP_MODES)} (got {given['mode']!r})")
     factor, beta = given["diverge_factor"], given["beta"]
@@ -272,16 +273,11 @@ def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _check_int(name: str, value: Any, low: int) -> None:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < low:
-        raise ValueError(f"`{name}` must be an integer >= {low} (got {value!r})")
-
-
 def _check_seeds(seeds: Any) -> None:
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
         raise ValueError(f"`seeds` must be a non-empty sequence of integers (got {seeds!r})")
     for seed in seeds:
-        _check_int("seeds", seed, 0)
+        check_int("seeds", seed, minimum=0)
     if len(set(seeds)) != len(seeds):
         raise ValueError(f"`seeds` must be distinct (got {list(seeds)})")
 

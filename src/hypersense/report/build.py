@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypersense._options import check_int
 from hypersense.lr.result import RangeTestResult
 from hypersense.report import data as d
 from hypersense.report.data.importance_adapter import (
@@ -149,9 +150,8 @@ def build_report(
             :mod:`hypersense.report.data.importance_adapter`).
         analysis_min_trials: Fewest COMPLETE trials for that analysis to run.
     """
-    for option, value, minimum in (("max_curves", max_curves, 5), ("max_points", max_points, 2)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"`{option}` must be an integer >= {minimum} (got {value!r})")
+    check_int("max_curves", max_curves, minimum=5)
+    check_int("max_points", max_points, minimum=2)
     _check_type("importance", importance, d.ImportanceData)
     _check_type("marginals", marginals, d.MarginalData)
     _check_type("interactions", interactions, d.InteractionData)

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from hypersense._options import check_int
 from hypersense.integrations._epoch_pruning import check_monitor, monitored_value
 from hypersense.integrations.keras._backend import import_keras
 from hypersense.torch.recipe import TrainingRecipe
@@ -39,12 +40,6 @@ _Callback: Any = keras.callbacks.Callback
 _LearningRateSchedule: Any = keras.optimizers.schedules.LearningRateSchedule
 
 __all__ = ["PlateauCallback", "RecipeSchedule", "as_recipe", "lr_schedule"]
-
-
-def _positive_int(name: str, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be an integer >= 1 (got {value!r})")
-    return value
 
 
 def as_recipe(recipe: TrainingRecipe | Mapping[str, Any]) -> TrainingRecipe:
@@ -77,8 +72,8 @@ class RecipeSchedule(_LearningRateSchedule):  # type: ignore[misc]
     ) -> None:
         super().__init__()
         self.recipe = as_recipe(recipe)
-        self.n_epochs = _positive_int("n_epochs", n_epochs)
-        self.steps_per_epoch = _positive_int("steps_per_epoch", steps_per_epoch)
+        self.n_epochs = check_int("n_epochs", n_epochs, minimum=1)
+        self.steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
         if not 0.0 < multiplier <= 1.0:
             raise ValueError(f"`multiplier` must be in (0, 1] (got {multiplier!r})")
         self.multiplier = float(multiplier)
@@ -134,8 +129,8 @@ def lr_schedule(
         steps_per_epoch: Optimiser steps per epoch: ``ceil(n_train / batch_size)``.
     """
     recipe = as_recipe(recipe)
-    n_epochs = _positive_int("n_epochs", n_epochs)
-    steps_per_epoch = _positive_int("steps_per_epoch", steps_per_epoch)
+    n_epochs = check_int("n_epochs", n_epochs, minimum=1)
+    steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, minimum=1)
     total = n_epochs * steps_per_epoch
     schedules = keras.optimizers.schedules
     if warmup_steps(warmup_share(recipe), total) == 0:
