@@ -141,7 +141,10 @@ def _hypersense_unavailable(sampler: str) -> Callable[[], str | None]:
     return check
 
 
-def _hypersense_run(sampler_name: str, **options: Any) -> RunFunction:
+def _hypersense_run(sampler_name: str, *, batched: bool = False, **options: Any) -> RunFunction:
+    """A hypersense sampler's run with constructor ``options``: sequential, or 4
+    pending trials at a time (``batched``)."""
+
     def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
         import hypersense as hs
         from hypersense.samplers.registry import make_sampler
@@ -149,23 +152,12 @@ def _hypersense_run(sampler_name: str, **options: Any) -> RunFunction:
         sampler = make_sampler(sampler_name, {"seed": seed, **options})
         study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
         log.restart_clock()
-        study.optimize(
-            lambda trial: log.evaluate(suggest_params(trial, problem.space)), n_trials=budget
-        )
-        study.close()
-
-    return run
-
-
-def _hypersense_batch_run(sampler_name: str) -> RunFunction:
-    def run(problem: Problem, log: EvaluationLog, seed: int, budget: int) -> None:
-        import hypersense as hs
-        from hypersense.samplers.registry import make_sampler
-
-        sampler = make_sampler(sampler_name, {"seed": seed})
-        study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
-        log.restart_clock()
-        _run_in_batches(study, problem, log, budget)
+        if batched:
+            _run_in_batches(study, problem, log, budget)
+        else:
+            study.optimize(
+                lambda trial: log.evaluate(suggest_params(trial, problem.space)), n_trials=budget
+            )
         study.close()
 
     return run
@@ -285,7 +277,7 @@ def _catalog() -> dict[str, Method]:
     )
     methods["hypersense:auto-batch4"] = Method(
         "hypersense:auto-batch4",
-        _hypersense_batch_run("auto"),
+        _hypersense_run("auto", batched=True),
         _hypersense_unavailable("auto"),
         _hypersense_version,
     )
