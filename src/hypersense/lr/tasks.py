@@ -3,7 +3,7 @@
 A task's space tunes the architecture as well as the recipe, and a range test
 needs one model: the *reference configuration*. Parameters given (by the
 caller, or fixed in a config's space) keep their values; every other one takes
-the middle of its distribution (``from_unit(0.5)``: the geometric middle of a
+the middle of its distribution (``Distribution.middle``: the geometric middle of a
 log range, the middle choice of a categorical). The test then trains the
 task's model on the task's training rows with the task's loss, optimiser
 (with its momentum, betas and weight decay) and batch size, under the task's
@@ -49,7 +49,7 @@ def reference_params(
         raise ValueError(
             f"`params` names unknown parameter(s) {unknown}; the task's are {list(space)}"
         )
-    return {name: given.get(name, dist.from_unit(0.5)) for name, dist in space.items()}
+    return {name: given.get(name, dist.middle()) for name, dist in space.items()}
 
 
 def torch_task(task: Task | str, options: Mapping[str, Any] | None = None) -> TorchTask:

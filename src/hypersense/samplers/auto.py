@@ -142,6 +142,10 @@ class AutoSampler(Sampler):
                 )
         return self._samplers[key]
 
+    def _at_centre(self, context: SamplingContext) -> bool:
+        """Whether this trial takes the middle of every range (the study's first)."""
+        return self._first_trial_at_centre and context.number == 0
+
     def _seed_for_delegates(self) -> int:
         # The delegates share the study's seed stream (a pure function of ours).
         return self.trial_key(2**62) >> 1
@@ -172,7 +176,7 @@ class AutoSampler(Sampler):
             attrs[CHOICE_ATTR] = name
             if name == "gp":
                 attrs[STARTUP_ATTR] = n_startup
-            if self._first_trial_at_centre and context.number == 0:
+            if self._at_centre(context):
                 attrs[CENTRE_ATTR] = True  # see sample_independent
         if not isinstance(n_startup, int):
             # A trial recorded before the start-up was chosen by dimension.
@@ -194,8 +198,8 @@ class AutoSampler(Sampler):
         name: str,
         distribution: Distribution,
     ) -> ParamValue:
-        if self._first_trial_at_centre and context.number == 0:
-            return distribution.from_unit(0.5)
+        if self._at_centre(context):
+            return distribution.middle()
         return self._chosen(history, context).sample_independent(
             history, context, name, distribution
         )

@@ -43,6 +43,11 @@ class Distribution(ABC):
     def from_unit(self, u: float) -> ParamValue:
         """Decode a point of [0, 1] (clipped) into a value of this distribution."""
 
+    def middle(self) -> ParamValue:
+        """The middle of the range in its encoding: the geometric middle of a log
+        range, the middle value of an integer range or of the list of choices."""
+        return self.from_unit(0.5)
+
     @property
     @abstractmethod
     def n_values(self) -> int | None:
