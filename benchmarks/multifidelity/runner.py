@@ -16,6 +16,7 @@ import hypersense
 from benchmarks.multifidelity.methods import METHODS, RunSize
 from benchmarks.multifidelity.problems import SIGNALS, Problem, SyntheticCurves
 from benchmarks.multifidelity.records import RunRecord
+from benchmarks.stopping import stop_workers_on_exit
 
 __all__ = ["ERROR", "SYNTHETIC", "TASK_NAMES", "code_fingerprint", "problem", "run_all", "run_job"]
 
@@ -137,10 +138,16 @@ def run_all(
         )
 
     if n_jobs == 1:
-        for job in todo:
-            note(job, run_job(*job, size, n_epochs, signal))
+        with stop_workers_on_exit():  # SIGTERM: Terminated, the journal keeps what finished
+            for job in todo:
+                note(job, run_job(*job, size, n_epochs, signal))
     else:
-        with ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool:
+        # In this order, an exception (Ctrl-C, SIGTERM) kills the workers before the
+        # pool's exit would wait for their current runs to end.
+        with (
+            ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool,
+            stop_workers_on_exit(),
+        ):
             futures = {pool.submit(run_job, *job, size, n_epochs, signal): job for job in todo}
             for future in as_completed(futures):
                 note(futures[future], future.result())

@@ -23,6 +23,7 @@ from benchmarks.sample_efficiency.results import ResultsStore
 from benchmarks.sample_efficiency.runner import run_benchmark
 from benchmarks.sample_efficiency.summary import DEFAULT_CHECKPOINTS, build_summary, checkpoints_for
 from benchmarks.sample_efficiency.table import build_table
+from hypersense.errors import Terminated
 
 __all__ = ["main"]
 
@@ -140,12 +141,12 @@ def _run(args: argparse.Namespace) -> None:
             overwrite=args.overwrite,
             say=print,
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated) as stop:
         print(
             f"interrupted: {len(store.runs)} runs kept in {store.path}; "
             "run the same command again to continue"
         )
-        raise SystemExit(130) from None
+        raise SystemExit(143 if isinstance(stop, Terminated) else 130) from None
     print(f"results: {store.path}")
 
 

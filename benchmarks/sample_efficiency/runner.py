@@ -2,10 +2,10 @@
 
 Runs are independent, so they go to a pool of ``jobs`` processes (spawned, so
 no worker inherits a half-initialised torch or BLAS from the parent). The
-parent alone writes the results file, once per finished run. Ctrl-C
-terminates the workers at once (scikit-learn's MLP swallows KeyboardInterrupt
-and would otherwise train on) and keeps every run finished so far. Each worker is
-single-threaded (BLAS/OpenMP limited to one thread) so ``jobs`` is the number
+parent alone writes the results file, once per finished run. Ctrl-C and
+SIGTERM terminate the workers at once (scikit-learn's MLP swallows
+KeyboardInterrupt and would otherwise train on) and keep every run finished so
+far. Each worker is single-threaded (BLAS/OpenMP limited to one thread) so ``jobs`` is the number
 of cores used, and timings are comparable between methods.
 """
 
@@ -23,6 +23,7 @@ from benchmarks.problems.registry import make_problem
 from benchmarks.sample_efficiency.methods import METHODS
 from benchmarks.sample_efficiency.recording import EvaluationLog, RunRecord, run_key
 from benchmarks.sample_efficiency.results import ResultsStore, describe_environment
+from benchmarks.stopping import stop_workers_on_exit
 
 __all__ = ["RunOutcome", "RunTask", "limit_threads", "plan_tasks", "run_benchmark", "run_one"]
 
@@ -170,8 +171,9 @@ def run_benchmark(
     limit_threads()
     pool = multiprocessing.get_context("spawn").Pool(processes=jobs)
     try:
-        for outcome in pool.imap_unordered(_run_safely, tasks):
-            _store_outcome(store, outcome, say)
+        with stop_workers_on_exit():  # SIGTERM: Terminated, raised here
+            for outcome in pool.imap_unordered(_run_safely, tasks):
+                _store_outcome(store, outcome, say)
         pool.close()
     except BaseException:
         pool.terminate()
