@@ -82,6 +82,11 @@ def test_startup_warmup_interval_and_min_trials() -> None:
         (lambda: PercentilePruner(101.0), "percentile"),
         (lambda: MedianPruner(n_startup_trials=-1), "n_startup_trials"),
         (lambda: MedianPruner(interval_steps=0), "interval_steps"),
+        (lambda: PercentilePruner(True), "percentile"),
+        (lambda: PercentilePruner("25"), "percentile"),
+        (lambda: PercentilePruner(float("nan")), "percentile"),
+        (lambda: MedianPruner(n_warmup_steps=True), "n_warmup_steps"),
+        (lambda: MedianPruner(n_min_trials=2.0), "n_min_trials"),
     ],
 )
 def test_bad_options_are_named(build, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from hypersense._options import check_int
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
@@ -41,21 +42,17 @@ class PercentilePruner(Pruner):
         interval_steps: int = 1,
         n_min_trials: int = 1,
     ) -> None:
-        if not 0.0 <= percentile <= 100.0:
-            raise ValueError(f"`percentile` must be in [0, 100] (got {percentile!r})")
-        for name, value, lowest in (
-            ("n_startup_trials", n_startup_trials, 0),
-            ("n_warmup_steps", n_warmup_steps, 0),
-            ("interval_steps", interval_steps, 1),
-            ("n_min_trials", n_min_trials, 1),
+        if (
+            isinstance(percentile, bool)
+            or not isinstance(percentile, (int, float, np.integer, np.floating))
+            or not 0.0 <= percentile <= 100.0
         ):
-            if not isinstance(value, int) or value < lowest:
-                raise ValueError(f"`{name}` must be an integer >= {lowest} (got {value!r})")
+            raise ValueError(f"`percentile` must be a number in [0, 100] (got {percentile!r})")
+        self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=0)
+        self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, minimum=0)
+        self._interval_steps = check_int("interval_steps", interval_steps, minimum=1)
+        self._n_min_trials = check_int("n_min_trials", n_min_trials, minimum=1)
         self._percentile = float(percentile)
-        self._n_startup_trials = n_startup_trials
-        self._n_warmup_steps = n_warmup_steps
-        self._interval_steps = interval_steps
-        self._n_min_trials = n_min_trials
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
