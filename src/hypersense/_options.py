@@ -14,11 +14,15 @@ import numpy as np
 __all__ = ["check_bool", "check_int"]
 
 
-def check_int(name: str, value: object, *, minimum: int) -> int:
-    """``value`` as an int, if it is an integer >= ``minimum`` (bools refused)."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum} (got {value!r})")
-    return int(value)
+def check_int(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
+    """``value`` as an int, if it is an integer in ``[minimum, maximum]`` (no
+    upper bound when ``maximum`` is None; bools refused)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        number = int(value)
+        if number >= minimum and (maximum is None or number <= maximum):
+            return number
+    bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
+    raise ValueError(f"`{name}` must be an integer {bound} (got {value!r})")
 
 
 def check_bool(name: str, value: object) -> bool:

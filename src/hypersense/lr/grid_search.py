@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from hypersense._options import check_int
 from hypersense.lr.batch_scaling import BatchSizePoint, BatchSizeStudy, fit_batch_scaling
 
 __all__ = ["batch_size_search", "best_lr_on_grid"]
@@ -125,7 +126,6 @@ def _check_search(
         raise ValueError(
             f"need 0 < `lr_low` < `lr_high` < inf (got lr_low={lr_low!r}, lr_high={lr_high!r})"
         )
-    if isinstance(n_lrs, bool) or not isinstance(n_lrs, int) or n_lrs < 3:
-        raise ValueError(f"`n_lrs` must be an integer >= 3 (got {n_lrs!r})")
+    check_int("n_lrs", n_lrs, minimum=3)
     if not seeds:
         raise ValueError("`seeds` must hold at least one seed")

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_int
 from hypersense.lr.base import LossCurve, Suggestion, SuggestionRule
 from hypersense.lr.curves import noise_scale
 
@@ -131,8 +132,7 @@ class _CheckedRule(SuggestionRule):
     ) -> None:
         if not 0.0 <= skip_start < 1.0:
             raise ValueError(f"`skip_start` must be in [0, 1) (got {skip_start!r})")
-        if isinstance(min_points, bool) or not isinstance(min_points, int) or min_points < 3:
-            raise ValueError(f"`min_points` must be an integer >= 3 (got {min_points!r})")
+        check_int("min_points", min_points, minimum=3)
         if not flat_tolerance >= 0.0:
             raise ValueError(f"`flat_tolerance` must be >= 0 (got {flat_tolerance!r})")
         if not min_snr >= 0.0:

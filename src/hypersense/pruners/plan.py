@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from hypersense._options import check_int
 from hypersense.fidelity import BRACKET_TAG, RUNGS_TAG, rungs_of
 from hypersense.pruners.base import Pruner
 from hypersense.pruners.rungs import RungLayout, bracket_of
@@ -123,8 +124,7 @@ def plan_budget(
             fixed rungs (not successive halving or Hyperband, or its
             ``max_resource`` is "auto").
     """
-    if not isinstance(n_trials, int) or isinstance(n_trials, bool) or n_trials < 1:
-        raise ValueError(f"`n_trials` must be an integer >= 1 (got {n_trials!r})")
+    check_int("n_trials", n_trials, minimum=1)
     layout = pruner.rung_layout()
     if layout is None:
         raise ValueError(

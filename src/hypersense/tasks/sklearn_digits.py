@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_int
 from hypersense.direction import StudyDirection
 from hypersense.errors import TrialPruned
 from hypersense.space.base import Distribution
@@ -128,14 +129,6 @@ def fit_and_score(
     return float(model.score(x_eval, y_eval))
 
 
-def _check_int(name: str, value: Any, low: int, high: int | None = None) -> int:
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not ok or value < low or (high is not None and value > high):
-        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"`{name}` must be an integer {bound} (got {value!r})")
-    return int(value)
-
-
 class DigitsMLPTask(Task):
     """A multi-layer perceptron classifying the 8x8 digits (1,797 images, 10 classes).
 
@@ -173,9 +166,9 @@ class DigitsMLPTask(Task):
         n_threads: int | None = 1,
     ) -> None:
         super().__init__(space=space)
-        self._max_iter = _check_int("max_iter", max_iter, 1)
-        self._n_folds = _check_int("n_folds", n_folds, 2, 10)
-        self._split_seed = _check_int("split_seed", split_seed, 0)
+        self._max_iter = check_int("max_iter", max_iter, minimum=1)
+        self._n_folds = check_int("n_folds", n_folds, minimum=2, maximum=10)
+        self._split_seed = check_int("split_seed", split_seed, minimum=0)
         if (
             not isinstance(test_fraction, numbers.Real)
             or isinstance(test_fraction, bool)
@@ -186,7 +179,7 @@ class DigitsMLPTask(Task):
             )
         self._test_fraction: float = float(test_fraction)
         self._n_threads: int | None = (
-            None if n_threads is None else _check_int("n_threads", n_threads, 1)
+            None if n_threads is None else check_int("n_threads", n_threads, minimum=1)
         )
         self._split: DigitsSplit | None = None
 

@@ -26,13 +26,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
+from hypersense._options import check_int
 from hypersense.direction import StudyDirection
 from hypersense.space.base import Distribution
 from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.tasks.base import Task
-from hypersense.tasks.options import check_int, check_optional_int
+from hypersense.tasks.options import check_optional_int
 from hypersense.tasks.splits import HoldoutIndices, SealedTestSet, holdout_indices
 from hypersense.tasks.torch_data import DatasetSplit, development_split, load_dataset
 from hypersense.trial.trial import FixedTrial, Trial
@@ -193,15 +194,15 @@ class DigitsTransferTask(Task):
         n_threads: int | None = 1,
     ) -> None:
         super().__init__(space=space)
-        self._n_shots = check_int("n_shots", n_shots, 1, 50)
-        self._n_validation = check_int("n_validation", n_validation, 1, 60)
-        self._max_epochs = check_int("max_epochs", max_epochs, 1)
-        self._batch_size = check_int("batch_size", batch_size, 1)
-        self._channels = check_int("channels", channels, 1, 128)
-        self._pretrain_epochs = check_int("pretrain_epochs", pretrain_epochs, 1)
-        self._pretrain_seed = check_int("pretrain_seed", pretrain_seed, 0)
-        self._split_seed = check_int("split_seed", split_seed, 0)
-        self._n_threads = check_optional_int("n_threads", n_threads, 1)
+        self._n_shots = check_int("n_shots", n_shots, minimum=1, maximum=50)
+        self._n_validation = check_int("n_validation", n_validation, minimum=1, maximum=60)
+        self._max_epochs = check_int("max_epochs", max_epochs, minimum=1)
+        self._batch_size = check_int("batch_size", batch_size, minimum=1)
+        self._channels = check_int("channels", channels, minimum=1, maximum=128)
+        self._pretrain_epochs = check_int("pretrain_epochs", pretrain_epochs, minimum=1)
+        self._pretrain_seed = check_int("pretrain_seed", pretrain_seed, minimum=0)
+        self._split_seed = check_int("split_seed", split_seed, minimum=0)
+        self._n_threads = check_optional_int("n_threads", n_threads, minimum=1)
         self._data: DatasetSplit | None = None
 
     @classmethod

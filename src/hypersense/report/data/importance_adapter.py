@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hypersense._options import check_int
 from hypersense.report.data.importance import (
     ImportanceData,
     InteractionData,
@@ -86,8 +87,7 @@ def check_analysis_options(level: object, min_trials: object) -> None:
     :data:`ANALYSIS_LEVELS` and ``min_trials`` an integer >= 4."""
     if level not in ANALYSIS_LEVELS:
         raise ValueError(f"`analysis` must be one of {list(ANALYSIS_LEVELS)} (got {level!r})")
-    if not isinstance(min_trials, int) or isinstance(min_trials, bool) or min_trials < 4:
-        raise ValueError(f"`analysis_min_trials` must be an integer >= 4 (got {min_trials!r})")
+    check_int("analysis_min_trials", min_trials, minimum=4)
 
 
 def importance_noise_floor(result: ImportanceResult, noise_share: float | None) -> float | None:
