@@ -13,13 +13,10 @@ error) first terminates every child process, so none outlives the benchmark.
 from __future__ import annotations
 
 import multiprocessing
-import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import FrameType
 
-from hypersense.errors import Terminated
+from hypersense.study._termination import SigtermGuard
 
 __all__ = ["stop_workers_on_exit", "terminate_children"]
 
@@ -36,28 +33,18 @@ def terminate_children(timeout_s: float = 5.0) -> None:
             child.join()
 
 
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated(signum)
-
-
 @contextmanager
 def stop_workers_on_exit() -> Iterator[None]:
     """SIGTERM raises ``Terminated`` here, and no child process outlives an exception.
 
-    The handler is installed only in the main thread and only over SIGTERM's
-    default action; the previous handler is restored on exit.
+    SIGTERM is handled as in ``Study.optimize`` (hypersense's own guard: only in
+    the main thread, only over the default action, restored on exit, and a
+    second SIGTERM is held back while the workers are being stopped).
     """
-    installed = (
-        threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
-    )
-    if installed:
-        signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    except BaseException:
-        terminate_children()
-        raise
-    finally:
-        if installed:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with SigtermGuard() as guard:
+        try:
+            yield
+        except BaseException:
+            guard.cleaning_up()
+            terminate_children()
+            raise

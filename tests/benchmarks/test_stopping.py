@@ -82,6 +82,7 @@ def _run_and_terminate(program: str, tmp_path: Path) -> tuple[int, list[int]]:
     script.write_text(textwrap.dedent(program))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     parent = subprocess.Popen([sys.executable, str(script), str(pids_file)], env=env)
+    workers: list[int] = []
     try:
         deadline = time.monotonic() + 60
         while not pids_file.exists():
@@ -93,10 +94,19 @@ def _run_and_terminate(program: str, tmp_path: Path) -> tuple[int, list[int]]:
         assert all(_alive(pid) for pid in workers)
         parent.send_signal(signal.SIGTERM)
         status = parent.wait(timeout=30)
+    except BaseException:
+        _kill(workers)  # a failure must not leave sleeping workers behind
+        raise
     finally:
         if parent.poll() is None:
             parent.kill()
     return status, workers
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("program", [_POOL, _EXECUTOR], ids=["pool", "process-pool-executor"])
@@ -108,7 +118,5 @@ def test_sigterm_ends_the_benchmark_and_its_workers(program: str, tmp_path: Path
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(_alive(pid) for pid in workers), "a worker outlived its benchmark"
-    finally:  # a failure must not leave sleeping workers behind
-        for pid in workers:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
+    finally:
+        _kill(workers)
