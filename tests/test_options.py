@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hypersense._options import check_bool, check_int
+from hypersense._options import check_bool, check_int, check_number
 
 
 @pytest.mark.parametrize(
@@ -35,6 +35,18 @@ def test_check_int_names_the_option_and_the_bound(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         check_int("n_folds", value, minimum=1, maximum=maximum)
+
+
+def test_check_number_passes_real_numbers_in_the_closed_range() -> None:
+    assert check_number("p", 0, minimum=0, maximum=1) == 0.0
+    assert check_number("p", np.float32(0.5), minimum=0, maximum=1) == 0.5
+    assert type(check_number("p", 1, minimum=0, maximum=1)) is float
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1, float("nan"), True, "0.5", None])
+def test_check_number_names_the_option_and_the_range(value: object) -> None:
+    with pytest.raises(ValueError, match=r"`test_fraction` must be a number in \[0, 0.5\]"):
+        check_number("test_fraction", value, minimum=0, maximum=0.5)
 
 
 def test_check_bool() -> None:

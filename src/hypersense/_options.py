@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_bool", "check_int"]
+__all__ = ["check_bool", "check_int", "check_number"]
 
 
 def check_int(name: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
@@ -23,6 +23,16 @@ def check_int(name: str, value: object, *, minimum: int, maximum: int | None = N
             return number
     bound = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
     raise ValueError(f"`{name}` must be an integer {bound} (got {value!r})")
+
+
+def check_number(name: str, value: object, *, minimum: float, maximum: float) -> float:
+    """``value`` as a float, if it is a real number in ``[minimum, maximum]``
+    (bools and NaN refused)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = float(value)
+        if minimum <= number <= maximum:
+            return number
+    raise ValueError(f"`{name}` must be a number in [{minimum}, {maximum}] (got {value!r})")
 
 
 def check_bool(name: str, value: object) -> bool:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from hypersense._options import check_int
+from hypersense._options import check_int, check_number
 from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
@@ -42,17 +42,11 @@ class PercentilePruner(Pruner):
         interval_steps: int = 1,
         n_min_trials: int = 1,
     ) -> None:
-        if (
-            isinstance(percentile, bool)
-            or not isinstance(percentile, (int, float, np.integer, np.floating))
-            or not 0.0 <= percentile <= 100.0
-        ):
-            raise ValueError(f"`percentile` must be a number in [0, 100] (got {percentile!r})")
+        self._percentile = check_number("percentile", percentile, minimum=0, maximum=100)
         self._n_startup_trials = check_int("n_startup_trials", n_startup_trials, minimum=0)
         self._n_warmup_steps = check_int("n_warmup_steps", n_warmup_steps, minimum=0)
         self._interval_steps = check_int("interval_steps", interval_steps, minimum=1)
         self._n_min_trials = check_int("n_min_trials", n_min_trials, minimum=1)
-        self._percentile = float(percentile)
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE

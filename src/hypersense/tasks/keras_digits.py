@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from hypersense._options import check_int
+from hypersense._options import check_int, check_number
 from hypersense.direction import StudyDirection
 from hypersense.integrations.keras import (
     KerasPruningCallback,
@@ -38,7 +38,7 @@ from hypersense.space.categorical import CategoricalDistribution
 from hypersense.space.numeric import FloatDistribution, IntDistribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.tasks.base import Task
-from hypersense.tasks.options import check_fraction, check_optional_int
+from hypersense.tasks.options import check_optional_int
 from hypersense.tasks.torch_data import DatasetSplit, split_dataset
 from hypersense.tasks.torch_digits import DIGITS_RECIPE_SPACE
 from hypersense.torch.result import TrainingAttr
@@ -137,10 +137,10 @@ class KerasDigitsMLPTask(Task):
         super().__init__(space=space)
         self._max_epochs = check_int("max_epochs", max_epochs, minimum=1)
         self._patience = check_optional_int("patience", patience, minimum=1)
-        self._validation_fraction = check_fraction(
-            "validation_fraction", validation_fraction, low=0.01, high=0.5
+        self._validation_fraction = check_number(
+            "validation_fraction", validation_fraction, minimum=0.01, maximum=0.5
         )
-        self._test_fraction = check_fraction("test_fraction", test_fraction, low=0.0, high=0.5)
+        self._test_fraction = check_number("test_fraction", test_fraction, minimum=0.0, maximum=0.5)
         self._split_seed = check_int("split_seed", split_seed, minimum=0)
         self._n_threads = check_optional_int("n_threads", n_threads, minimum=1)
         self._data: DatasetSplit | None = None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 from hypersense._options import check_int
 
-__all__ = ["check_fraction", "check_optional_int"]
+__all__ = ["check_optional_int"]
 
 
 def check_optional_int(
@@ -16,11 +15,3 @@ def check_optional_int(
     """Like :func:`hypersense._options.check_int`, but None passes through
     (meaning "off" or "default")."""
     return None if value is None else check_int(name, value, minimum=minimum, maximum=maximum)
-
-
-def check_fraction(name: str, value: Any, *, low: float, high: float) -> float:
-    """``value`` as a float in ``[low, high]``; ValueError naming ``name`` otherwise."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not ok or not low <= float(value) <= high:
-        raise ValueError(f"`{name}` must be a number in [{low}, {high}] (got {value!r})")
-    return float(value)

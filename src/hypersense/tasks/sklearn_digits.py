@@ -9,7 +9,6 @@ has something to find.
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense._options import check_int
+from hypersense._options import check_int, check_number
 from hypersense.direction import StudyDirection
 from hypersense.errors import TrialPruned
 from hypersense.space.base import Distribution
@@ -169,15 +168,7 @@ class DigitsMLPTask(Task):
         self._max_iter = check_int("max_iter", max_iter, minimum=1)
         self._n_folds = check_int("n_folds", n_folds, minimum=2, maximum=10)
         self._split_seed = check_int("split_seed", split_seed, minimum=0)
-        if (
-            not isinstance(test_fraction, numbers.Real)
-            or isinstance(test_fraction, bool)
-            or not 0.0 <= float(test_fraction) <= 0.5
-        ):
-            raise ValueError(
-                f"`test_fraction` must be a number in [0, 0.5] (got {test_fraction!r})"
-            )
-        self._test_fraction: float = float(test_fraction)
+        self._test_fraction = check_number("test_fraction", test_fraction, minimum=0, maximum=0.5)
         self._n_threads: int | None = (
             None if n_threads is None else check_int("n_threads", n_threads, minimum=1)
         )

@@ -25,8 +25,8 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from hypersense._options import check_number
 from hypersense.errors import HypersenseError
-from hypersense.tasks.options import check_fraction
 
 __all__ = [
     "HoldoutIndices",
@@ -97,10 +97,10 @@ def holdout_indices(
     """
     from sklearn.model_selection import train_test_split
 
-    validation_fraction = check_fraction(
-        "validation_fraction", validation_fraction, low=0.0, high=1.0
+    validation_fraction = check_number(
+        "validation_fraction", validation_fraction, minimum=0.0, maximum=1.0
     )
-    test_fraction = check_fraction("test_fraction", test_fraction, low=0.0, high=1.0)
+    test_fraction = check_number("test_fraction", test_fraction, minimum=0.0, maximum=1.0)
     if validation_fraction <= 0.0 or validation_fraction + test_fraction >= 1.0:
         raise ValueError(
             "`validation_fraction` must be > 0 and leave rows to train on with "

@@ -37,12 +37,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hypersense._optional import import_optional
-from hypersense._options import check_int
+from hypersense._options import check_int, check_number
 from hypersense.integrations.cv import cross_validate_trial, fold_series
 from hypersense.space.base import Distribution
 from hypersense.space.search_space import SearchSpace
 from hypersense.tasks.base import Task
-from hypersense.tasks.options import check_fraction, check_optional_int
+from hypersense.tasks.options import check_optional_int
 from hypersense.tasks.torch_data import DatasetSplit, Standardizer, split_dataset
 from hypersense.trial.trial import FixedTrial, Trial
 
@@ -172,10 +172,10 @@ class TorchTask(Task):
         self._max_epochs = check_int("max_epochs", max_epochs, minimum=1)
         self._patience = check_optional_int("patience", patience, minimum=1)
         self._cv_folds = check_optional_int("cv_folds", cv_folds, minimum=2, maximum=10)
-        self._validation_fraction = check_fraction(
-            "validation_fraction", validation_fraction, low=0.01, high=0.5
+        self._validation_fraction = check_number(
+            "validation_fraction", validation_fraction, minimum=0.01, maximum=0.5
         )
-        self._test_fraction = check_fraction("test_fraction", test_fraction, low=0.0, high=0.5)
+        self._test_fraction = check_number("test_fraction", test_fraction, minimum=0.0, maximum=0.5)
         self._split_seed = check_int("split_seed", split_seed, minimum=0)
         self._n_threads = check_optional_int("n_threads", n_threads, minimum=1)
         if device is not None:

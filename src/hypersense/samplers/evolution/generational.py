@@ -23,14 +23,13 @@ Subclasses only choose defaults and document the algorithm they stand for.
 from __future__ import annotations
 
 import logging
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from hypersense._options import check_int
+from hypersense._options import check_int, check_number
 from hypersense.history import StudyHistory
 from hypersense.samplers.base import Sampler, SamplingContext
 from hypersense.samplers.evolution.constraints import (
@@ -71,9 +70,7 @@ _DUPLICATE_DECIMALS = 12
 
 
 def _check_probability(name: str, value: Any) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= float(value) <= 1:
-        raise ValueError(f"`{name}` must be a number in [0, 1] (got {value!r})")
-    return float(value)
+    return check_number(name, value, minimum=0, maximum=1)
 
 
 def _check_choice(name: str, value: Any, kinds: type[Crossover] | type[Mutation]) -> str:
