@@ -21,6 +21,7 @@ from hypersense.pruners.options import (
     only_direction,
 )
 from hypersense.pruners.resources import resolve_max_resource
+from hypersense.pruners.steps import decides_at
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["FORECAST_ATTR", "CurveExtrapolationPruner"]
@@ -101,9 +102,9 @@ class CurveExtrapolationPruner(Pruner):
         """The decision and the forecast (``curve_forecast``) when one was made."""
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
         last = trial.last_step
-        if last is None or last < self._n_warmup_steps:
-            return PruneVerdict(PruneDecision.CONTINUE)
-        if (last - self._n_warmup_steps) % self._interval_steps != 0:
+        if last is None or not decides_at(
+            last, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
+        ):
             return PruneVerdict(PruneDecision.CONTINUE)
         if not math.isfinite(trial.intermediate_values[last]):
             return PruneVerdict(PruneDecision.PRUNE)  # diverged

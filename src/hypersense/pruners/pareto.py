@@ -14,6 +14,7 @@ from hypersense.history import StudyHistory
 from hypersense.pareto import non_dominated_mask
 from hypersense.pruners.base import PruneDecision, Pruner
 from hypersense.pruners.options import check_int, check_non_negative
+from hypersense.pruners.steps import decides_at
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["ParetoPruner", "dominated_beyond"]
@@ -83,7 +84,9 @@ class ParetoPruner(Pruner):
         if not vectors:
             return PruneDecision.CONTINUE
         step = max(vectors)
-        if step < self._n_warmup_steps or (step - self._n_warmup_steps) % self._interval_steps:
+        if not decides_at(
+            step, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
+        ):
             return PruneDecision.CONTINUE
         own = np.asarray(vectors[step], dtype=float)
         if own.shape != margins.shape:

@@ -12,6 +12,7 @@ from hypersense.direction import StudyDirection
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
 from hypersense.pruners.options import only_direction
+from hypersense.pruners.steps import decides_at
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["MedianPruner", "PercentilePruner"]
@@ -51,9 +52,9 @@ class PercentilePruner(Pruner):
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
         step = trial.last_step
-        if step is None or step < self._n_warmup_steps:
-            return PruneDecision.CONTINUE
-        if (step - self._n_warmup_steps) % self._interval_steps != 0:
+        if step is None or not decides_at(
+            step, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
+        ):
             return PruneDecision.CONTINUE
         completed = history.completed()
         if len(completed) < self._n_startup_trials:

@@ -8,6 +8,7 @@ import numbers
 from hypersense.history import StudyHistory
 from hypersense.pruners.base import PruneDecision, Pruner
 from hypersense.pruners.options import check_int
+from hypersense.pruners.steps import decides_at
 from hypersense.trial.frozen import FrozenTrial
 
 __all__ = ["ThresholdPruner"]
@@ -53,9 +54,9 @@ class ThresholdPruner(Pruner):
 
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         step = trial.last_step
-        if step is None or step < self._n_warmup_steps:
-            return PruneDecision.CONTINUE
-        if (step - self._n_warmup_steps) % self._interval_steps != 0:
+        if step is None or not decides_at(
+            step, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
+        ):
             return PruneDecision.CONTINUE
         value = trial.intermediate_values[step]
         outside = (
