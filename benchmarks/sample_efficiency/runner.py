@@ -23,7 +23,7 @@ from benchmarks.problems.registry import make_problem
 from benchmarks.sample_efficiency.methods import METHODS
 from benchmarks.sample_efficiency.recording import EvaluationLog, RunRecord, run_key
 from benchmarks.sample_efficiency.results import ResultsStore, describe_environment
-from benchmarks.stopping import stop_workers_on_exit
+from hypersense.study._termination import SigtermGuard
 
 __all__ = ["RunOutcome", "RunTask", "limit_threads", "plan_tasks", "run_benchmark", "run_one"]
 
@@ -171,7 +171,7 @@ def run_benchmark(
     limit_threads()
     pool = multiprocessing.get_context("spawn").Pool(processes=jobs)
     try:
-        with stop_workers_on_exit():  # SIGTERM: Terminated, raised here
+        with SigtermGuard():  # SIGTERM: Terminated, raised here; the pool stops its workers
             for outcome in pool.imap_unordered(_run_safely, tasks):
                 _store_outcome(store, outcome, say)
         pool.close()
