@@ -8,6 +8,7 @@ from numpy.typing import NDArray
 import hypersense as hs
 from hypersense.samplers.gp.model_space import ModelSpace
 from hypersense.samplers.gp.optimize_acquisition import optimize_acquisition
+from hypersense.samplers.gp.repeats import RepeatFilter
 from hypersense.space import SearchSpace
 
 
@@ -58,7 +59,7 @@ def test_finds_the_known_maximiser_of_a_mixed_quadratic() -> None:
         center, np.array([1.0, 1.0, 0.0, 30.0, 1.0]), {2: np.array([0.0, 0.1, 0.5, 0.2])}
     )
     for seed in range(3):
-        x, value = optimize_acquisition(
+        x, value, avoided = optimize_acquisition(
             acq,
             ms,
             lengthscales=np.array([0.5, 0.5, 1.0, 0.1, 0.5]),
@@ -70,6 +71,7 @@ def test_finds_the_known_maximiser_of_a_mixed_quadratic() -> None:
         assert x[2] == 2.0
         assert x[4] == 77.5 / 100  # (77 + 0.5) / 100
         assert value == acq(x[None, :])[0]
+        assert not avoided
         params = ms.decode(x)
         assert params["n"] == 4 and params["c"] == "z" and params["m"] == 77
 
@@ -79,14 +81,14 @@ def test_fixed_dimensions_do_not_move() -> None:
     acq = Quadratic(np.full(5, 0.5), np.ones(5), {2: np.array([0.0, 0.1, 0.5, 0.2])})
     fixed = ms.encode_partial({"c": "w", "a": 0.9})
     incumbents = ms.encode([{"a": 0.9, "n": 3, "c": "w", "b": 0.2, "m": 10}])
-    x, _ = optimize_acquisition(
+    x = optimize_acquisition(
         acq,
         ms,
         lengthscales=np.ones(5),
         incumbents=incumbents,
         rng=np.random.default_rng(0),
         fixed=fixed,
-    )
+    ).point
     assert x[0] == 0.9 and x[2] == 3.0
     np.testing.assert_allclose(x[3], 0.5, atol=1e-4)
 
@@ -96,12 +98,67 @@ def test_every_discrete_coordinate_is_a_value_of_its_parameter() -> None:
     rng = np.random.default_rng(5)
     for _ in range(5):
         acq = Quadratic(rng.random(5), rng.random(5) + 0.1, {2: rng.random(4)})
-        x, _ = optimize_acquisition(
+        x = optimize_acquisition(
             acq,
             ms,
             lengthscales=np.full(5, 0.3),
             incumbents=ms.from_unit_cube(rng.random((3, 5))),
             rng=rng,
-        )
+        ).point
         for j in ms.discrete_dims:
             assert x[j] in ms.grid(int(j))
+
+
+def _continuous_space() -> SearchSpace:
+    return SearchSpace({"a": hs.FloatDistribution(0.0, 1.0), "b": hs.FloatDistribution(0.0, 1.0)})
+
+
+def test_a_maximum_on_an_existing_point_gives_way_to_the_best_point_that_is_not_a_repeat() -> None:
+    ms = ModelSpace.from_search_space(_continuous_space())
+    acq = Quadratic(np.array([-0.2, 1.3]), np.ones(2), {})  # maximum over the box: (0, 1)
+    corner = np.array([0.0, 1.0])
+    lengthscales = np.array([0.2, 0.2])
+    repeats = RepeatFilter(corner[None, :], np.zeros(2, dtype=bool))
+    for seed in range(3):
+        free = optimize_acquisition(
+            acq,
+            ms,
+            lengthscales=lengthscales,
+            incumbents=corner[None, :],
+            rng=np.random.default_rng(seed),
+        )
+        np.testing.assert_array_equal(free.point, corner)  # on the bounds exactly
+        assert not free.avoided_repeat
+        x, value, avoided = optimize_acquisition(
+            acq,
+            ms,
+            lengthscales=lengthscales,
+            incumbents=corner[None, :],
+            rng=np.random.default_rng(seed),
+            repeats=repeats,
+        )
+        assert avoided
+        assert not repeats.repeats(x[None, :])[0]
+        assert value == acq(x[None, :])[0]
+        # The next best point, next to the corner, not anywhere.
+        assert 0.0 < float(np.max(np.abs(x - corner))) < 0.05
+
+
+def test_when_every_point_is_a_repeat_the_maximum_is_kept() -> None:
+    space = SearchSpace(
+        {"n": hs.IntDistribution(0, 2), "c": hs.CategoricalDistribution(("x", "y"))}
+    )
+    ms = ModelSpace.from_search_space(space)
+    every = ms.encode([{"n": n, "c": c} for n in range(3) for c in ("x", "y")])
+    target = ms.encode([{"n": 1, "c": "y"}])[0]
+    acq = Quadratic(target, np.array([1.0, 0.0]), {1: np.array([0.0, 0.5])})
+    x, _, avoided = optimize_acquisition(
+        acq,
+        ms,
+        lengthscales=np.ones(2),
+        incumbents=every[:1],
+        rng=np.random.default_rng(0),
+        repeats=RepeatFilter(every, np.ones(2, dtype=bool)),
+    )
+    np.testing.assert_array_equal(x, target)
+    assert not avoided

@@ -61,6 +61,25 @@ def _min_pairwise_distance(points: np.ndarray) -> float:
     return float(dist[np.triu_indices(len(points), 1)].min())
 
 
+def test_a_configuration_is_never_proposed_twice() -> None:
+    # A linear objective's minimum is a corner, where the acquisition's
+    # maximiser lands exactly on the bounds. Before repeats were excluded the
+    # GP proposed that corner again on 16-18 of 30 trials; now every trial is
+    # a new configuration, the corner is still found, and the trials that
+    # gave way to a repeat say so.
+    for seed in range(2):
+        study = hs.create_study(sampler=GPSampler(seed=seed), heartbeat_interval_s=None)
+        study.optimize(
+            lambda t: t.suggest_float("x", -5.0, 5.0) + 2.0 * t.suggest_float("y", -5.0, 5.0),
+            n_trials=30,
+        )
+        configs = {(t.params["x"], t.params["y"]) for t in study.trials}
+        assert len(configs) == 30
+        assert study.best_value == pytest.approx(-15.0, abs=1e-6)
+        avoided = [t for t in study.trials if t.system_attrs.get("gp_avoided_repeat")]
+        assert len(avoided) >= 10
+
+
 def test_pending_trials_spread_parallel_proposals() -> None:
     spread = _min_pairwise_distance(_ask_batch(consider_pending=True, n_running=4))
     clumped = _min_pairwise_distance(_ask_batch(consider_pending=False, n_running=4))

@@ -11,7 +11,9 @@
    values: all of them for categoricals and short grids, otherwise a stencil
    of near and far neighbours. Integers are therefore never relaxed and
    rounded: the acquisition is compared only at values the parameter takes.
-3. The best point found wins.
+3. The best point found wins, unless it repeats an evaluated or running
+   point (see :mod:`hypersense.samplers.gp.repeats`): then the best refined
+   start that does not, else the best candidate that does not.
 
 Each start is refined by its own L-BFGS-B run (see :func:`_refine_continuous`).
 """
@@ -19,14 +21,15 @@ Each start is refined by its own L-BFGS-B run (see :func:`_refine_continuous`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hypersense.samplers.gp.model_space import ModelSpace
+from hypersense.samplers.gp.repeats import RepeatFilter
 
-__all__ = ["Acquisition", "optimize_acquisition"]
+__all__ = ["Acquisition", "AcquisitionOptimum", "optimize_acquisition"]
 
 _LOG2_N_GLOBAL = 10  # 1024 Sobol candidates
 _N_LOCAL = 512
@@ -51,6 +54,21 @@ class Acquisition(Protocol):
         ...
 
 
+class AcquisitionOptimum(NamedTuple):
+    """The proposal of :func:`optimize_acquisition`.
+
+    Attributes:
+        point: Model-space point; shape ``(d,)``.
+        value: The acquisition there.
+        avoided_repeat: Whether the acquisition's maximum repeated an existing
+            point, so that ``point`` is the best one that does not.
+    """
+
+    point: NDArray[np.float64]
+    value: float
+    avoided_repeat: bool
+
+
 def optimize_acquisition(
     acquisition: Acquisition,
     model_space: ModelSpace,
@@ -59,8 +77,9 @@ def optimize_acquisition(
     incumbents: NDArray[np.float64],
     rng: np.random.Generator,
     fixed: Mapping[int, float] | None = None,
-) -> tuple[NDArray[np.float64], float]:
-    """The model-space point that maximises ``acquisition``, and its value.
+    repeats: RepeatFilter | None = None,
+) -> AcquisitionOptimum:
+    """The model-space point that maximises ``acquisition`` (and is not a repeat).
 
     Args:
         acquisition: Function to maximise.
@@ -71,9 +90,9 @@ def optimize_acquisition(
         rng: Source of the candidates.
         fixed: Model-space values of dimensions that must not move (e.g.
             parameters given by ``enqueue_trial``).
-
-    Returns:
-        The point (shape ``(d,)``) and its acquisition value.
+        repeats: Which points count as repeats of existing ones (None: no
+            point does). When every candidate is a repeat (a small discrete
+            space fully explored), the acquisition's maximum is returned.
     """
     fixed = dict(fixed or {})
     free = np.ones(model_space.n_dims, dtype=bool)
@@ -82,9 +101,11 @@ def optimize_acquisition(
     if incumbents.shape[0]:
         pools.append(_local_candidates(model_space, incumbents, lengthscales, free, rng))
     starts = []
-    for pool, n_starts in zip(pools, (_N_STARTS_GLOBAL, _N_STARTS_LOCAL), strict=False):
-        pool = _with_fixed(pool, fixed)
-        starts.append(_top_unique(pool, acquisition(pool), n_starts))
+    pool_values = []
+    for i, n_starts in enumerate((_N_STARTS_GLOBAL, _N_STARTS_LOCAL)[: len(pools)]):
+        pools[i] = _with_fixed(pools[i], fixed)
+        pool_values.append(acquisition(pools[i]))
+        starts.append(_top_unique(pools[i], pool_values[-1], n_starts))
     x = np.vstack(starts)
     values = acquisition(x)
     continuous = np.array([j for j in model_space.continuous_dims if free[j]], dtype=np.int64)
@@ -99,7 +120,15 @@ def optimize_acquisition(
         if not changed:
             break
     best = int(np.argmax(values))
-    return x[best], float(values[best])
+    if repeats is None or not repeats.repeats(x[best : best + 1])[0]:
+        return AcquisitionOptimum(x[best], float(values[best]), False)
+    candidates = np.vstack([x, *pools])
+    candidate_values = np.concatenate([values, *pool_values])
+    allowed = np.flatnonzero(~repeats.repeats(candidates))
+    if allowed.size == 0:
+        return AcquisitionOptimum(x[best], float(values[best]), False)
+    pick = allowed[np.argmax(candidate_values[allowed])]
+    return AcquisitionOptimum(candidates[pick], float(candidate_values[pick]), True)
 
 
 def _with_fixed(x: NDArray[np.float64], fixed: Mapping[int, float]) -> NDArray[np.float64]:

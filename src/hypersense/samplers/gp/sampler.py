@@ -19,6 +19,7 @@ from hypersense.samplers.gp.fitting import SurrogateFit, fit_surrogate
 from hypersense.samplers.gp.model import GPPosterior
 from hypersense.samplers.gp.model_space import ModelSpace
 from hypersense.samplers.gp.optimize_acquisition import optimize_acquisition
+from hypersense.samplers.gp.repeats import RepeatFilter
 from hypersense.samplers.gp.scalarization import chebyshev_scalarization
 from hypersense.samplers.gp.schedule import fit_checkpoint, subsample_indices
 from hypersense.samplers.gp.startup import StartupDesign
@@ -32,6 +33,11 @@ from hypersense.trial.frozen import FrozenTrial
 __all__ = ["GPSampler"]
 
 _log = logging.getLogger(__name__)
+
+#: System attribute set (to True) on a trial whose point of highest expected
+#: improvement repeated an evaluated or running trial, so that the GP proposed
+#: the best point that does not (see :mod:`hypersense.samplers.gp.repeats`).
+AVOIDED_REPEAT_ATTR = "gp_avoided_repeat"
 
 _N_INCUMBENTS = 4  # best observed points the acquisition optimiser searches around
 _N_FIT_RESTARTS = 3  # L-BFGS-B runs per hyperparameter fit
@@ -73,6 +79,13 @@ class GPSampler(Sampler):
     (Yeo-Johnson) when that makes them more probable under the fitted GP.
     Kernel hyperparameters are maximum a posteriori estimates, with priors,
     from several L-BFGS-B restarts; the noise variance is fitted too.
+
+    It never proposes a configuration already evaluated or running (up to
+    rounding; integers and categories equal): when the point of highest log EI
+    is one, it proposes the best point that is not, and marks the trial with
+    the system attribute ``gp_avoided_repeat`` (see
+    :mod:`hypersense.samplers.gp.repeats` for when EI does that and why a
+    repeat is a wasted trial).
 
     Parallel workers: trials still running count as observed at the GP's own
     prediction (a kriging-believer fantasy, incumbent included), which removes
@@ -261,16 +274,21 @@ class GPSampler(Sampler):
             best = min(best, float(np.min(posterior.mean_var(pending)[0])))
             posterior = posterior.with_fantasies(pending)
         order = np.argsort(y, kind="stable")[:_N_INCUMBENTS]
-        point, value = optimize_acquisition(
+        is_discrete = np.zeros(model_space.n_dims, dtype=bool)
+        is_discrete[model_space.discrete_dims] = True
+        optimum = optimize_acquisition(
             LogExpectedImprovement(posterior, best),
             model_space,
             lengthscales=params.lengthscales,
             incumbents=x[order],
             rng=context.rng,
             fixed=model_space.encode_partial(context.fixed_params),
+            repeats=RepeatFilter(np.vstack([x, pending]), is_discrete),
         )
-        _log.debug("trial %d: log EI %.3g at %s", context.number, value, point)
-        return point
+        if optimum.avoided_repeat:
+            context.system_attrs[AVOIDED_REPEAT_ATTR] = True
+        _log.debug("trial %d: log EI %.3g at %s", context.number, optimum.value, optimum.point)
+        return optimum.point
 
     def _surrogate_fit(self, model_space: ModelSpace, observed: _Observed) -> SurrogateFit:
         """Hyperparameters (and the warp decision) fitted on the trials up to the
