@@ -65,3 +65,17 @@ def test_encode_partial_keeps_valid_known_parameters_only() -> None:
     ms = ModelSpace.from_search_space(_space())
     fixed = ms.encode_partial({"opt": "adam", "layers": 7, "unknown": 1})
     assert fixed == {3: 1.0}
+
+
+def test_is_discrete_marks_grids_and_categories() -> None:
+    space = SearchSpace(
+        {
+            "lr": hs.FloatDistribution(1e-4, 1e-1, log=True),
+            "layers": hs.IntDistribution(1, 4),
+            "act": hs.CategoricalDistribution(("relu", "tanh")),
+            "wide": hs.IntDistribution(1, 10_000),  # too many values: modelled as continuous
+        }
+    )
+    ms = ModelSpace.from_search_space(space)
+    np.testing.assert_array_equal(ms.is_discrete, [False, True, True, False])
+    np.testing.assert_array_equal(np.flatnonzero(ms.is_discrete), ms.discrete_dims)

@@ -92,6 +92,11 @@ class ModelSpace:
             [j for j, u in enumerate(self.unit_values) if u is not None], dtype=np.int64
         )
 
+    @property
+    def is_discrete(self) -> NDArray[np.bool_]:
+        """Shape ``(d,)``; True where a dimension is searched over its values."""
+        return np.array([u is not None for u in self.unit_values], dtype=bool)
+
     def grid(self, j: int) -> NDArray[np.float64]:
         """The model-space values of discrete dimension ``j`` (sorted)."""
         units = self.unit_values[j]

@@ -100,12 +100,14 @@ def optimize_acquisition(
     pools = [_global_candidates(model_space, rng)]
     if incumbents.shape[0]:
         pools.append(_local_candidates(model_space, incumbents, lengthscales, free, rng))
-    starts = []
-    pool_values = []
-    for i, n_starts in enumerate((_N_STARTS_GLOBAL, _N_STARTS_LOCAL)[: len(pools)]):
-        pools[i] = _with_fixed(pools[i], fixed)
-        pool_values.append(acquisition(pools[i]))
-        starts.append(_top_unique(pools[i], pool_values[-1], n_starts))
+    pools = [_with_fixed(pool, fixed) for pool in pools]
+    pool_values = [acquisition(pool) for pool in pools]
+    starts = [
+        _top_unique(pool, pool_value, n_starts)
+        for pool, pool_value, n_starts in zip(
+            pools, pool_values, (_N_STARTS_GLOBAL, _N_STARTS_LOCAL), strict=False
+        )
+    ]
     x = np.vstack(starts)
     values = acquisition(x)
     continuous = np.array([j for j in model_space.continuous_dims if free[j]], dtype=np.int64)
@@ -120,13 +122,14 @@ def optimize_acquisition(
         if not changed:
             break
     best = int(np.argmax(values))
+    optimum = AcquisitionOptimum(x[best], float(values[best]), False)
     if repeats is None or not repeats.repeats(x[best : best + 1])[0]:
-        return AcquisitionOptimum(x[best], float(values[best]), False)
+        return optimum
     candidates = np.vstack([x, *pools])
     candidate_values = np.concatenate([values, *pool_values])
     allowed = np.flatnonzero(~repeats.repeats(candidates))
     if allowed.size == 0:
-        return AcquisitionOptimum(x[best], float(values[best]), False)
+        return optimum
     pick = allowed[np.argmax(candidate_values[allowed])]
     return AcquisitionOptimum(candidates[pick], float(candidate_values[pick]), True)
 

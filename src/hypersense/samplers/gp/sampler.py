@@ -274,8 +274,6 @@ class GPSampler(Sampler):
             best = min(best, float(np.min(posterior.mean_var(pending)[0])))
             posterior = posterior.with_fantasies(pending)
         order = np.argsort(y, kind="stable")[:_N_INCUMBENTS]
-        is_discrete = np.zeros(model_space.n_dims, dtype=bool)
-        is_discrete[model_space.discrete_dims] = True
         optimum = optimize_acquisition(
             LogExpectedImprovement(posterior, best),
             model_space,
@@ -283,7 +281,7 @@ class GPSampler(Sampler):
             incumbents=x[order],
             rng=context.rng,
             fixed=model_space.encode_partial(context.fixed_params),
-            repeats=RepeatFilter(np.vstack([x, pending]), is_discrete),
+            repeats=RepeatFilter(np.vstack([x, pending]), model_space.is_discrete),
         )
         if optimum.avoided_repeat:
             context.system_attrs[AVOIDED_REPEAT_ATTR] = True
