@@ -79,3 +79,12 @@ def test_is_discrete_marks_grids_and_categories() -> None:
     ms = ModelSpace.from_search_space(space)
     np.testing.assert_array_equal(ms.is_discrete, [False, True, True, False])
     np.testing.assert_array_equal(np.flatnonzero(ms.is_discrete), ms.discrete_dims)
+
+
+def test_canonical_points_are_those_of_the_decoded_configurations() -> None:
+    space = SearchSpace({"n": hs.IntDistribution(10, 200, log=True), "k": hs.IntDistribution(0, 3)})
+    ms = ModelSpace.from_search_space(space)  # n continuous to the model, k a grid
+    x = np.array([[0.9999, ms.grid(1)[2]], [0.0001, ms.grid(1)[0]]])
+    np.testing.assert_array_equal(
+        ms.canonical(x), ms.encode([{"n": 200, "k": 2}, {"n": 10, "k": 0}])
+    )

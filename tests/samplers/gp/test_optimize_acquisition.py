@@ -118,7 +118,7 @@ def test_a_maximum_on_an_existing_point_gives_way_to_the_best_point_that_is_not_
     acq = Quadratic(np.array([-0.2, 1.3]), np.ones(2), {})  # maximum over the box: (0, 1)
     corner = np.array([0.0, 1.0])
     lengthscales = np.array([0.2, 0.2])
-    repeats = RepeatFilter(corner[None, :], np.zeros(2, dtype=bool))
+    repeats = RepeatFilter(corner[None, :], ms)
     for seed in range(3):
         free = optimize_acquisition(
             acq,
@@ -158,7 +158,7 @@ def test_when_every_point_is_a_repeat_the_maximum_is_kept() -> None:
         lengthscales=np.ones(2),
         incumbents=every[:1],
         rng=np.random.default_rng(0),
-        repeats=RepeatFilter(every, np.ones(2, dtype=bool)),
+        repeats=RepeatFilter(every, ms),
     )
     np.testing.assert_array_equal(x, target)
     assert not avoided

@@ -153,6 +153,17 @@ class ModelSpace:
         """Parameter values of one model-space point (shape ``(d,)``)."""
         return self.space.decode(self.to_unit_cube(x[None, :])[0])
 
+    def canonical(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """The model-space points of the configurations ``x`` decodes to; shape
+        ``(b, d)`` in and out.
+
+        Decoding rounds what the model treats as continuous but the parameter
+        does not (an integer or stepped range with more than
+        :data:`MAX_ENUMERATED_VALUES` values), so two model-space points can be
+        one configuration; their canonical points are equal.
+        """
+        return self.encode([self.decode(row) for row in np.asarray(x, dtype=float)])
+
     def encode_partial(self, params: Mapping[str, Any]) -> dict[int, float]:
         """Model-space coordinates of the given parameters that belong to the space
         and hold one of their values: column index to value."""
