@@ -102,7 +102,7 @@ class CurveExtrapolationPruner(Pruner):
         """The decision and the forecast (``curve_forecast``) when one was made."""
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
         last = trial.last_step
-        if last is None or not decides_at(
+        if not decides_at(
             last, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
         ):
             return PruneVerdict(PruneDecision.CONTINUE)

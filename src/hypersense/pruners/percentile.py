@@ -52,7 +52,7 @@ class PercentilePruner(Pruner):
     def decide(self, history: StudyHistory, trial: FrozenTrial) -> PruneDecision:
         maximize = only_direction(self, history) is StudyDirection.MAXIMIZE
         step = trial.last_step
-        if step is None or not decides_at(
+        if not decides_at(
             step, n_warmup_steps=self._n_warmup_steps, interval_steps=self._interval_steps
         ):
             return PruneDecision.CONTINUE

@@ -281,7 +281,7 @@ class GPSampler(Sampler):
             incumbents=x[order],
             rng=context.rng,
             fixed=model_space.encode_partial(context.fixed_params),
-            repeats=RepeatFilter(np.vstack([x, pending]), model_space),
+            repeats=RepeatFilter(posterior.x, model_space),  # evaluated and pending
         )
         if optimum.avoided_repeat:
             context.system_attrs[AVOIDED_REPEAT_ATTR] = True
