@@ -11,6 +11,7 @@ from hypersense.gp.linalg import (
     cho_solve,
     cholesky_with_jitter,
     extend_cholesky,
+    gls_constant_mean,
     inverse_from_cholesky,
     posterior_covariance,
     posterior_mean_var,
@@ -97,3 +98,15 @@ def test_posterior_moments_match_the_textbook_formulas() -> None:
     got = posterior_covariance(k_cross, k_at, chol)
     np.testing.assert_allclose(got, cov, rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(got, got.T)
+
+
+def test_gls_mean_counts_a_cluster_of_correlated_observations_about_once() -> None:
+    # Two observations with correlation r and one independent: K^-1 1 weighs
+    # each of the pair 1 / (1 + r) and the lone one 1 (a hand computation).
+    r, y = 0.98, np.array([0.0, 0.0, 3.0])
+    k = np.array([[1.0, r, 0.0], [r, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    expected = 3.0 / (2.0 / (1.0 + r) + 1.0)
+    assert gls_constant_mean(np.linalg.cholesky(k), y) == pytest.approx(expected, rel=1e-12)
+    assert expected > 1.45  # the plain average is 1.0
+    # Uncorrelated observations: the plain average.
+    assert gls_constant_mean(np.eye(3), y) == pytest.approx(1.0, rel=1e-12)

@@ -21,6 +21,7 @@ __all__ = [
     "cho_solve",
     "cholesky_with_jitter",
     "extend_cholesky",
+    "gls_constant_mean",
     "inverse_from_cholesky",
     "posterior_covariance",
     "posterior_mean_var",
@@ -96,6 +97,24 @@ def cho_solve(chol: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.f
     ``b`` of shape ``(n,)`` or ``(n, m)``."""
     out: NDArray[np.float64] = scipy.linalg.cho_solve((chol, True), b, check_finite=False)
     return out
+
+
+def gls_constant_mean(chol: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    """Generalised-least-squares estimate of a GP's constant prior mean,
+    ``1' K^-1 y / 1' K^-1 1`` (the mean of ordinary kriging).
+
+    Unlike the plain average of ``y``, it weighs observations by how much they
+    tell apart: strongly correlated observations (a cluster that a search
+    gathered around a good point) count together about as much as one
+    isolated observation.
+
+    Args:
+        chol: Lower Cholesky factor of the observations' noisy covariance ``K``;
+            shape ``(n, n)``, ``n >= 1``.
+        y: Observations; shape ``(n,)``.
+    """
+    weights = cho_solve(chol, np.ones(chol.shape[0]))
+    return float(weights @ y / np.sum(weights))
 
 
 def extend_cholesky(

@@ -1,12 +1,13 @@
-"""The GP posterior: closed-form cases, a 1-D function, gradients, fantasies."""
+"""The GP posterior: closed-form cases, a 1-D function, gradients, fantasies, the prior mean."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+import pytest
 
-from hypersense.gp.kernels import KernelParams, matern52_sq
+from hypersense.gp.kernels import KernelParams, kernel_matrix, matern52_sq
 from hypersense.samplers.gp.fitting import fit_kernel_params
 from hypersense.samplers.gp.model import GPPosterior
 
@@ -87,3 +88,48 @@ def test_fantasies_keep_the_mean_and_shrink_the_variance_at_pending_points() -> 
         np.zeros(2, dtype=bool),
     )
     np.testing.assert_allclose(believer.mean_var(probe), scratch.mean_var(probe), atol=1e-9)
+
+
+def test_far_from_the_data_the_mean_reverts_to_the_prior_mean() -> None:
+    rng = np.random.default_rng(6)
+    x, y = rng.random((6, 2)) * 0.2, rng.standard_normal(6)
+    params = _params([0.05, 0.05], noise=1e-6)
+    numeric = np.zeros(2, dtype=bool)
+    shifted = GPPosterior(x, y, params, numeric, prior_mean=2.5)
+    far = np.array([[1.0, 1.0], [0.9, 0.0]])
+    np.testing.assert_allclose(shifted.mean_var(far)[0], 2.5, atol=1e-9)
+    np.testing.assert_allclose(shifted.mean_var(x)[0], y, atol=1e-4)  # still interpolates
+    # The variance does not depend on the mean; the mean's gradient is that of
+    # the zero-mean posterior of y - 2.5.
+    centred = GPPosterior(x, y - 2.5, params, numeric)
+    at = rng.random((5, 2))
+    np.testing.assert_allclose(shifted.mean_var(at)[1], centred.mean_var(at)[1], rtol=1e-12)
+    got, want = shifted.mean_var_grad(at), centred.mean_var_grad(at)
+    np.testing.assert_allclose(got[0], want[0] + 2.5, rtol=1e-12)
+    np.testing.assert_allclose(got[2], want[2], rtol=1e-12)
+    # Fantasies keep it: far away the believer's mean is still the prior mean.
+    believer = shifted.with_fantasies(np.array([[0.5, 0.5]]))
+    assert believer.prior_mean == 2.5
+    np.testing.assert_allclose(believer.mean_var(far)[0], 2.5, atol=1e-9)
+
+
+def test_the_estimated_mean_is_the_gls_estimate_not_the_average() -> None:
+    # A search's typical data: a tight cluster of good (low) losses and a few
+    # spread-out bad ones. The average is pulled down by the cluster; the GLS
+    # estimate counts the cluster about once.
+    rng = np.random.default_rng(7)
+    cluster = 0.5 + 0.01 * rng.standard_normal((12, 2))
+    spread = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    x = np.vstack([cluster, spread])
+    y = np.concatenate([np.full(12, -1.0), np.full(4, 2.0)])
+    params = _params([0.2, 0.2], noise=1e-4)
+    numeric = np.zeros(2, dtype=bool)
+    gp = GPPosterior.with_estimated_mean(x, y, params, numeric)
+    k = kernel_matrix(x, x, params, numeric) + 1e-4 * np.eye(16)
+    ones = np.ones(16)
+    gls = ones @ np.linalg.solve(k, y) / (ones @ np.linalg.solve(k, ones))
+    assert gp.prior_mean == pytest.approx(gls, rel=1e-9)
+    assert gp.prior_mean > 1.0 > float(np.mean(y))  # the average is -0.25
+    # An unexplored point looks like the function's typical level, not like
+    # the average of the search's samples.
+    assert gp.mean_var(np.array([[0.5, 0.0]]))[0][0] > 1.0

@@ -16,6 +16,7 @@ from hypersense.gp.linalg import (
     cho_solve,
     cholesky_with_jitter,
     extend_cholesky,
+    gls_constant_mean,
     posterior_mean_var,
     solve_lower_transpose,
 )
@@ -28,16 +29,18 @@ _MAX_BLOCK_ENTRIES = 1 << 21
 
 
 class GPPosterior:
-    """The posterior of a zero-mean GP after observing ``y`` at ``x``.
+    """The posterior of a GP with constant prior mean after observing ``y`` at ``x``.
 
     Immutable once built: it caches the Cholesky factor of the noisy covariance
-    and ``alpha = K^-1 y``, so each prediction costs ``O(n^2)`` per point.
+    and ``alpha = K^-1 (y - prior_mean)``, so each prediction costs ``O(n^2)``
+    per point. Far from every observation the mean reverts to ``prior_mean``.
 
     Args:
         x: Inputs in model space; shape ``(n, d)``.
         y: Targets; shape ``(n,)``.
         params: Kernel hyperparameters.
         is_categorical: Shape ``(d,)``; True where a column holds a choice index.
+        prior_mean: The constant prior mean (see :meth:`with_estimated_mean`).
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class GPPosterior:
         params: KernelParams,
         is_categorical: NDArray[np.bool_],
         *,
+        prior_mean: float = 0.0,
         _chol: NDArray[np.float64] | None = None,
     ) -> None:
         self._x = np.asarray(x, dtype=float)
@@ -58,7 +62,43 @@ class GPPosterior:
             cov[np.diag_indices_from(cov)] += params.noise_var
             _chol = cholesky_with_jitter(cov)
         self._chol = _chol
-        self._alpha = cho_solve(_chol, self._y)
+        self._prior_mean = float(prior_mean)
+        self._alpha = cho_solve(_chol, self._y - self._prior_mean)
+
+    @classmethod
+    def with_estimated_mean(
+        cls,
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        params: KernelParams,
+        is_categorical: NDArray[np.bool_],
+    ) -> GPPosterior:
+        """The posterior whose constant prior mean is estimated from ``y`` by
+        generalised least squares (ordinary kriging, as in Jones, Schonlau &
+        Welch's EGO), plugged in.
+
+        A search gathers its observations around good points, so their plain
+        average (zero after standardisation) is optimistic about the places
+        nobody has looked at; the GLS mean counts such a cluster about once.
+        With it, unexplored corners of the space no longer look as promising
+        as the search's own good region, and expected improvement spends fewer
+        evaluations on the boundary.
+        """
+        zero_mean = cls(x, y, params, is_categorical)
+        chol = zero_mean._chol
+        return cls(
+            x,
+            y,
+            params,
+            is_categorical,
+            prior_mean=gls_constant_mean(chol, zero_mean._y),
+            _chol=chol,
+        )
+
+    @property
+    def prior_mean(self) -> float:
+        """The constant prior mean."""
+        return self._prior_mean
 
     @property
     def params(self) -> KernelParams:
@@ -98,6 +138,7 @@ class GPPosterior:
             np.concatenate([self._y, mean]),
             self._params,
             self._is_categorical,
+            prior_mean=self._prior_mean,
             _chol=chol,
         )
 
@@ -119,7 +160,7 @@ class GPPosterior:
             block_mean, block_var, _ = posterior_mean_var(
                 k, self._chol, self._alpha, self._params.signal_var
             )
-            means.append(block_mean)
+            means.append(block_mean + self._prior_mean)
             variances.append(block_var)
         mean = np.concatenate(means) if means else np.zeros(0)
         var = np.concatenate(variances) if variances else np.zeros(0)
@@ -152,6 +193,7 @@ class GPPosterior:
         d_mean = two_rho * (x * g_alpha.sum(axis=1, keepdims=True) - g_alpha @ xs)
         g_beta = g * beta
         d_var = -2.0 * two_rho * (x * g_beta.sum(axis=1, keepdims=True) - g_beta @ xs)
+        mean = mean + self._prior_mean
         floor = 1e-12 * params.signal_var
         d_var = np.where((var > floor)[:, None], d_var, 0.0)
         return mean, np.maximum(var, floor), d_mean, d_var

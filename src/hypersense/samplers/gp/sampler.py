@@ -78,7 +78,13 @@ class GPSampler(Sampler):
     Losses are standardised; heavy-tailed ones are also power-warped
     (Yeo-Johnson) when that makes them more probable under the fitted GP.
     Kernel hyperparameters are maximum a posteriori estimates, with priors,
-    from several L-BFGS-B restarts; the noise variance is fitted too.
+    from several L-BFGS-B restarts; the noise variance is fitted too. The
+    GP's constant prior mean is the generalised-least-squares estimate
+    (ordinary kriging) rather than the average loss, which a search biases
+    towards its good region: unexplored regions, the corners above all, then
+    look no better than the function's typical level, and expected
+    improvement spends fewer evaluations on the boundary (see
+    :meth:`~hypersense.samplers.gp.model.GPPosterior.with_estimated_mean`).
 
     It never proposes a configuration already evaluated or running (up to
     rounding; integers and categories equal): when the point of highest log EI
@@ -260,7 +266,7 @@ class GPSampler(Sampler):
         losses = losses[keep]
         y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         x = model_space.encode([trials[i].params for i in keep])
-        posterior = GPPosterior(x, y, params, model_space.is_categorical)
+        posterior = GPPosterior.with_estimated_mean(x, y, params, model_space.is_categorical)
         # The incumbent is the best posterior mean at an evaluated point (robust
         # to noise). Pending points are believed to land on the posterior mean,
         # and a believed value below the incumbent becomes the incumbent, so
