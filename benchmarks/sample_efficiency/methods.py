@@ -275,6 +275,13 @@ def _catalog() -> dict[str, Method]:
         _hypersense_unavailable("auto"),
         _hypersense_version,
     )
+    # The default with its GP handing over to TPE at 100 finished trials instead of 300.
+    methods["hypersense:auto-tpe-from-100"] = Method(
+        "hypersense:auto-tpe-from-100",
+        _hypersense_run("auto", gp_max_trials=100),
+        _hypersense_unavailable("auto"),
+        _hypersense_version,
+    )
     methods["hypersense:auto-batch4"] = Method(
         "hypersense:auto-batch4",
         _hypersense_run("auto", batched=True),
