@@ -28,6 +28,16 @@ __all__ = ["GPPosterior"]
 _MAX_BLOCK_ENTRIES = 1 << 21
 
 
+def _noisy_covariance(
+    x: NDArray[np.float64], params: KernelParams, is_categorical: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """The prior covariance of noisy observations at ``x`` (shape ``(n, d)``): the
+    kernel matrix plus the noise variance on its diagonal; shape ``(n, n)``."""
+    cov = kernel_matrix(x, x, params, is_categorical)
+    cov[np.diag_indices_from(cov)] += params.noise_var
+    return cov
+
+
 class GPPosterior:
     """The posterior of a GP with constant prior mean after observing ``y`` at ``x``.
 
@@ -58,9 +68,7 @@ class GPPosterior:
         self._params = params
         self._is_categorical = np.asarray(is_categorical, dtype=bool)
         if _chol is None:
-            cov = kernel_matrix(self._x, self._x, params, self._is_categorical)
-            cov[np.diag_indices_from(cov)] += params.noise_var
-            _chol = cholesky_with_jitter(cov)
+            _chol = cholesky_with_jitter(_noisy_covariance(self._x, params, self._is_categorical))
         self._chol = _chol
         self._prior_mean = float(prior_mean)
         self._alpha = cho_solve(_chol, self._y - self._prior_mean)
@@ -84,16 +92,11 @@ class GPPosterior:
         as the search's own good region, and expected improvement spends fewer
         evaluations on the boundary.
         """
-        zero_mean = cls(x, y, params, is_categorical)
-        chol = zero_mean._chol
-        return cls(
-            x,
-            y,
-            params,
-            is_categorical,
-            prior_mean=gls_constant_mean(chol, zero_mean._y),
-            _chol=chol,
-        )
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        chol = cholesky_with_jitter(_noisy_covariance(x, params, is_categorical))
+        mean = gls_constant_mean(chol, y)
+        return cls(x, y, params, is_categorical, prior_mean=mean, _chol=chol)
 
     @property
     def prior_mean(self) -> float:
@@ -130,8 +133,7 @@ class GPPosterior:
             return self
         mean, _ = self.mean_var(x_new)
         k21 = kernel_matrix(x_new, self._x, self._params, self._is_categorical)
-        k22 = kernel_matrix(x_new, x_new, self._params, self._is_categorical)
-        k22[np.diag_indices_from(k22)] += self._params.noise_var
+        k22 = _noisy_covariance(x_new, self._params, self._is_categorical)
         chol = extend_cholesky(self._chol, k21, k22)
         return GPPosterior(
             np.vstack([self._x, x_new]),
