@@ -95,7 +95,8 @@ def test_the_default_starts_at_the_centre_and_its_old_variant_does_not() -> None
 
 
 def test_method_catalog_and_selection() -> None:
-    assert {"hypersense:auto", "hypersense:auto-tpe-from-100", "optuna:tpe", "skopt:gp"} <= set(METHODS)
+    named = {"hypersense:auto", "hypersense:auto-tpe-from-100", "optuna:tpe", "skopt:gp"}
+    assert named <= set(METHODS)
     assert select_methods(["optuna:*"]) == [
         "optuna:random",
         "optuna:tpe",
