@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from hypersense.gp.kernels import KernelParams, kernel_matrix, matern52_sq
+from hypersense.gp.linalg import gls_constant_mean
 from hypersense.samplers.gp.fitting import fit_kernel_params
 from hypersense.samplers.gp.model import GPPosterior
 
@@ -133,3 +134,23 @@ def test_the_estimated_mean_is_the_gls_estimate_not_the_average() -> None:
     # An unexplored point looks like the function's typical level, not like
     # the average of the search's samples.
     assert gp.mean_var(np.array([[0.5, 0.0]]))[0][0] > 1.0
+
+
+def test_the_estimated_mean_never_falls_below_the_lowest_loss() -> None:
+    # A noisy line modelled as noise-free with a long length scale: the GLS
+    # weights grow large with both signs and the estimate lands at -3.3, far
+    # below every observation, where every unexplored point would look better
+    # than the best trial. It is raised to the lowest loss.
+    x = np.linspace(0.0, 1.0, 8)[:, None]
+    y = x[:, 0] + 0.1 * np.random.default_rng(6).standard_normal(8)
+    params = _params([2.0], noise=1e-6)
+    gp = GPPosterior.with_estimated_mean(x, y, params, NUMERIC_1D)
+    k = kernel_matrix(x, x, params, NUMERIC_1D) + 1e-6 * np.eye(8)
+    assert gls_constant_mean(np.linalg.cholesky(k), y) < float(np.min(y)) - 3.0
+    assert gp.prior_mean == float(np.min(y))
+    # Above the range is kept: on a bowl the level away from the data is higher
+    # than any loss seen.
+    bowl_x = np.linspace(0.3, 0.7, 9)[:, None]
+    bowl_y = (bowl_x[:, 0] - 0.5) ** 2 * 100.0
+    bowl = GPPosterior.with_estimated_mean(bowl_x, bowl_y, _params([0.5]), NUMERIC_1D)
+    assert bowl.prior_mean > float(np.max(bowl_y))

@@ -91,11 +91,21 @@ class GPPosterior:
         With it, unexplored corners of the space no longer look as promising
         as the search's own good region, and expected improvement spends fewer
         evaluations on the boundary.
+
+        The estimate is kept at or above the lowest loss. It can leave the
+        range of ``y``: above it on bowl-shaped functions, where the level
+        away from the search's points is higher than any loss seen (23
+        standard deviations on a 2-D sphere), which is information; below it
+        when the kernel explains the data badly (noise fixed at a floor while
+        the objective is noisy, say, where GLS weights grow large with both
+        signs). Below the lowest loss, every unexplored point would look
+        better than the best trial, which is the over-exploration this mean
+        is meant to remove.
         """
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         chol = cholesky_with_jitter(_noisy_covariance(x, params, is_categorical))
-        mean = gls_constant_mean(chol, y)
+        mean = max(gls_constant_mean(chol, y), float(np.min(y)))
         return cls(x, y, params, is_categorical, prior_mean=mean, _chol=chol)
 
     @property
