@@ -164,6 +164,7 @@ def test_deterministic_objective_and_registry() -> None:
         ({"deterministic_objective": "yes"}, TypeError, "deterministic_objective"),
         ({"consider_pending": 1}, TypeError, "consider_pending"),
         ({"warp_outputs": None}, TypeError, "warp_outputs"),
+        ({"trust_region": "yes"}, TypeError, "trust_region"),
     ],
 )
 def test_bad_options_name_the_argument_and_value(options: dict, error: type, culprit: str) -> None:
@@ -177,7 +178,8 @@ def test_repr_shows_every_option() -> None:
     assert repr(GPSampler()).startswith("GPSampler(n_startup_trials=10, ")
     assert text == (
         "GPSampler(n_startup_trials=5, deterministic_objective=False, consider_pending=True, "
-        "warp_outputs=False, max_fit_points=128, max_model_points=2000, seed=4)"
+        "warp_outputs=False, trust_region=True, max_fit_points=128, max_model_points=2000, "
+        "seed=4)"
     )
 
 
@@ -195,7 +197,8 @@ def test_refits_only_at_checkpoints_and_on_a_capped_subsample(
         return real_fit(x, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sampler_module, "fit_surrogate", counting_fit)
-    sampler = GPSampler(seed=0, n_startup_trials=30, max_fit_points=16)
+    # Without the trust region, whose local GP is fitted afresh at each local proposal.
+    sampler = GPSampler(seed=0, n_startup_trials=30, max_fit_points=16, trust_region=False)
     study = hs.create_study(sampler=sampler, heartbeat_interval_s=None)
     study.optimize(quadratic_5d, n_trials=70)
     # GP proposals at 30..69 finished trials; one fit per distinct checkpoint.

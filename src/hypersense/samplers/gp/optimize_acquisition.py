@@ -15,6 +15,10 @@
    point (see :mod:`hypersense.samplers.gp.repeats`): then the best refined
    start that does not, else the best candidate that does not.
 
+Given a trust region (:mod:`hypersense.samplers.gp.trust_region`), every
+candidate, every L-BFGS-B step and every discrete value searched stays inside
+its box.
+
 Each start is refined by its own L-BFGS-B run (see :func:`_refine_continuous`).
 """
 
@@ -28,6 +32,7 @@ from numpy.typing import NDArray
 
 from hypersense.samplers.gp.model_space import ModelSpace
 from hypersense.samplers.gp.repeats import RepeatFilter
+from hypersense.samplers.gp.trust_region import TrustRegion
 
 __all__ = ["Acquisition", "AcquisitionOptimum", "optimize_acquisition"]
 
@@ -78,6 +83,7 @@ def optimize_acquisition(
     rng: np.random.Generator,
     fixed: Mapping[int, float] | None = None,
     repeats: RepeatFilter | None = None,
+    region: TrustRegion | None = None,
 ) -> AcquisitionOptimum:
     """The model-space point that maximises ``acquisition`` (and is not a repeat).
 
@@ -93,13 +99,16 @@ def optimize_acquisition(
         repeats: Which points count as repeats of existing ones (None: no
             point does). When every candidate is a repeat (a small discrete
             space fully explored), the acquisition's maximum is returned.
+        region: A box to search in (None: the whole space); ``incumbents``
+            should lie in it.
     """
     fixed = dict(fixed or {})
     free = np.ones(model_space.n_dims, dtype=bool)
     free[list(fixed)] = False
-    pools = [_global_candidates(model_space, rng)]
+    pools = [_global_candidates(model_space, rng, region)]
     if incumbents.shape[0]:
-        pools.append(_local_candidates(model_space, incumbents, lengthscales, free, rng))
+        local = _local_candidates(model_space, incumbents, lengthscales, free, rng)
+        pools.append(local if region is None else _into_region(model_space, local, region))
     pools = [_with_fixed(pool, fixed) for pool in pools]
     pool_values = [acquisition(pool) for pool in pools]
     starts = [
@@ -114,10 +123,11 @@ def optimize_acquisition(
     discrete = [int(j) for j in model_space.discrete_dims if free[j]]
     for _ in range(_MAX_ROUNDS):
         if continuous.size:
-            x, values = _refine_continuous(acquisition, x, values, continuous, lengthscales)
+            x, values = _refine_continuous(acquisition, x, values, continuous, lengthscales, region)
         changed = False
         for j in discrete:
-            x, values, moved = _search_discrete(acquisition, x, values, model_space.grid(j), j)
+            grid = _grid_in_region(model_space, j, region)
+            x, values, moved = _search_discrete(acquisition, x, values, grid, j)
             changed |= moved
         if not changed:
             break
@@ -140,12 +150,43 @@ def _with_fixed(x: NDArray[np.float64], fixed: Mapping[int, float]) -> NDArray[n
     return x
 
 
-def _global_candidates(model_space: ModelSpace, rng: np.random.Generator) -> NDArray[np.float64]:
-    """Scrambled Sobol points over the space; shape ``(2**10, d)``."""
+def _global_candidates(
+    model_space: ModelSpace, rng: np.random.Generator, region: TrustRegion | None
+) -> NDArray[np.float64]:
+    """Scrambled Sobol points over the space, or over the numeric dimensions of
+    ``region``'s box; shape ``(2**10, d)``."""
     from scipy.stats import qmc  # heavy: not imported with hypersense
 
     engine = qmc.Sobol(d=model_space.n_dims, scramble=True, rng=rng)
-    return model_space.from_unit_cube(engine.random_base2(_LOG2_N_GLOBAL))
+    u = engine.random_base2(_LOG2_N_GLOBAL)
+    if region is not None:
+        numeric = ~model_space.is_categorical
+        low, high = region.low[numeric], region.high[numeric]
+        u[:, numeric] = low + u[:, numeric] * (high - low)
+    return model_space.from_unit_cube(u)
+
+
+def _into_region(
+    model_space: ModelSpace, x: NDArray[np.float64], region: TrustRegion
+) -> NDArray[np.float64]:
+    """``x`` (shape ``(b, d)``) with its numeric coordinates clipped into the box."""
+    numeric = ~model_space.is_categorical
+    clipped = np.array(x, copy=True)
+    clipped[:, numeric] = np.clip(x[:, numeric], region.low[numeric], region.high[numeric])
+    return model_space.snap(clipped)
+
+
+def _grid_in_region(
+    model_space: ModelSpace, j: int, region: TrustRegion | None
+) -> NDArray[np.float64]:
+    """The values of discrete dimension ``j`` to search: those in the box (all of
+    a categorical's; the whole grid if the box holds none of them)."""
+    grid = model_space.grid(j)
+    if region is None or model_space.is_categorical[j]:
+        return grid
+    tolerance = 1e-12
+    inside = grid[(grid >= region.low[j] - tolerance) & (grid <= region.high[j] + tolerance)]
+    return inside if inside.size else grid
 
 
 def _local_candidates(
@@ -216,8 +257,9 @@ def _refine_continuous(
     values: NDArray[np.float64],
     dims: NDArray[np.int64],
     lengthscales: NDArray[np.float64],
+    region: TrustRegion | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """L-BFGS-B on the continuous coordinates of each start.
+    """L-BFGS-B on the continuous coordinates of each start (within ``region``'s box).
 
     Each start gets its own run: a joint run on the sum of the acquisitions
     would share one line search and one curvature model between starts, and
@@ -229,6 +271,7 @@ def _refine_continuous(
         values: Their acquisition values; shape ``(b,)``.
         dims: Continuous dimensions to move.
         lengthscales: Shape ``(d,)``.
+        region: A box the coordinates stay in (None: the unit range).
 
     Returns:
         The refined points and values; a start that got worse keeps its old point.
@@ -236,7 +279,9 @@ def _refine_continuous(
     import scipy.optimize  # heavy: not imported with hypersense
 
     scale = lengthscales[dims]
-    bounds = [(0.0, 1.0 / s) for s in scale]
+    low = np.zeros(dims.size) if region is None else region.low[dims]
+    high = np.ones(dims.size) if region is None else region.high[dims]
+    bounds = list(zip(low / scale, high / scale, strict=True))
     refined = np.array(x, copy=True)
     for b in range(x.shape[0]):
         point = np.array(x[b : b + 1], copy=True)
@@ -256,7 +301,7 @@ def _refine_continuous(
             bounds=bounds,
             options={"maxiter": _LBFGS_MAXITER},
         )
-        refined[b, dims] = np.clip(result.x * scale, 0.0, 1.0)
+        refined[b, dims] = np.clip(result.x * scale, low, high)
     new_values = acquisition(refined)
     better = new_values > values + _tolerance(values)
     return np.where(better[:, None], refined, x), np.where(better, new_values, values)

@@ -24,6 +24,7 @@ from hypersense.samplers.gp.scalarization import chebyshev_scalarization
 from hypersense.samplers.gp.schedule import fit_checkpoint, subsample_indices
 from hypersense.samplers.gp.startup import StartupDesign
 from hypersense.samplers.gp.threads import BlasThreadLimiter
+from hypersense.samplers.gp.trust_region import TrustRegion, local_neighbours, trust_region
 from hypersense.samplers.gp.warping import fit_output_warp
 from hypersense.samplers.space_inference import intersection_space
 from hypersense.space.base import Distribution, ParamValue
@@ -38,6 +39,10 @@ _log = logging.getLogger(__name__)
 #: improvement repeated an evaluated or running trial, so that the GP proposed
 #: the best point that does not (see :mod:`hypersense.samplers.gp.repeats`).
 AVOIDED_REPEAT_ATTR = "gp_avoided_repeat"
+#: System attribute holding the half-width (a fraction of the unit range) of
+#: the trust region a trial was proposed in, on trials proposed locally (see
+#: :mod:`hypersense.samplers.gp.trust_region`).
+TRUST_REGION_ATTR = "gp_trust_region"
 
 _N_INCUMBENTS = 4  # best observed points the acquisition optimiser searches around
 _N_FIT_RESTARTS = 3  # L-BFGS-B runs per hyperparameter fit
@@ -45,6 +50,7 @@ _N_FIT_RESTARTS = 3  # L-BFGS-B runs per hyperparameter fit
 _FIT_STREAM = 2**32 + 1
 _SUBSAMPLE_STREAM = 2**32 + 2
 _STARTUP_STREAM = 2**32 + 3
+_LOCAL_FIT_STREAM = 2**32 + 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +99,15 @@ class GPSampler(Sampler):
     :mod:`hypersense.samplers.gp.repeats` for when EI does that and why a
     repeat is a wasted trial).
 
+    Once the search has stalled (10 finished trials without a new best), every
+    other trial searches a trust region: a box around the best trial, with a
+    GP fitted to the trials nearest to it, halved after every further 10
+    trials without improvement; the other trials keep searching the whole
+    space, and any improvement ends the stall (see
+    :mod:`hypersense.samplers.gp.trust_region` for the rule and why). Such a
+    trial records the box's half-width in the system attribute
+    ``gp_trust_region``. ``trust_region=False`` turns this off.
+
     Parallel workers: trials still running count as observed at the GP's own
     prediction (a kriging-believer fantasy, incumbent included), which removes
     the expected improvement around them, so simultaneous proposals spread out.
@@ -136,6 +151,8 @@ class GPSampler(Sampler):
             the noise variance is fitted.
         consider_pending: Account for running trials (see above).
         warp_outputs: Allow the power warp of heavy-tailed losses.
+        trust_region: Search a local trust region on every other trial once
+            the search has stalled (single objective, final values only).
         max_fit_points: Most trials used to fit kernel hyperparameters (>= 8).
         max_model_points: Most trials in the GP posterior (>= 8).
         seed: Seed of every random choice.
@@ -148,6 +165,7 @@ class GPSampler(Sampler):
         deterministic_objective: bool = False,
         consider_pending: bool = True,
         warp_outputs: bool = True,
+        trust_region: bool = True,
         max_fit_points: int = 128,
         max_model_points: int = 2000,
         seed: int | None = None,
@@ -159,6 +177,7 @@ class GPSampler(Sampler):
         )
         self._consider_pending = check_bool("consider_pending", consider_pending)
         self._warp_outputs = check_bool("warp_outputs", warp_outputs)
+        self._trust_region = check_bool("trust_region", trust_region)
         self._max_fit_points = check_int("max_fit_points", max_fit_points, minimum=8)
         self._max_model_points = check_int("max_model_points", max_model_points, minimum=8)
         self._startup = StartupDesign(self._stream_seed(_STARTUP_STREAM))
@@ -264,8 +283,18 @@ class GPSampler(Sampler):
         losses = _scalarize(observed.losses, context.rng)
         keep = subsample_indices(losses, self._max_model_points, context.rng)
         losses = losses[keep]
-        y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         x = model_space.encode([trials[i].params for i in keep])
+        evaluated = x
+        region = self._region(context, model_space, observed, x, losses, fit)
+        if region is not None:
+            # Inside a trust region the GP learns from the trials nearest to the
+            # incumbent only, with its own hyperparameters (the local scale).
+            context.system_attrs[TRUST_REGION_ATTR] = region.half_width
+            near = local_neighbours(x, region)
+            x, losses = x[near], losses[near]
+            fit = self._local_fit(model_space, x, losses, context.number)
+            params = fit.params
+        y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         posterior = GPPosterior.with_estimated_mean(x, y, params, model_space.is_categorical)
         # The incumbent is the best posterior mean at an evaluated point (robust
         # to noise). Pending points are believed to land on the posterior mean,
@@ -287,12 +316,53 @@ class GPSampler(Sampler):
             incumbents=x[order],
             rng=context.rng,
             fixed=model_space.encode_partial(context.fixed_params),
-            repeats=RepeatFilter(posterior.x, model_space),  # evaluated and pending
+            repeats=RepeatFilter(np.vstack([evaluated, pending]), model_space),
+            region=region,
         )
         if optimum.avoided_repeat:
             context.system_attrs[AVOIDED_REPEAT_ATTR] = True
         _log.debug("trial %d: log EI %.3g at %s", context.number, optimum.value, optimum.point)
         return optimum.point
+
+    def _region(
+        self,
+        context: SamplingContext,
+        model_space: ModelSpace,
+        observed: _Observed,
+        x: NDArray[np.float64],
+        losses: NDArray[np.float64],
+        fit: SurrogateFit,
+    ) -> TrustRegion | None:
+        """The trust region this trial searches, or None (global search; always
+        for several objectives and for multi-fidelity observations)."""
+        if not self._trust_region or observed.losses.shape[1] != 1 or observed.level is not None:
+            return None
+        return trust_region(
+            observed.losses[:, 0],
+            x[int(np.argmin(losses))],
+            fit.params.lengthscales,
+            model_space.is_categorical,
+            context.number,
+        )
+
+    def _local_fit(
+        self,
+        model_space: ModelSpace,
+        x: NDArray[np.float64],
+        losses: NDArray[np.float64],
+        number: int,
+    ) -> SurrogateFit:
+        """Hyperparameters of the trust region's GP, fitted to its trials (a few
+        dozen: cheap enough to fit afresh for every local proposal)."""
+        return fit_surrogate(
+            x,
+            losses,
+            model_space.is_categorical,
+            seed=self._stream_seed(_LOCAL_FIT_STREAM, number),
+            allow_power_warp=self._warp_outputs,
+            n_restarts=_N_FIT_RESTARTS,
+            fit_noise=not self._deterministic_objective,
+        )
 
     def _surrogate_fit(self, model_space: ModelSpace, observed: _Observed) -> SurrogateFit:
         """Hyperparameters (and the warp decision) fitted on the trials up to the
