@@ -96,7 +96,7 @@ def stall_length(losses: NDArray[np.float64]) -> int:
     0 when the last trial set the best; ties with the best do not count as
     improvements. ``n - 1`` when the first trial is still the best.
     """
-    n = losses.shape[0]
+    n = int(losses.shape[0])
     if n == 0:
         return 0
     best_so_far = np.minimum.accumulate(losses)
