@@ -85,7 +85,11 @@ class AutoSampler(Sampler):
     are fantasised by the GP, and count towards its start-up once half of it
     finished (see :class:`~hypersense.samplers.gp.GPSampler`). Until a trial
     finishes, the dimension and the space are read from the other running
-    trials, so the workers of a parallel start take start-up points.
+    trials, so the workers of a parallel start take start-up points. Once the
+    GP's search has stalled (10 finished trials without a new best), every
+    other trial searches a trust region around the best trial with a local GP
+    and records its half-width as the system attribute ``gp_trust_region``
+    (see :mod:`hypersense.samplers.gp.trust_region`).
 
     The very first trial of a study (number 0), with no space to read, takes
     the middle of every range in the parameter's encoding (the geometric
