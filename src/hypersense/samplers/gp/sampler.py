@@ -292,7 +292,9 @@ class GPSampler(Sampler):
             context.system_attrs[TRUST_REGION_ATTR] = region.half_width
             near = local_neighbours(x, region)
             x, losses = x[near], losses[near]
-            fit = self._local_fit(model_space, x, losses, context.number)
+            fit = self._fit(
+                model_space, x, losses, self._stream_seed(_LOCAL_FIT_STREAM, context.number)
+            )
             params = fit.params
         y = fit_output_warp(losses, allow_power=fit.power_warp)(losses)
         posterior = GPPosterior.with_estimated_mean(x, y, params, model_space.is_categorical)
@@ -345,20 +347,22 @@ class GPSampler(Sampler):
             context.number,
         )
 
-    def _local_fit(
+    def _fit(
         self,
         model_space: ModelSpace,
         x: NDArray[np.float64],
         losses: NDArray[np.float64],
-        number: int,
+        seed: np.random.SeedSequence,
     ) -> SurrogateFit:
-        """Hyperparameters of the trust region's GP, fitted to its trials (a few
-        dozen: cheap enough to fit afresh for every local proposal)."""
+        """Hyperparameters (and the warp decision) for model-space points ``x`` and
+        their ``losses``, with this sampler's settings. The global GP is fitted at
+        refit checkpoints; a trust region's GP (a few dozen trials, cheap) afresh
+        for every local proposal."""
         return fit_surrogate(
             x,
             losses,
             model_space.is_categorical,
-            seed=self._stream_seed(_LOCAL_FIT_STREAM, number),
+            seed=seed,
             allow_power_warp=self._warp_outputs,
             n_restarts=_N_FIT_RESTARTS,
             fit_noise=not self._deterministic_objective,
@@ -375,14 +379,11 @@ class GPSampler(Sampler):
             rng = np.random.default_rng(self._stream_seed(_SUBSAMPLE_STREAM, n_fit))
             losses = _scalarize(observed.losses[:n_fit], rng)
             keep = subsample_indices(losses, self._max_fit_points, rng)
-            fit = fit_surrogate(
+            fit = self._fit(
+                model_space,
                 model_space.encode([fit_trials[i].params for i in keep]),
                 losses[keep],
-                model_space.is_categorical,
-                seed=self._stream_seed(_FIT_STREAM, n_fit),
-                allow_power_warp=self._warp_outputs,
-                n_restarts=_N_FIT_RESTARTS,
-                fit_noise=not self._deterministic_objective,
+                self._stream_seed(_FIT_STREAM, n_fit),
             )
             _log.debug("GP refit on %d trials: %s", len(keep), fit)
             self._fits = {key: fit}
