@@ -31,15 +31,19 @@ def fill_then_free():
     # Trial 20 in its objective: trials 0-19 were told and stored (one worker).
     while len(done) < 21:
         time.sleep(0.01)
-    with open(f"{disk}/filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"0" * 65536)
-                f.flush()
-        except OSError:
-            pass
-    time.sleep(float(sys.argv[3]))
-    os.remove(f"{disk}/filler")
+    # Unbuffered: a buffered file keeps what the full disk refused and raises
+    # ENOSPC again when closed, which would end this thread before it frees
+    # the disk (it did, now and then, depending on how the last write split).
+    try:
+        with open(f"{disk}/filler", "wb", buffering=0) as f:
+            try:
+                while True:
+                    f.write(b"0" * 65536)
+            except OSError:
+                pass
+        time.sleep(float(sys.argv[3]))
+    finally:
+        os.remove(f"{disk}/filler")
 
 threading.Thread(target=fill_then_free, daemon=True).start()
 outcome = "ok"
