@@ -169,20 +169,19 @@ def _global_candidates(
 def _into_region(
     model_space: ModelSpace, x: NDArray[np.float64], region: TrustRegion
 ) -> NDArray[np.float64]:
-    """``x`` (shape ``(b, d)``) with its numeric coordinates clipped into the box."""
-    numeric = ~model_space.is_categorical
-    clipped = np.array(x, copy=True)
-    clipped[:, numeric] = np.clip(x[:, numeric], region.low[numeric], region.high[numeric])
-    return model_space.snap(clipped)
+    """``x`` (shape ``(b, d)``) clipped into the box (its categorical bounds are
+    infinite, so categories stay as they are)."""
+    return model_space.snap(np.clip(x, region.low, region.high))
 
 
 def _grid_in_region(
     model_space: ModelSpace, j: int, region: TrustRegion | None
 ) -> NDArray[np.float64]:
     """The values of discrete dimension ``j`` to search: those in the box (all of
-    a categorical's; the whole grid if the box holds none of them)."""
+    a categorical's, whose bounds are infinite; the whole grid if the box holds
+    none of them)."""
     grid = model_space.grid(j)
-    if region is None or model_space.is_categorical[j]:
+    if region is None:
         return grid
     tolerance = 1e-12
     inside = grid[(grid >= region.low[j] - tolerance) & (grid <= region.high[j] + tolerance)]

@@ -121,7 +121,7 @@ def trust_region(
         is_categorical: Shape ``(d,)``.
         number: The trial's number (even numbers stay global).
     """
-    if number % 2 == 0 or losses.shape[0] == 0:
+    if number % 2 == 0:
         return None
     stalled = stall_length(losses)
     if stalled < STALL_TRIALS:
