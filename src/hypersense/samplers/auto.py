@@ -88,8 +88,9 @@ class AutoSampler(Sampler):
     trials, so the workers of a parallel start take start-up points. Once the
     GP's search has stalled (10 finished trials without a new best), every
     other trial searches a trust region around the best trial with a local GP
-    and records its half-width as the system attribute ``gp_trust_region``
-    (see :mod:`hypersense.samplers.gp.trust_region`).
+    (kept, around each new best, while it finds better trials) and records
+    its half-width as the system attribute ``gp_trust_region`` (see
+    :mod:`hypersense.samplers.gp.trust_region`).
 
     The very first trial of a study (number 0), with no space to read, takes
     the middle of every range in the parameter's encoding (the geometric

@@ -73,8 +73,33 @@ def test_the_box_halves_after_every_further_stall(n_stalled: int, half_width: fl
     region = trust_region(_stalled_losses(n_stalled), MIDDLE, EQUAL_SCALES, NUMERIC, 1)
     assert region is not None
     assert region.half_width == pytest.approx(half_width)
+    assert region.width == pytest.approx(half_width)
     np.testing.assert_allclose(region.low, MIDDLE - half_width)
     np.testing.assert_allclose(region.high, MIDDLE + half_width)
+
+
+@pytest.mark.parametrize(
+    ("n_stalled", "number", "width"),
+    [
+        (0, 1, 0.05),  # at once, at the width the incumbent was found at
+        (STALL_TRIALS - 1, 3, 0.05),
+        (STALL_TRIALS, 5, 0.025),
+        (2 * STALL_TRIALS, 7, 0.0125),
+        (40 * STALL_TRIALS, 9, MIN_HALF_WIDTH),
+        (0, 2, None),  # even trials stay global
+    ],
+)
+def test_a_box_that_found_the_incumbent_keeps_going_at_its_width(
+    n_stalled: int, number: int, width: float | None
+) -> None:
+    region = trust_region(
+        _stalled_losses(n_stalled), MIDDLE, EQUAL_SCALES, NUMERIC, number, incumbent_width=0.05
+    )
+    if width is None:
+        assert region is None
+    else:
+        assert region is not None and region.width == pytest.approx(width)
+        np.testing.assert_allclose(region.high - region.low, 2 * width)
 
 
 def test_the_box_follows_the_length_scales_and_the_unit_range() -> None:
@@ -102,6 +127,7 @@ def test_the_local_gp_learns_from_the_nearest_trials_in_box_units() -> None:
         low=np.array([0.4, 0.0]),
         high=np.array([0.6, 1.0]),
         half_widths=np.array([0.1, 0.5]),
+        width=0.1,
     )
     near = local_neighbours(x, region)
     distance = np.max(np.abs(x - 0.5) / np.array([0.1, 0.5]), axis=1)
@@ -109,7 +135,7 @@ def test_the_local_gp_learns_from_the_nearest_trials_in_box_units() -> None:
     np.testing.assert_array_equal(near, np.sort(np.argsort(distance)[:20]))
     np.testing.assert_array_equal(local_neighbours(x[:15], region), np.arange(15))
     wide = rng.random((100, 10))  # four per dimension in 10-D
-    box = TrustRegion(np.full(10, 0.5), np.full(10, 0.4), np.full(10, 0.6), np.full(10, 0.1))
+    box = TrustRegion(np.full(10, 0.5), np.full(10, 0.4), np.full(10, 0.6), np.full(10, 0.1), 0.1)
     assert local_neighbours(wide, box).size == 40
 
 
@@ -136,6 +162,7 @@ def test_proposals_stay_in_the_box_at_its_best_point() -> None:
         low=np.array([0.4, 0.3, -np.inf, 0.3]),
         high=np.array([0.6, 0.6, np.inf, 0.7]),
         half_widths=np.array([0.1, 0.15, 0.1, 0.2]),
+        width=0.1,
     )
     optimum = optimize_acquisition(
         acq,
@@ -169,12 +196,51 @@ def test_a_stalled_search_proposes_every_other_trial_in_a_box_around_the_best() 
         width = trial.system_attrs.get(TRUST_REGION_ATTR)
         stalled = trial.number - 1  # trials finished since trial 0 set the best
         if trial.number % 2 == 1 and stalled >= STALL_TRIALS:
-            assert isinstance(width, float) and MIN_HALF_WIDTH <= width <= 4 * INITIAL_HALF_WIDTH
+            halvings = (stalled - STALL_TRIALS) // STALL_TRIALS
+            assert width == pytest.approx(INITIAL_HALF_WIDTH * 0.5**halvings)
             unit = np.array([(trial.params["x"] + 1) / 2, (trial.params["y"] + 1) / 2])
-            assert np.all(np.abs(unit - best) <= width + 1e-9)
+            # Spread over the dimensions by the length scales, by at most 4 times.
+            assert np.all(np.abs(unit - best) <= 4 * width + 1e-9)
         else:
             assert width is None
     assert sum(TRUST_REGION_ATTR in t.system_attrs for t in study.trials) == 8
+
+
+def _attractive_sector(trial: hs.Trial) -> float:
+    """An asymmetric bowl (steep on one side of the optimum in each coordinate, as
+    BBOB's f6): the global GP stalls near it, boxes around the best keep improving."""
+    x = trial.suggest_float("x", -1.0, 1.0)
+    y = trial.suggest_float("y", -1.0, 1.0)
+    z = np.array([x - 0.3, y + 0.2])
+    return float(np.sum((np.where(z > 0, 10.0, 1.0) * z) ** 2) ** 0.45)
+
+
+def test_an_improvement_inside_the_box_keeps_the_box_and_one_outside_ends_it() -> None:
+    study = hs.create_study(
+        sampler=GPSampler(seed=1, n_startup_trials=4), heartbeat_interval_s=None
+    )
+    study.optimize(_attractive_sector, n_trials=60)
+    trials = study.trials
+    kept = 0
+    for trial in trials[1:]:
+        before = trials[: trial.number]
+        values = np.array([t.value for t in before])
+        best = before[int(np.argmin(values))]
+        found_in = best.system_attrs.get(TRUST_REGION_ATTR)
+        stalled = len(before) - 1 - best.number
+        width = trial.system_attrs.get(TRUST_REGION_ATTR)
+        if trial.number % 2 == 0:
+            assert width is None
+        elif found_in is not None:
+            kept += stalled < STALL_TRIALS
+            halvings = stalled // STALL_TRIALS
+            assert width == pytest.approx(max(found_in * 0.5**halvings, MIN_HALF_WIDTH))
+        elif stalled >= STALL_TRIALS:
+            halvings = (stalled - STALL_TRIALS) // STALL_TRIALS
+            assert width == pytest.approx(max(INITIAL_HALF_WIDTH * 0.5**halvings, MIN_HALF_WIDTH))
+        else:
+            assert width is None
+    assert kept >= 2  # the rule was exercised: boxes went on before a new stall
 
 
 def test_the_trust_region_can_be_turned_off_and_ignores_several_objectives() -> None:

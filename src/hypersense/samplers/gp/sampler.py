@@ -39,8 +39,9 @@ _log = logging.getLogger(__name__)
 #: improvement repeated an evaluated or running trial, so that the GP proposed
 #: the best point that does not (see :mod:`hypersense.samplers.gp.repeats`).
 AVOIDED_REPEAT_ATTR = "gp_avoided_repeat"
-#: System attribute holding the half-width (a fraction of the unit range) of
-#: the trust region a trial was proposed in, on trials proposed locally (see
+#: System attribute holding the half-width (a fraction of the unit range,
+#: before it is spread over the dimensions by the length scales) of the trust
+#: region a trial was proposed in, on trials proposed locally (see
 #: :mod:`hypersense.samplers.gp.trust_region`).
 TRUST_REGION_ATTR = "gp_trust_region"
 
@@ -103,9 +104,10 @@ class GPSampler(Sampler):
     other trial searches a trust region: a box around the best trial, with a
     GP fitted to the trials nearest to it, halved after every further 10
     trials without improvement; the other trials keep searching the whole
-    space, and any improvement ends the stall (see
-    :mod:`hypersense.samplers.gp.trust_region` for the rule and why). Such a
-    trial records the box's half-width in the system attribute
+    space. An improvement found by the global search ends the stall; one
+    found inside the box keeps the box, at its width, around the new best
+    (see :mod:`hypersense.samplers.gp.trust_region` for the rule and why).
+    Such a trial records the box's half-width in the system attribute
     ``gp_trust_region``. ``trust_region=False`` turns this off.
 
     Parallel workers: trials still running count as observed at the GP's own
@@ -289,7 +291,7 @@ class GPSampler(Sampler):
         if region is not None:
             # Inside a trust region the GP learns from the trials nearest to the
             # incumbent only, with its own hyperparameters (the local scale).
-            context.system_attrs[TRUST_REGION_ATTR] = region.half_width
+            context.system_attrs[TRUST_REGION_ATTR] = region.width
             near = local_neighbours(x, region)
             x, losses = x[near], losses[near]
             fit = self._fit(
@@ -339,12 +341,16 @@ class GPSampler(Sampler):
         for several objectives and for multi-fidelity observations)."""
         if not self._trust_region or observed.losses.shape[1] != 1 or observed.level is not None:
             return None
+        found_in = observed.trials[int(np.argmin(observed.losses[:, 0]))].system_attrs.get(
+            TRUST_REGION_ATTR
+        )
         return trust_region(
             observed.losses[:, 0],
             x[int(np.argmin(losses))],
             fit.params.lengthscales,
             model_space.is_categorical,
             context.number,
+            incumbent_width=float(found_in) if isinstance(found_in, float) else None,
         )
 
     def _fit(
