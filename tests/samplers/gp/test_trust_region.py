@@ -102,6 +102,11 @@ def test_a_box_that_found_the_incumbent_keeps_going_at_its_width(
         np.testing.assert_allclose(region.high - region.low, 2 * width)
 
 
+def test_a_kept_box_is_never_wider_than_the_first_box() -> None:
+    region = trust_region(_stalled_losses(0), MIDDLE, EQUAL_SCALES, NUMERIC, 1, incumbent_width=0.4)
+    assert region is not None and region.width == pytest.approx(INITIAL_HALF_WIDTH)
+
+
 def test_the_box_follows_the_length_scales_and_the_unit_range() -> None:
     # Length scales 0.1, 0.2, 0.4 and 3.2: geometric mean 0.4; relative 1/4,
     # 1/2, 1 and 8, clipped to 4. A categorical dimension is not restricted.

@@ -341,9 +341,8 @@ class GPSampler(Sampler):
         for several objectives and for multi-fidelity observations)."""
         if not self._trust_region or observed.losses.shape[1] != 1 or observed.level is not None:
             return None
-        found_in = observed.trials[int(np.argmin(observed.losses[:, 0]))].system_attrs.get(
-            TRUST_REGION_ATTR
-        )
+        best_trial = observed.trials[int(np.argmin(observed.losses[:, 0]))]
+        found_in = best_trial.system_attrs.get(TRUST_REGION_ATTR)
         return trust_region(
             observed.losses[:, 0],
             x[int(np.argmin(losses))],

@@ -133,13 +133,15 @@ def trust_region(
         is_categorical: Shape ``(d,)``.
         number: The trial's number (even numbers stay global).
         incumbent_width: The width (:attr:`TrustRegion.width`) of the box the
-            incumbent was found in, or None when the global search found it.
+            incumbent was found in, or None when the global search found it;
+            never taken wider than :data:`INITIAL_HALF_WIDTH` (a study written
+            before this attribute held the schedule's value may hold more).
     """
     if number % 2 == 0:
         return None
     stalled = stall_length(losses)
     if incumbent_width is not None:
-        start, halvings = incumbent_width, stalled // STALL_TRIALS
+        start, halvings = min(incumbent_width, INITIAL_HALF_WIDTH), stalled // STALL_TRIALS
     elif stalled >= STALL_TRIALS:
         start, halvings = INITIAL_HALF_WIDTH, (stalled - STALL_TRIALS) // STALL_TRIALS
     else:
