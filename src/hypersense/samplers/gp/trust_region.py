@@ -87,12 +87,6 @@ class TrustRegion:
     half_widths: NDArray[np.float64]
     width: float
 
-    @property
-    def half_width(self) -> float:
-        """The largest half-width over the numeric dimensions (unit-range fraction)."""
-        numeric = np.isfinite(self.low)
-        return float(np.max(self.half_widths[numeric])) if numeric.any() else 0.0
-
     def contains(self, x: NDArray[np.float64]) -> NDArray[np.bool_]:
         """Whether each row of ``x`` (shape ``(b, d)``) lies in the box (up to rounding)."""
         tolerance = 1e-9
